@@ -1,0 +1,112 @@
+//! Invariants that must hold after every block. Tests check them after every step; a node can run them
+//! to detect corruption. Each returns a description of the first violation found.
+
+use crate::restaking::{self, TargetRef};
+use crate::{bank, operators, pools, services};
+use phalanx_state::StateRead;
+use phalanx_types::error::Result;
+use phalanx_types::{Coins, DecCoins};
+use std::collections::BTreeMap;
+
+/// For every denom, Σ account balances (custody accounts included) == total supply.
+pub fn supply_matches_balances(state: &dyn StateRead) -> Result<Option<String>> {
+    let mut sums: BTreeMap<String, u128> = BTreeMap::new();
+    for b in bank::all_balances(state)? {
+        for c in b.coins.iter() {
+            let e = sums.entry(c.denom.clone()).or_insert(0);
+            *e = e.saturating_add(c.amount);
+        }
+    }
+    let supply = bank::total_supply(state)?;
+    for c in supply.iter() {
+        if sums.remove(&c.denom) != Some(c.amount) {
+            return Ok(Some(format!(
+                "supply of {} is {} but balances differ",
+                c.denom, c.amount
+            )));
+        }
+    }
+    if let Some((denom, amount)) = sums.into_iter().next() {
+        return Ok(Some(format!(
+            "balances hold {amount}{denom} with no supply"
+        )));
+    }
+    Ok(None)
+}
+
+/// Every target: Σ delegation shares == its shares; custody balance ≥ tokens + pending unbondings;
+/// and the per-denom total restaked equals Σ target tokens.
+pub fn targets_are_consistent(state: &dyn StateRead) -> Result<Option<String>> {
+    let mut shares: BTreeMap<TargetRef, DecCoins> = BTreeMap::new();
+    for d in restaking::all_delegations(state)? {
+        let sum = shares.entry(d.target()).or_default();
+        *sum = sum.checked_add(&d.shares)?;
+    }
+    let mut pending: BTreeMap<TargetRef, Coins> = BTreeMap::new();
+    for u in restaking::all_unbonding_delegations(state)? {
+        let sum = pending.entry(u.target()).or_default();
+        for e in &u.entries {
+            *sum = sum.checked_add(&e.balance)?;
+        }
+    }
+    let mut targets: Vec<TargetRef> = Vec::new();
+    targets.extend(
+        pools::all_pools(state)?
+            .iter()
+            .map(|p| TargetRef::pool(p.id)),
+    );
+    targets.extend(
+        operators::all_operators(state)?
+            .iter()
+            .map(|o| TargetRef::operator(o.id)),
+    );
+    targets.extend(
+        services::all_services(state)?
+            .iter()
+            .map(|s| TargetRef::service(s.id)),
+    );
+    let mut totals: BTreeMap<String, u128> = BTreeMap::new();
+    for r in targets {
+        let t = restaking::load_target(state, r)?;
+        let sum = shares.remove(&r).unwrap_or_default();
+        if sum != t.shares {
+            return Ok(Some(format!(
+                "{r}: delegations hold {sum} shares, target records {}",
+                t.shares
+            )));
+        }
+        let owed = t
+            .tokens
+            .checked_add(&pending.remove(&r).unwrap_or_default())?;
+        let held = bank::balances(state, &r.custody_address())?;
+        if !held.is_all_gte(&owed) {
+            return Ok(Some(format!("{r}: custody holds {held} but owes {owed}")));
+        }
+        for c in t.tokens.iter() {
+            let e = totals.entry(c.denom.clone()).or_insert(0);
+            *e = e.saturating_add(c.amount);
+        }
+    }
+    if let Some(r) = shares.keys().chain(pending.keys()).next() {
+        return Ok(Some(format!(
+            "delegations or unbondings point at missing {r}"
+        )));
+    }
+    for (denom, amount) in &totals {
+        let recorded = restaking::total_restaked(state, denom)?;
+        if recorded != *amount {
+            return Ok(Some(format!(
+                "total restaked {denom}: recorded {recorded}, targets hold {amount}"
+            )));
+        }
+    }
+    Ok(None)
+}
+
+/// All invariants; the first violation found, if any.
+pub fn check_all(state: &dyn StateRead) -> Result<Option<String>> {
+    if let Some(v) = supply_matches_balances(state)? {
+        return Ok(Some(v));
+    }
+    targets_are_consistent(state)
+}

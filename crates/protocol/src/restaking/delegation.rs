@@ -1,0 +1,294 @@
+//! Delegation and undelegation: one code path for all three target kinds (spec §5.4, §5.5).
+
+use super::target::{self, Target, TargetRef};
+use super::unbonding;
+use super::{Delegation, params, state_key};
+use crate::context::Ctx;
+use crate::operators::{self, OperatorStatus};
+use crate::services::{self, ServiceStatus};
+use crate::{assets, bank, pools, store};
+use phalanx_state::StateRead;
+use phalanx_types::error::{OperatorsError, PoolsError, RestakingError, Result, ServicesError};
+use phalanx_types::msgs::{
+    DelegationKind, MsgDelegateOperator, MsgDelegatePool, MsgDelegateService,
+    MsgUndelegateOperator, MsgUndelegatePool, MsgUndelegateService,
+};
+use phalanx_types::{Address, Coins, Dec, DecCoin, DecCoins, Event, MathError, Timestamp};
+
+/// The delegation of `delegator` to `target`, if any.
+pub fn delegation(
+    state: &dyn StateRead,
+    target: TargetRef,
+    delegator: &Address,
+) -> Result<Option<Delegation>> {
+    store::get(
+        state,
+        &state_key::record(state_key::DELEGATION, target, delegator),
+    )
+}
+
+/// Tokens restaked across all targets in `denom` (excluding unbonding tokens).
+pub fn total_restaked(state: &dyn StateRead, denom: &str) -> Result<u128> {
+    Ok(store::get(state, &state_key::total_restaked(denom))?.unwrap_or(0))
+}
+
+fn adjust_total_restaked(ctx: &mut Ctx<'_>, amount: &Coins, add: bool) -> Result<()> {
+    for c in amount.iter() {
+        let current = total_restaked(ctx.state(), &c.denom)?;
+        let next = if add {
+            current.checked_add(c.amount).ok_or(MathError::Overflow)?
+        } else {
+            current.checked_sub(c.amount).ok_or(MathError::Negative)?
+        };
+        let key = state_key::total_restaked(&c.denom);
+        if next == 0 {
+            ctx.delete(&key)?;
+        } else {
+            ctx.set(key, &next)?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether `denom` may be restaked at all (the global list; empty = any).
+fn globally_allowed(allowed: &[String], denom: &str) -> bool {
+    allowed.is_empty() || allowed.iter().any(|d| d == denom)
+}
+
+fn require_globally_allowed(allowed: &[String], amount: &Coins) -> Result<()> {
+    for c in amount.iter() {
+        if !globally_allowed(allowed, &c.denom) {
+            return Err(RestakingError::DenomNotRestakable(c.denom.clone()).into());
+        }
+    }
+    Ok(())
+}
+
+/// Denoms a service accepts: global ∩ service list, where an empty list means "no limit" at that level.
+/// `None` means any denom; `Some(empty)` means none (both lists set and disjoint).
+pub fn service_denom_filter(global: &[String], service: &[String]) -> Option<Vec<String>> {
+    match (global.is_empty(), service.is_empty()) {
+        (true, true) => None,
+        (true, false) => Some(service.to_vec()),
+        (false, true) => Some(global.to_vec()),
+        (false, false) => Some(
+            service
+                .iter()
+                .filter(|d| global.contains(d))
+                .cloned()
+                .collect(),
+        ),
+    }
+}
+
+/// Refuses the delegation if the USD value of everything restaked plus `amount` would pass the cap.
+fn check_restaking_cap(ctx: &Ctx<'_>, cap: Dec, amount: &Coins) -> Result<()> {
+    if cap.is_zero() {
+        return Ok(());
+    }
+    let prefix = state_key::single(state_key::TOTAL_RESTAKED);
+    let mut total = Dec::ZERO;
+    let mut seen = Vec::new();
+    for (k, v) in ctx.prefix(&prefix)? {
+        let denom = String::from_utf8(k.get(prefix.len()..).unwrap_or_default().to_vec())
+            .map_err(|_| phalanx_types::Error::State("non-UTF-8 denom in key".into()))?;
+        let held: u128 = store::decode(&v)?;
+        let with_new = held
+            .checked_add(amount.amount_of(&denom))
+            .ok_or(MathError::Overflow)?;
+        total = total.checked_add(assets::usd_value(
+            ctx.state(),
+            &phalanx_types::Coin::new(denom.clone(), with_new),
+            ctx.block.time,
+        )?)?;
+        seen.push(denom);
+    }
+    for c in amount.iter().filter(|c| !seen.contains(&c.denom)) {
+        total = total.checked_add(assets::usd_value(ctx.state(), c, ctx.block.time)?)?;
+    }
+    if total > cap {
+        return Err(RestakingError::CapExceeded(total.to_string(), cap.to_string()).into());
+    }
+    Ok(())
+}
+
+/// The shared delegation path: checks the exchange rate and the cap, moves the tokens into custody,
+/// issues shares, and records the delegation. Kind-specific checks happen before it.
+fn delegate(
+    ctx: &mut Ctx<'_>,
+    mut t: Target,
+    delegator: &Address,
+    amount: &Coins,
+) -> Result<DecCoins> {
+    if t.has_invalid_exchange_rate() {
+        return Err(RestakingError::ExchangeRateInvalid(t.r.to_string()).into());
+    }
+    check_restaking_cap(ctx, params(ctx.state())?.restaking_cap, amount)?;
+    let shares = t.issue_shares(amount)?;
+    if shares.is_empty() {
+        return Err(RestakingError::InvalidShares(format!(
+            "{amount} is too small to buy a share of {}",
+            t.r
+        ))
+        .into());
+    }
+    bank::send(ctx, delegator, &t.r.custody_address(), amount)?;
+    t.add(amount, &shares)?;
+    target::save(ctx, &t)?;
+    let mut d = delegation(ctx.state(), t.r, delegator)?.unwrap_or(Delegation {
+        kind: t.r.kind,
+        delegator: *delegator,
+        target_id: t.r.id,
+        shares: DecCoins::empty(),
+    });
+    d.shares = d.shares.checked_add(&shares)?;
+    ctx.set(state_key::record(state_key::DELEGATION, t.r, delegator), &d)?;
+    ctx.set(
+        state_key::index(state_key::DELEGATION_BY_TARGET, t.r, delegator),
+        &(),
+    )?;
+    adjust_total_restaked(ctx, amount, true)?;
+    let event = Event::new(format!("delegate_{}", t.r.kind.as_str())).attr("delegator", delegator);
+    let event = match t.r.kind {
+        DelegationKind::Pool => event,
+        DelegationKind::Operator => event.attr("operator_id", t.r.id),
+        DelegationKind::Service => event.attr("service_id", t.r.id),
+    };
+    ctx.emit(event.attr("amount", amount).attr("new_shares", &shares));
+    Ok(shares)
+}
+
+/// Executes `MsgDelegatePool`: the pool of the coin's denom is created on first use.
+pub fn handle_delegate_pool(ctx: &mut Ctx<'_>, msg: &MsgDelegatePool) -> Result<DecCoins> {
+    let amount = Coins::new(vec![msg.amount.clone()])?;
+    require_globally_allowed(&params(ctx.state())?.allowed_denoms, &amount)?;
+    let pool = pools::create_or_get_pool(ctx, &msg.amount.denom)?;
+    let t = target::must_load(ctx.state(), TargetRef::pool(pool.id))?;
+    delegate(ctx, t, &msg.delegator, &amount)
+}
+
+/// Executes `MsgDelegateOperator`: only ACTIVE operators take new stake.
+pub fn handle_delegate_operator(ctx: &mut Ctx<'_>, msg: &MsgDelegateOperator) -> Result<DecCoins> {
+    let op = operators::must_operator(ctx.state(), msg.operator_id)?;
+    if op.status != OperatorStatus::Active {
+        return Err(OperatorsError::OperatorNotActive(op.id.0).into());
+    }
+    require_globally_allowed(&params(ctx.state())?.allowed_denoms, &msg.amount)?;
+    let t = target::must_load(ctx.state(), TargetRef::operator(op.id))?;
+    delegate(ctx, t, &msg.delegator, &msg.amount)
+}
+
+/// Executes `MsgDelegateService`: only ACTIVE services take new stake, in denoms both the chain and the
+/// service accept.
+pub fn handle_delegate_service(ctx: &mut Ctx<'_>, msg: &MsgDelegateService) -> Result<DecCoins> {
+    let svc = services::must_service(ctx.state(), msg.service_id)?;
+    if svc.status != ServiceStatus::Active {
+        return Err(ServicesError::ServiceNotActive(svc.id.0).into());
+    }
+    let global = params(ctx.state())?.allowed_denoms;
+    let own = services::service_params(ctx.state(), svc.id)?.allowed_denoms;
+    if let Some(allowed) = service_denom_filter(&global, &own) {
+        for c in msg.amount.iter() {
+            if !allowed.contains(&c.denom) {
+                return Err(RestakingError::DenomNotRestakable(c.denom.clone()).into());
+            }
+        }
+    }
+    let t = target::must_load(ctx.state(), TargetRef::service(svc.id))?;
+    delegate(ctx, t, &msg.delegator, &msg.amount)
+}
+
+/// The shared undelegation path. Asking for more than the delegation holds in a denom unbonds all of
+/// that denom and only that denom (fixes Q13, where over-asking in one denom unbonded every denom).
+/// Asking for a denom the delegation does not hold is an error. Returns the completion time.
+fn undelegate(
+    ctx: &mut Ctx<'_>,
+    r: TargetRef,
+    delegator: &Address,
+    amount: &Coins,
+) -> Result<Timestamp> {
+    let mut d = delegation(ctx.state(), r, delegator)?
+        .ok_or_else(|| RestakingError::DelegationNotFound(delegator.to_string(), r.to_string()))?;
+    let mut t = target::must_load(ctx.state(), r)?;
+    let wanted = t.shares_from_tokens(amount)?;
+    let mut shares = Vec::with_capacity(wanted.len());
+    for c in amount.iter() {
+        let held = d.shares.amount_of(&c.denom);
+        if held.is_zero() {
+            return Err(RestakingError::NotEnoughShares(format!(
+                "the delegation to {r} holds no {}",
+                c.denom
+            ))
+            .into());
+        }
+        shares.push(DecCoin::new(
+            c.denom.clone(),
+            wanted.amount_of(&c.denom).min(held),
+        ));
+    }
+    let shares = DecCoins::new(shares)?;
+    d.shares = d.shares.checked_sub(&shares)?;
+    let record_key = state_key::record(state_key::DELEGATION, r, delegator);
+    if d.shares.is_empty() {
+        ctx.delete(&record_key)?;
+        ctx.delete(&state_key::index(
+            state_key::DELEGATION_BY_TARGET,
+            r,
+            delegator,
+        ))?;
+    } else {
+        ctx.set(record_key, &d)?;
+    }
+    let payout = t.remove_shares(&shares)?;
+    target::save(ctx, &t)?;
+    adjust_total_restaked(ctx, &payout, false)?;
+    let completion = ctx
+        .block
+        .time
+        .checked_add(params(ctx.state())?.unbonding_time)?;
+    unbonding::add_entry(ctx, r, delegator, &payout, completion)?;
+    let event = Event::new(format!("unbond_{}", r.kind.as_str()))
+        .attr("amount", &payout)
+        .attr("delegator", delegator);
+    let event = match r.kind {
+        DelegationKind::Pool => event,
+        DelegationKind::Operator => event.attr("operator_id", r.id),
+        DelegationKind::Service => event.attr("service_id", r.id),
+    };
+    ctx.emit(event.attr("completion_time", completion));
+    Ok(completion)
+}
+
+/// Executes `MsgUndelegatePool` (pool located by the coin's denom).
+pub fn handle_undelegate_pool(ctx: &mut Ctx<'_>, msg: &MsgUndelegatePool) -> Result<Timestamp> {
+    let pool = pools::pool_by_denom(ctx.state(), &msg.amount.denom)?
+        .ok_or_else(|| PoolsError::PoolNotFound(format!("of denom {}", msg.amount.denom)))?;
+    let amount = Coins::new(vec![msg.amount.clone()])?;
+    undelegate(ctx, TargetRef::pool(pool.id), &msg.delegator, &amount)
+}
+
+/// Executes `MsgUndelegateOperator` (allowed whatever the operator's status).
+pub fn handle_undelegate_operator(
+    ctx: &mut Ctx<'_>,
+    msg: &MsgUndelegateOperator,
+) -> Result<Timestamp> {
+    undelegate(
+        ctx,
+        TargetRef::operator(msg.operator_id),
+        &msg.delegator,
+        &msg.amount,
+    )
+}
+
+/// Executes `MsgUndelegateService` (allowed whatever the service's status).
+pub fn handle_undelegate_service(
+    ctx: &mut Ctx<'_>,
+    msg: &MsgUndelegateService,
+) -> Result<Timestamp> {
+    undelegate(
+        ctx,
+        TargetRef::service(msg.service_id),
+        &msg.delegator,
+        &msg.amount,
+    )
+}

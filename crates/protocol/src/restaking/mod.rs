@@ -1,0 +1,122 @@
+//! Restaking: delegation to pools, operators and services through one shared code path; the unbonding
+//! queue; operator/service relations (joins, allow-lists, securing pools); user trust preferences;
+//! allowed denoms and the USD restaking cap.
+
+mod delegation;
+mod genesis;
+mod queries;
+mod relations;
+mod state_key;
+mod target;
+mod unbonding;
+
+pub use delegation::{
+    handle_delegate_operator, handle_delegate_pool, handle_delegate_service,
+    handle_undelegate_operator, handle_undelegate_pool, handle_undelegate_service,
+};
+pub use genesis::{
+    PoolIdsRecord, RestakingGenesis, ServiceIdsRecord, UserPreferencesRecord, export_genesis,
+    init_genesis,
+};
+pub use queries::*;
+pub use relations::{
+    before_operator_deleted, before_service_deleted, can_operator_validate_service,
+    handle_add_operator_to_allow_list, handle_borrow_pool_security,
+    handle_cease_pool_security_borrow, handle_join_service, handle_leave_service,
+    handle_remove_operator_from_allow_list, handle_set_user_preferences, user_preferences,
+};
+pub use target::{Target, TargetObject, TargetRef};
+pub use unbonding::{end_block, has_unbondings};
+
+use crate::context::Ctx;
+use crate::store;
+use borsh::{BorshDeserialize, BorshSerialize};
+use phalanx_state::StateRead;
+use phalanx_types::error::Result;
+use phalanx_types::msgs::{DelegationKind, MsgUpdateRestakingParams, RestakingParams};
+use phalanx_types::{Address, Coins, DecCoins, Event, Timestamp, UnbondingId};
+use serde::{Deserialize, Serialize};
+
+/// A delegator's shares in one target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, BorshSerialize, BorshDeserialize)]
+pub struct Delegation {
+    /// Kind of target.
+    pub kind: DelegationKind,
+    /// The delegator.
+    pub delegator: Address,
+    /// Target id within its kind.
+    pub target_id: u32,
+    /// Shares held, by token denom.
+    pub shares: DecCoins,
+}
+
+impl Delegation {
+    /// The target this delegation points at.
+    pub fn target(&self) -> TargetRef {
+        TargetRef {
+            kind: self.kind,
+            id: self.target_id,
+        }
+    }
+}
+
+/// One pending payout of an undelegation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, BorshSerialize, BorshDeserialize)]
+pub struct UnbondingEntry {
+    /// Height at which the undelegation happened.
+    pub creation_height: u64,
+    /// When the tokens are paid out.
+    pub completion_time: Timestamp,
+    /// Tokens when the entry was created.
+    pub initial_balance: Coins,
+    /// Tokens to be paid out (lower than initial only after a slash).
+    pub balance: Coins,
+    /// Stable id of the entry.
+    pub unbonding_id: UnbondingId,
+}
+
+/// All pending unbondings of one delegator from one target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, BorshSerialize, BorshDeserialize)]
+pub struct UnbondingDelegation {
+    /// Kind of target.
+    pub kind: DelegationKind,
+    /// The delegator.
+    pub delegator: Address,
+    /// Target id within its kind.
+    pub target_id: u32,
+    /// Entries in creation order.
+    pub entries: Vec<UnbondingEntry>,
+}
+
+impl UnbondingDelegation {
+    /// The target the entries unbond from.
+    pub fn target(&self) -> TargetRef {
+        TargetRef {
+            kind: self.kind,
+            id: self.target_id,
+        }
+    }
+}
+
+/// Where an unbonding entry lives, by entry id.
+#[derive(Debug, Clone, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+pub struct UnbondingRef {
+    /// Target unbonded from.
+    pub target: TargetRef,
+    /// Delegator.
+    pub delegator: Address,
+}
+
+/// Current params.
+pub fn params(state: &dyn StateRead) -> Result<RestakingParams> {
+    Ok(store::get(state, &state_key::single(state_key::PARAMS))?.unwrap_or_default())
+}
+
+/// Executes `MsgUpdateRestakingParams` (authority only).
+pub fn handle_update_params(ctx: &mut Ctx<'_>, msg: &MsgUpdateRestakingParams) -> Result<()> {
+    ctx.require_authority(msg.authority)?;
+    msg.params.validate()?;
+    ctx.set(state_key::single(state_key::PARAMS), &msg.params)?;
+    ctx.emit(Event::new("update_params").attr("module", "restaking"));
+    Ok(())
+}

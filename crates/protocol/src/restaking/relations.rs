@@ -1,0 +1,275 @@
+//! Who secures whom: operators joining services, service allow-lists, pools securing services, and user
+//! trust preferences (spec §5.3, §5.8, §5.9).
+
+use super::state_key;
+use crate::context::Ctx;
+use crate::operators::{self, OperatorStatus};
+use crate::services::{self, Service, ServiceStatus};
+use crate::{pools, store};
+use phalanx_state::StateRead;
+use phalanx_types::error::{OperatorsError, RestakingError, Result, ServicesError};
+use phalanx_types::msgs::{
+    MsgAddOperatorToAllowList, MsgBorrowPoolSecurity, MsgCeasePoolSecurityBorrow, MsgJoinService,
+    MsgLeaveService, MsgRemoveOperatorFromAllowList, MsgSetUserPreferences, UserPreferences,
+};
+use phalanx_types::{Address, Error, Event, OperatorId, ServiceId};
+
+/// Whether a key exists.
+pub(super) fn exists(state: &dyn StateRead, key: &[u8]) -> Result<bool> {
+    Ok(state.get(key)?.is_some())
+}
+
+/// The second ids of every `(first, second)` pair under `sub`, in order.
+pub(super) fn pair_seconds(state: &dyn StateRead, sub: u8, first: u32) -> Result<Vec<u32>> {
+    let prefix = state_key::pair_prefix(sub, first);
+    state
+        .prefix(&prefix)?
+        .iter()
+        .map(|(k, _)| store::be_u32(k.get(prefix.len()..).unwrap_or_default()))
+        .collect()
+}
+
+/// Whether the service's allow-list is empty (then any operator may join).
+fn allow_list_is_empty(state: &dyn StateRead, svc: ServiceId) -> Result<bool> {
+    let prefix = state_key::pair_prefix(state_key::ALLOW_LIST, svc.0);
+    let end = phalanx_state::prefix_end(&prefix);
+    Ok(state.range(&prefix, end.as_deref(), Some(1))?.is_empty())
+}
+
+/// An operator may validate a service if the service's allow-list is empty or lists it.
+pub fn can_operator_validate_service(
+    state: &dyn StateRead,
+    svc: ServiceId,
+    op: OperatorId,
+) -> Result<bool> {
+    Ok(allow_list_is_empty(state, svc)? || exists(state, &state_key::allow_list(svc, op))?)
+}
+
+fn set_joined(ctx: &mut Ctx<'_>, op: OperatorId, svc: ServiceId, joined: bool) -> Result<()> {
+    if joined {
+        ctx.set(state_key::joined(op, svc), &())?;
+        ctx.set(state_key::service_operator(svc, op), &())
+    } else {
+        ctx.delete(&state_key::joined(op, svc))?;
+        ctx.delete(&state_key::service_operator(svc, op))
+    }
+}
+
+fn set_allowed(ctx: &mut Ctx<'_>, svc: ServiceId, op: OperatorId, allowed: bool) -> Result<()> {
+    if allowed {
+        ctx.set(state_key::allow_list(svc, op), &())?;
+        ctx.set(state_key::allowed_by(op, svc), &())
+    } else {
+        ctx.delete(&state_key::allow_list(svc, op))?;
+        ctx.delete(&state_key::allowed_by(op, svc))
+    }
+}
+
+fn operator_admin(ctx: &Ctx<'_>, id: OperatorId, sender: Address) -> Result<operators::Operator> {
+    let op = operators::must_operator(ctx.state(), id)?;
+    if op.admin != sender {
+        return Err(Error::Unauthorized(format!(
+            "{sender} is not the admin of operator {id}"
+        )));
+    }
+    Ok(op)
+}
+
+fn service_admin(ctx: &Ctx<'_>, id: ServiceId, sender: Address) -> Result<Service> {
+    let svc = services::must_service(ctx.state(), id)?;
+    if svc.admin != sender {
+        return Err(Error::Unauthorized(format!(
+            "{sender} is not the admin of service {id}"
+        )));
+    }
+    Ok(svc)
+}
+
+fn pair_event(kind: &str, op: OperatorId, svc: ServiceId) -> Event {
+    Event::new(kind)
+        .attr("operator_id", op)
+        .attr("service_id", svc)
+}
+
+/// Executes `MsgJoinService`. The operator must be ACTIVE (fixes Q14: an INACTIVE operator could join
+/// and appear to secure a service), the service ACTIVE, and the operator allowed. Re-joining is a no-op.
+pub fn handle_join_service(ctx: &mut Ctx<'_>, msg: &MsgJoinService) -> Result<()> {
+    let op = operator_admin(ctx, msg.operator_id, msg.sender)?;
+    if op.status != OperatorStatus::Active {
+        return Err(OperatorsError::OperatorNotActive(op.id.0).into());
+    }
+    let svc = services::must_service(ctx.state(), msg.service_id)?;
+    if svc.status != ServiceStatus::Active {
+        return Err(ServicesError::ServiceNotActive(svc.id.0).into());
+    }
+    if !can_operator_validate_service(ctx.state(), svc.id, op.id)? {
+        return Err(RestakingError::OperatorNotAllowed(op.id.0, svc.id.0).into());
+    }
+    set_joined(ctx, op.id, svc.id, true)?;
+    ctx.emit(pair_event("join_service", op.id, svc.id));
+    Ok(())
+}
+
+/// Executes `MsgLeaveService`.
+pub fn handle_leave_service(ctx: &mut Ctx<'_>, msg: &MsgLeaveService) -> Result<()> {
+    let op = operator_admin(ctx, msg.operator_id, msg.sender)?;
+    let svc = services::must_service(ctx.state(), msg.service_id)?;
+    if !exists(ctx.state(), &state_key::joined(op.id, svc.id))? {
+        return Err(RestakingError::ServiceNotJoined(op.id.0, svc.id.0).into());
+    }
+    set_joined(ctx, op.id, svc.id, false)?;
+    ctx.emit(pair_event("leave_service", op.id, svc.id));
+    Ok(())
+}
+
+/// Executes `MsgAddOperatorToAllowList`. The first entry turns "anyone may join" into "only listed
+/// operators", so every other operator that had joined is removed from the service.
+pub fn handle_add_operator_to_allow_list(
+    ctx: &mut Ctx<'_>,
+    msg: &MsgAddOperatorToAllowList,
+) -> Result<()> {
+    let svc = service_admin(ctx, msg.service_id, msg.sender)?;
+    let op = operators::must_operator(ctx.state(), msg.operator_id)?;
+    if exists(ctx.state(), &state_key::allow_list(svc.id, op.id))? {
+        return Err(RestakingError::OperatorAlreadyAllowed(op.id.0, svc.id.0).into());
+    }
+    if allow_list_is_empty(ctx.state(), svc.id)? {
+        for other in pair_seconds(ctx.state(), state_key::SERVICE_OPERATORS, svc.id.0)? {
+            if other != op.id.0 {
+                set_joined(ctx, OperatorId(other), svc.id, false)?;
+                ctx.emit(pair_event("leave_service", OperatorId(other), svc.id));
+            }
+        }
+    }
+    set_allowed(ctx, svc.id, op.id, true)?;
+    ctx.emit(pair_event("allow_operator", op.id, svc.id));
+    Ok(())
+}
+
+/// Executes `MsgRemoveOperatorFromAllowList`. While the list stays non-empty the operator also leaves
+/// the service; if the list becomes empty everyone is allowed again, so it stays.
+pub fn handle_remove_operator_from_allow_list(
+    ctx: &mut Ctx<'_>,
+    msg: &MsgRemoveOperatorFromAllowList,
+) -> Result<()> {
+    let svc = service_admin(ctx, msg.service_id, msg.sender)?;
+    let op = msg.operator_id;
+    if !exists(ctx.state(), &state_key::allow_list(svc.id, op))? {
+        return Err(RestakingError::OperatorNotAllowed(op.0, svc.id.0).into());
+    }
+    set_allowed(ctx, svc.id, op, false)?;
+    if !allow_list_is_empty(ctx.state(), svc.id)?
+        && exists(ctx.state(), &state_key::joined(op, svc.id))?
+    {
+        set_joined(ctx, op, svc.id, false)?;
+        ctx.emit(pair_event("leave_service", op, svc.id));
+    }
+    ctx.emit(pair_event("remove_allowed_operator", op, svc.id));
+    Ok(())
+}
+
+/// Executes `MsgBorrowPoolSecurity`: an ACTIVE service starts using a pool's (trusting) stake.
+pub fn handle_borrow_pool_security(ctx: &mut Ctx<'_>, msg: &MsgBorrowPoolSecurity) -> Result<()> {
+    let svc = service_admin(ctx, msg.service_id, msg.sender)?;
+    if svc.status != ServiceStatus::Active {
+        return Err(ServicesError::ServiceNotActive(svc.id.0).into());
+    }
+    let pool = pools::must_pool(ctx.state(), msg.pool_id)?;
+    let key = state_key::securing_pool(svc.id, pool.id);
+    if exists(ctx.state(), &key)? {
+        return Err(RestakingError::PoolAlreadySecuring(pool.id.0, svc.id.0).into());
+    }
+    ctx.set(key, &())?;
+    ctx.emit(
+        Event::new("borrow_pool_security")
+            .attr("service_id", svc.id)
+            .attr("pool_id", pool.id),
+    );
+    Ok(())
+}
+
+/// Executes `MsgCeasePoolSecurityBorrow`.
+pub fn handle_cease_pool_security_borrow(
+    ctx: &mut Ctx<'_>,
+    msg: &MsgCeasePoolSecurityBorrow,
+) -> Result<()> {
+    let svc = service_admin(ctx, msg.service_id, msg.sender)?;
+    let key = state_key::securing_pool(svc.id, msg.pool_id);
+    if !exists(ctx.state(), &key)? {
+        return Err(RestakingError::PoolNotSecuring(msg.pool_id.0, svc.id.0).into());
+    }
+    ctx.delete(&key)?;
+    ctx.emit(
+        Event::new("cease_pool_security_borrow")
+            .attr("service_id", svc.id)
+            .attr("pool_id", msg.pool_id),
+    );
+    Ok(())
+}
+
+/// A user's trust preferences, without entries for services that no longer exist. Service ids are never
+/// reused, so dropping such entries on read is exact, and no later operation can trip over trust in a
+/// deleted service (fixes Q5 without touching every truster at deletion time).
+pub fn user_preferences(state: &dyn StateRead, user: &Address) -> Result<UserPreferences> {
+    let mut prefs: UserPreferences =
+        store::get(state, &state_key::preferences(user))?.unwrap_or_default();
+    let mut kept = Vec::with_capacity(prefs.trusted_services.len());
+    for entry in prefs.trusted_services {
+        if services::service(state, entry.service_id)?.is_some() {
+            kept.push(entry);
+        }
+    }
+    prefs.trusted_services = kept;
+    Ok(prefs)
+}
+
+/// Executes `MsgSetUserPreferences`: every referenced service and pool must exist.
+pub fn handle_set_user_preferences(ctx: &mut Ctx<'_>, msg: &MsgSetUserPreferences) -> Result<()> {
+    msg.preferences
+        .validate()
+        .map_err(|e| RestakingError::InvalidPreferences(e.to_string()))?;
+    for entry in &msg.preferences.trusted_services {
+        services::must_service(ctx.state(), entry.service_id)?;
+        for pool in &entry.pool_ids {
+            pools::must_pool(ctx.state(), *pool)?;
+        }
+    }
+    let key = state_key::preferences(&msg.user);
+    if msg.preferences.trusted_services.is_empty() {
+        ctx.delete(&key)?;
+    } else {
+        ctx.set(key, &msg.preferences)?;
+    }
+    ctx.emit(Event::new("set_user_preferences").attr("user", msg.user));
+    Ok(())
+}
+
+/// Before an operator is deleted: it leaves every service and every allow-list. A service whose list
+/// thereby becomes empty is deactivated, so "empty = everyone allowed" cannot suddenly open it.
+pub fn before_operator_deleted(ctx: &mut Ctx<'_>, op: OperatorId) -> Result<()> {
+    for svc in pair_seconds(ctx.state(), state_key::JOINED, op.0)? {
+        set_joined(ctx, op, ServiceId(svc), false)?;
+    }
+    for svc in pair_seconds(ctx.state(), state_key::ALLOWED_BY, op.0)? {
+        let svc = ServiceId(svc);
+        set_allowed(ctx, svc, op, false)?;
+        if allow_list_is_empty(ctx.state(), svc)? {
+            services::force_deactivate(ctx, svc)?;
+        }
+    }
+    Ok(())
+}
+
+/// Before a service is deleted: its joins, allow-list and securing pools go with it.
+pub fn before_service_deleted(ctx: &mut Ctx<'_>, svc: ServiceId) -> Result<()> {
+    for op in pair_seconds(ctx.state(), state_key::SERVICE_OPERATORS, svc.0)? {
+        set_joined(ctx, OperatorId(op), svc, false)?;
+    }
+    for op in pair_seconds(ctx.state(), state_key::ALLOW_LIST, svc.0)? {
+        set_allowed(ctx, svc, OperatorId(op), false)?;
+    }
+    for pool in pair_seconds(ctx.state(), state_key::SECURING_POOLS, svc.0)? {
+        ctx.delete(&state_key::pair(state_key::SECURING_POOLS, svc.0, pool))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,133 @@
+//! Key schema of restaking. Addresses are fixed 20 bytes and ids fixed-width big-endian, so every
+//! composite key is unambiguous without separators and iterates in (id, address) order.
+//!
+//! | key | value |
+//! |---|---|
+//! | `0x01` | params |
+//! | `0x02` | last unbonding id (u64) |
+//! | `0x03 ‖ unbonding_id` | [`super::UnbondingRef`] (deleted when the entry completes, Q10) |
+//! | `0x10 ‖ kind ‖ delegator ‖ target` | `Delegation` |
+//! | `0x11 ‖ kind ‖ target ‖ delegator` | () delegations by target |
+//! | `0x12 ‖ kind ‖ delegator ‖ target` | `UnbondingDelegation` |
+//! | `0x13 ‖ kind ‖ target ‖ delegator` | () unbondings by target |
+//! | `0x20 ‖ operator ‖ service` | () operator joined service |
+//! | `0x21 ‖ service ‖ operator` | () operators of a service |
+//! | `0x22 ‖ service ‖ operator` | () service allow-list |
+//! | `0x24 ‖ operator ‖ service` | () allow-lists an operator is on |
+//! | `0x23 ‖ service ‖ pool` | () pools securing a service |
+//! | `0x30 ‖ completion_time ‖ kind ‖ target ‖ delegator` | () unbonding queue (a set: no duplicates, Q2) |
+//! | `0x40 ‖ user` | `UserPreferences` |
+//! | `0x50 ‖ denom` | u128 total restaked in all targets |
+
+use super::TargetRef;
+use crate::store::{key, module_prefix::RESTAKING};
+use phalanx_types::msgs::DelegationKind;
+use phalanx_types::{Address, OperatorId, PoolId, ServiceId, Timestamp};
+
+pub const PARAMS: u8 = 0x01;
+pub const LAST_UNBONDING_ID: u8 = 0x02;
+pub const UNBONDING_ID: u8 = 0x03;
+pub const DELEGATION: u8 = 0x10;
+pub const DELEGATION_BY_TARGET: u8 = 0x11;
+pub const UNBONDING: u8 = 0x12;
+pub const UNBONDING_BY_TARGET: u8 = 0x13;
+pub const JOINED: u8 = 0x20;
+pub const SERVICE_OPERATORS: u8 = 0x21;
+pub const ALLOW_LIST: u8 = 0x22;
+pub const SECURING_POOLS: u8 = 0x23;
+pub const ALLOWED_BY: u8 = 0x24;
+pub const QUEUE: u8 = 0x30;
+pub const PREFERENCES: u8 = 0x40;
+pub const TOTAL_RESTAKED: u8 = 0x50;
+
+pub fn single(sub: u8) -> Vec<u8> {
+    vec![RESTAKING, sub]
+}
+
+fn kind_byte(kind: DelegationKind) -> u8 {
+    kind as u8
+}
+
+pub fn unbonding_id(id: u64) -> Vec<u8> {
+    key(&[&[RESTAKING, UNBONDING_ID], &id.to_be_bytes()])
+}
+
+/// `0x10`/`0x12` records of one delegator and kind.
+pub fn by_delegator(sub: u8, kind: DelegationKind, delegator: &Address) -> Vec<u8> {
+    key(&[&[RESTAKING, sub, kind_byte(kind)], delegator.as_bytes()])
+}
+
+/// One `0x10`/`0x12` record.
+pub fn record(sub: u8, target: TargetRef, delegator: &Address) -> Vec<u8> {
+    key(&[
+        &by_delegator(sub, target.kind, delegator),
+        &target.id.to_be_bytes(),
+    ])
+}
+
+/// `0x11`/`0x13` index entries of one target.
+pub fn by_target(sub: u8, target: TargetRef) -> Vec<u8> {
+    key(&[
+        &[RESTAKING, sub, kind_byte(target.kind)],
+        &target.id.to_be_bytes(),
+    ])
+}
+
+/// One `0x11`/`0x13` index entry.
+pub fn index(sub: u8, target: TargetRef, delegator: &Address) -> Vec<u8> {
+    key(&[&by_target(sub, target), delegator.as_bytes()])
+}
+
+pub fn pair_prefix(sub: u8, first: u32) -> Vec<u8> {
+    key(&[&[RESTAKING, sub], &first.to_be_bytes()])
+}
+
+pub fn pair(sub: u8, first: u32, second: u32) -> Vec<u8> {
+    key(&[&pair_prefix(sub, first), &second.to_be_bytes()])
+}
+
+pub fn joined(op: OperatorId, svc: ServiceId) -> Vec<u8> {
+    pair(JOINED, op.0, svc.0)
+}
+
+pub fn service_operator(svc: ServiceId, op: OperatorId) -> Vec<u8> {
+    pair(SERVICE_OPERATORS, svc.0, op.0)
+}
+
+pub fn allow_list(svc: ServiceId, op: OperatorId) -> Vec<u8> {
+    pair(ALLOW_LIST, svc.0, op.0)
+}
+
+pub fn allowed_by(op: OperatorId, svc: ServiceId) -> Vec<u8> {
+    pair(ALLOWED_BY, op.0, svc.0)
+}
+
+pub fn securing_pool(svc: ServiceId, pool: PoolId) -> Vec<u8> {
+    pair(SECURING_POOLS, svc.0, pool.0)
+}
+
+pub fn queue(at: Timestamp, target: TargetRef, delegator: &Address) -> Vec<u8> {
+    key(&[
+        &[RESTAKING, QUEUE],
+        &at.as_nanos().to_be_bytes(),
+        &[kind_byte(target.kind)],
+        &target.id.to_be_bytes(),
+        delegator.as_bytes(),
+    ])
+}
+
+/// First key after every queue entry due at or before `now`.
+pub fn queue_end(now: Timestamp) -> Vec<u8> {
+    match now.as_nanos().checked_add(1) {
+        Some(next) => key(&[&[RESTAKING, QUEUE], &next.to_be_bytes()]),
+        None => vec![RESTAKING, QUEUE.saturating_add(1)],
+    }
+}
+
+pub fn preferences(user: &Address) -> Vec<u8> {
+    key(&[&[RESTAKING, PREFERENCES], user.as_bytes()])
+}
+
+pub fn total_restaked(denom: &str) -> Vec<u8> {
+    key(&[&[RESTAKING, TOTAL_RESTAKED], denom.as_bytes()])
+}

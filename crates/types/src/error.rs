@@ -1,0 +1,247 @@
+//! Typed errors. Every error has a stable `(codespace, code)` pair that clients can match on, and a message
+//! that tells the user what was wrong and what to do. Codes never change meaning once released.
+
+use crate::address::AddressError;
+use crate::math::MathError;
+use serde::{Deserialize, Serialize};
+
+/// The stable machine-readable identity of an error, as returned in transaction results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorCode {
+    /// The module that raised the error (`bank`, `restaking`, ...).
+    pub codespace: &'static str,
+    /// The error's number inside its codespace.
+    pub code: u32,
+}
+
+/// Generates a module error enum with a stable code for every variant.
+macro_rules! module_error {
+    ($(#[$doc:meta])* $name:ident, $space:literal { $( $(#[$vdoc:meta])* $code:literal => $variant:ident $( ( $($field:ty),* ) )? = $msg:literal ),* $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+        pub enum $name {
+            $( $(#[$vdoc])* #[error($msg)] $variant $( ( $($field),* ) )?, )*
+        }
+
+        impl $name {
+            /// The stable code of this error.
+            pub fn code(&self) -> ErrorCode {
+                #[allow(unused_variables)]
+                let code = match self {
+                    $( Self::$variant { .. } => $code, )*
+                };
+                ErrorCode { codespace: $space, code }
+            }
+        }
+    };
+}
+
+module_error!(
+    /// Errors of account balances and supply.
+    BankError, "bank" {
+        /// The sender cannot cover the amount.
+        1 => InsufficientFunds(String, String, String) = "account {0} holds {2}, which does not cover {1}",
+        /// Supply would exceed what the amount type can hold.
+        2 => SupplyOverflow(String) = "total supply of {0} would overflow",
+        /// A transfer that is never allowed, e.g. a protocol-owned account as sender of a user transfer.
+        3 => SendNotAllowed(String) = "transfer not allowed: {0}",
+    }
+);
+
+module_error!(
+    /// Errors of the asset registry and price feed.
+    AssetsError, "assets" {
+        /// No asset is registered for the denom.
+        1 => AssetNotFound(String) = "no asset registered for denom {0}; register it first",
+        /// Ticker shape is invalid.
+        2 => InvalidTicker(String) = "invalid ticker {0:?}: 1 to 10 ASCII letters or digits",
+        /// Exponent is too large for exact powers of ten.
+        3 => InvalidExponent(u32) = "exponent {0} is above the maximum of 18",
+        /// A price of zero or an invalid price record.
+        4 => InvalidPrice(String) = "invalid price: {0}",
+        /// A price's timestamp is in the future of the block.
+        5 => PriceFromFuture(String) = "price timestamp {0} is after the block time",
+        /// The params are invalid.
+        6 => InvalidParams(String) = "invalid assets params: {0}",
+    }
+);
+
+module_error!(
+    /// Errors of pools.
+    PoolsError, "pools" {
+        /// No pool with that id or denom.
+        1 => PoolNotFound(String) = "pool {0} not found",
+        /// A coin of another denom was offered to a pool.
+        3 => InvalidDenom(String, String) = "pool of {0} cannot take {1}",
+        /// Shares could not be computed (pool holds no tokens).
+        2 => InsufficientShares(String) = "pool {0} holds no tokens to compute shares against",
+    }
+);
+
+module_error!(
+    /// Errors of operators.
+    OperatorsError, "operators" {
+        /// No operator with that id.
+        100 => OperatorNotFound(u32) = "operator {0} not found",
+        /// The operator holds no tokens to compute shares against.
+        2 => InsufficientShares(u32) = "operator {0} holds no tokens to compute shares against",
+        /// Params are invalid.
+        3 => InvalidParams(String) = "invalid operators params: {0}",
+        /// The operation needs an ACTIVE operator.
+        4 => OperatorNotActive(u32) = "operator {0} is not active",
+        /// Operator params (commission) are invalid.
+        5 => InvalidOperatorParams(String) = "invalid operator params: {0}",
+        /// The operation needs an INACTIVE operator.
+        6 => OperatorNotInactive(u32) = "operator {0} is not inactive; deactivate it and wait for the inactivation to complete",
+        /// Deleting would strand restakers' funds (Q3).
+        7 => OperatorHasStake(u32) = "operator {0} still has delegations or unbondings; it can be deleted once they are gone",
+        /// The registration fee offered does not cover the param.
+        8 => InsufficientFee(String, String) = "registration fee {0} does not cover any of the required {1}",
+    }
+);
+
+module_error!(
+    /// Errors of services.
+    ServicesError, "services" {
+        /// No service with that id.
+        100 => ServiceNotFound(u32) = "service {0} not found",
+        /// The service holds no tokens to compute shares against.
+        2 => InsufficientShares(u32) = "service {0} holds no tokens to compute shares against",
+        /// Activation of an already active service.
+        3 => ServiceAlreadyActive(u32) = "service {0} is already active",
+        /// The operation needs an ACTIVE service.
+        4 => ServiceNotActive(u32) = "service {0} is not active",
+        /// The operation needs a non-ACTIVE service.
+        5 => ServiceIsActive(u32) = "service {0} is active; deactivate it first",
+        /// Deleting would strand restakers' funds (Q3).
+        6 => ServiceHasStake(u32) = "service {0} still has delegations or unbondings; it can be deleted once they are gone",
+        /// Service params are invalid.
+        7 => InvalidServiceParams(String) = "invalid service params: {0}",
+        /// Module params are invalid.
+        8 => InvalidParams(String) = "invalid services params: {0}",
+        /// The registration fee offered does not cover the param.
+        9 => InsufficientFee(String, String) = "registration fee {0} does not cover any of the required {1}",
+    }
+);
+
+module_error!(
+    /// Errors of delegation, unbonding and the service/operator/pool relationships.
+    RestakingError, "restaking" {
+        /// Share amounts are invalid.
+        2 => InvalidShares(String) = "invalid shares: {0}",
+        /// The target's exchange rate is broken (tokens zero while shares exist).
+        3 => ExchangeRateInvalid(String) = "{0} has shares but no tokens; it cannot accept delegations",
+        /// No delegation from this delegator to this target.
+        4 => DelegationNotFound(String, String) = "{0} has no delegation to {1}",
+        /// The delegation does not hold enough shares.
+        5 => NotEnoughShares(String) = "not enough delegation shares: {0}",
+        /// No unbonding record where one was expected.
+        7 => NoUnbondingDelegation(String) = "no unbonding delegation: {0}",
+        /// The operator is already on the allow-list.
+        10 => OperatorAlreadyAllowed(u32, u32) = "operator {0} is already on the allow-list of service {1}",
+        /// The operator may not validate the service.
+        11 => OperatorNotAllowed(u32, u32) = "operator {0} is not allowed by service {1}",
+        /// The pool already secures the service.
+        12 => PoolAlreadySecuring(u32, u32) = "pool {0} already secures service {1}",
+        /// The pool does not secure the service.
+        13 => PoolNotSecuring(u32, u32) = "pool {0} does not secure service {1}",
+        /// The denom may not be restaked here.
+        14 => DenomNotRestakable(String) = "denom {0} is not allowed for this delegation",
+        /// The USD restaking cap would be exceeded.
+        15 => CapExceeded(String, String) = "restaking cap exceeded: total would be {0} USD, cap is {1} USD",
+        /// Too many pending unbondings for one (delegator, target).
+        16 => TooManyUnbondingEntries(u32) = "too many unbonding entries (maximum {0}); wait for one to complete",
+        /// Params are invalid.
+        17 => InvalidParams(String) = "invalid restaking params: {0}",
+        /// User preferences are invalid.
+        18 => InvalidPreferences(String) = "invalid preferences: {0}",
+        /// The operator has not joined the service.
+        9 => ServiceNotJoined(u32, u32) = "operator {0} has not joined service {1}",
+    }
+);
+
+/// Every error the state machine can return. A failed message returns one of these and changes nothing.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    /// Arithmetic or amount-format failure.
+    #[error(transparent)]
+    Math(#[from] MathError),
+    /// A malformed address.
+    #[error(transparent)]
+    Address(#[from] AddressError),
+    /// The signer is not allowed to do this.
+    #[error("unauthorized: {0}")]
+    Unauthorized(String),
+    /// The message is malformed; fix the named field.
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+    /// Genesis is inconsistent.
+    #[error("invalid genesis: {0}")]
+    InvalidGenesis(String),
+    /// Reading or writing state failed (storage fault or undecodable value); not the user's fault.
+    #[error("state error: {0}")]
+    State(String),
+    /// Bank error.
+    #[error(transparent)]
+    Bank(#[from] BankError),
+    /// Assets error.
+    #[error(transparent)]
+    Assets(#[from] AssetsError),
+    /// Pools error.
+    #[error(transparent)]
+    Pools(#[from] PoolsError),
+    /// Operators error.
+    #[error(transparent)]
+    Operators(#[from] OperatorsError),
+    /// Services error.
+    #[error(transparent)]
+    Services(#[from] ServicesError),
+    /// Restaking error.
+    #[error(transparent)]
+    Restaking(#[from] RestakingError),
+}
+
+impl Error {
+    /// The stable code of this error.
+    pub fn code(&self) -> ErrorCode {
+        let sdk = |code| ErrorCode {
+            codespace: "sdk",
+            code,
+        };
+        match self {
+            Error::Math(_) => sdk(7),
+            Error::Address(_) => sdk(8),
+            Error::Unauthorized(_) => sdk(4),
+            Error::InvalidRequest(_) => sdk(18),
+            Error::InvalidGenesis(_) => sdk(26),
+            Error::State(_) => sdk(1),
+            Error::Bank(e) => e.code(),
+            Error::Assets(e) => e.code(),
+            Error::Pools(e) => e.code(),
+            Error::Operators(e) => e.code(),
+            Error::Services(e) => e.code(),
+            Error::Restaking(e) => e.code(),
+        }
+    }
+}
+
+/// Shorthand used across the protocol.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_stable_per_module() {
+        assert_eq!(
+            Error::from(RestakingError::CapExceeded("1".into(), "0".into())).code(),
+            ErrorCode {
+                codespace: "restaking",
+                code: 15
+            }
+        );
+        assert_eq!(OperatorsError::OperatorNotActive(1).code().code, 4);
+        assert_eq!(Error::Unauthorized("x".into()).code().codespace, "sdk");
+    }
+}
