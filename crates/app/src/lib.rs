@@ -1,1 +1,210 @@
-//! x
+//! Composes the protocol modules into a chain: genesis, transaction execution and block execution.
+//!
+//! No consensus, no network, no clock: a block is a header (height, time) plus transactions, and
+//! executing it is a pure function of the prior state and the block.
+#![cfg_attr(test, allow(clippy::arithmetic_side_effects))]
+
+mod genesis;
+mod router;
+
+pub use genesis::{Genesis, export_genesis, init_genesis};
+pub use router::{MsgResponse, execute_msg};
+
+use phalanx_protocol::store::{self, module_prefix::APP};
+use phalanx_protocol::{BlockInfo, Ctx, operators, restaking};
+use phalanx_state::{Overlay, StateRead, StateWrite};
+use phalanx_types::error::Result;
+use phalanx_types::msgs::Msg;
+use phalanx_types::{Address, Error, Event, Timestamp};
+use serde::{Deserialize, Serialize};
+
+const LAST_HEIGHT: &[u8] = &[APP, 0x01];
+const LAST_TIME: &[u8] = &[APP, 0x02];
+const AUTHORITY: &[u8] = &[APP, 0x03];
+const CHAIN_ID: &[u8] = &[APP, 0x04];
+
+/// A transaction: messages from one sender, executed all or nothing. Signatures, fees and sequence
+/// numbers are checked by the node layer before a transaction gets here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tx {
+    /// The account every message must be signed by.
+    pub sender: Address,
+    /// Messages, executed in order.
+    pub msgs: Vec<Msg>,
+}
+
+/// What consensus decided about a block; the only inputs besides the transactions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockHeader {
+    /// Height; must be the last executed height plus one.
+    pub height: u64,
+    /// Header time; must not go backwards.
+    pub time: Timestamp,
+}
+
+/// A block to execute.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Block {
+    /// The header.
+    pub header: BlockHeader,
+    /// Transactions, executed in order.
+    pub txs: Vec<Tx>,
+}
+
+/// The outcome of one transaction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TxResult {
+    /// Module of the error; empty on success.
+    pub codespace: String,
+    /// Error code within the codespace; 0 on success (as in Cosmos).
+    pub code: u32,
+    /// Human-readable error, empty on success.
+    pub log: String,
+    /// One response per message on success.
+    pub responses: Vec<MsgResponse>,
+    /// Events emitted (none when the transaction failed).
+    pub events: Vec<Event>,
+}
+
+impl TxResult {
+    /// Whether the transaction was applied.
+    pub fn is_ok(&self) -> bool {
+        self.code == 0
+    }
+}
+
+/// The outcome of a block.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockResult {
+    /// Events of begin-block work (operator inactivations).
+    pub begin_events: Vec<Event>,
+    /// One result per transaction.
+    pub tx_results: Vec<TxResult>,
+    /// Events of end-block work (matured unbondings).
+    pub end_events: Vec<Event>,
+}
+
+/// The last executed height (genesis sets `initial_height - 1`).
+pub fn last_height(state: &dyn StateRead) -> Result<u64> {
+    Ok(store::get(state, LAST_HEIGHT)?.unwrap_or(0))
+}
+
+/// The header time of the last executed block (genesis time before the first block).
+pub fn last_block_time(state: &dyn StateRead) -> Result<Timestamp> {
+    Ok(store::get(state, LAST_TIME)?.unwrap_or_default())
+}
+
+/// The account allowed to sign params and asset/price messages.
+pub fn authority(state: &dyn StateRead) -> Result<Address> {
+    store::get(state, AUTHORITY)?
+        .ok_or_else(|| Error::State("no authority: genesis was not initialised".into()))
+}
+
+/// The chain id set in genesis.
+pub fn chain_id(state: &dyn StateRead) -> Result<String> {
+    Ok(store::get(state, CHAIN_ID)?.unwrap_or_default())
+}
+
+/// Executes one transaction over its own overlay: every message's signer must be the sender, every
+/// message must pass its stateless checks, and any failure discards all of the transaction's writes.
+pub fn execute_tx(state: &mut dyn StateWrite, block: BlockInfo, tx: &Tx) -> Result<TxResult> {
+    let authority = authority(state)?;
+    let mut overlay = Overlay::new(state);
+    let outcome = {
+        let mut ctx = Ctx::new(&mut overlay, block, authority);
+        run_msgs(&mut ctx, tx).map(|responses| (responses, ctx.take_events()))
+    };
+    match outcome {
+        Ok((responses, events)) => {
+            overlay.commit()?;
+            Ok(TxResult {
+                codespace: String::new(),
+                code: 0,
+                log: String::new(),
+                responses,
+                events,
+            })
+        }
+        // A storage fault is not the transaction's fault: stop the block rather than diverge.
+        Err(e @ Error::State(_)) => Err(e),
+        Err(e) => Ok(TxResult {
+            codespace: e.code().codespace.to_string(),
+            code: e.code().code,
+            log: e.to_string(),
+            responses: Vec::new(),
+            events: Vec::new(),
+        }),
+    }
+}
+
+fn run_msgs(ctx: &mut Ctx<'_>, tx: &Tx) -> Result<Vec<MsgResponse>> {
+    if tx.msgs.is_empty() {
+        return Err(Error::InvalidRequest(
+            "a transaction needs at least one message".into(),
+        ));
+    }
+    let mut responses = Vec::with_capacity(tx.msgs.len());
+    for (i, msg) in tx.msgs.iter().enumerate() {
+        if msg.signer() != tx.sender {
+            return Err(Error::Unauthorized(format!(
+                "message {i} ({}) must be signed by {}, not the sender {}",
+                msg.type_url(),
+                msg.signer(),
+                tx.sender
+            )));
+        }
+        msg.validate_stateless()?;
+        responses.push(execute_msg(ctx, msg)?);
+    }
+    Ok(responses)
+}
+
+/// Executes a block: begin-block work, each transaction atomically, end-block work. The whole block runs
+/// over an overlay, so an error (wrong height, time going backwards, storage fault) leaves state as it was.
+pub fn execute_block(state: &mut dyn StateWrite, block: &Block) -> Result<BlockResult> {
+    let last = last_height(state)?;
+    let expected = last
+        .checked_add(1)
+        .ok_or(phalanx_types::MathError::Overflow)?;
+    if block.header.height != expected {
+        return Err(Error::InvalidRequest(format!(
+            "block height {} is not the next height {expected}",
+            block.header.height
+        )));
+    }
+    let last_time = last_block_time(state)?;
+    if block.header.time < last_time {
+        return Err(Error::InvalidRequest(format!(
+            "block time {} is before the previous block time {last_time}",
+            block.header.time
+        )));
+    }
+    let info = BlockInfo {
+        height: block.header.height,
+        time: block.header.time,
+    };
+    let authority = authority(state)?;
+    let mut overlay = Overlay::new(state);
+    let begin_events = {
+        let mut ctx = Ctx::new(&mut overlay, info, authority);
+        operators::begin_block(&mut ctx)?;
+        ctx.take_events()
+    };
+    let mut tx_results = Vec::with_capacity(block.txs.len());
+    for tx in &block.txs {
+        tx_results.push(execute_tx(&mut overlay, info, tx)?);
+    }
+    let end_events = {
+        let mut ctx = Ctx::new(&mut overlay, info, authority);
+        restaking::end_block(&mut ctx)?;
+        ctx.set(LAST_HEIGHT.to_vec(), &info.height)?;
+        ctx.set(LAST_TIME.to_vec(), &info.time)?;
+        ctx.take_events()
+    };
+    overlay.commit()?;
+    Ok(BlockResult {
+        begin_events,
+        tx_results,
+        end_events,
+    })
+}

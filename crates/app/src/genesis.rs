@@ -1,0 +1,135 @@
+//! Chain genesis as JSON: validate, initialise, export. Export is deterministic and in the exact order
+//! import requires, so export → import → export is byte-identical.
+
+use crate::{
+    AUTHORITY, CHAIN_ID, LAST_HEIGHT, LAST_TIME, authority, chain_id, last_block_time, last_height,
+};
+use phalanx_protocol::assets::AssetsGenesis;
+use phalanx_protocol::bank::BankGenesis;
+use phalanx_protocol::operators::OperatorsGenesis;
+use phalanx_protocol::pools::PoolsGenesis;
+use phalanx_protocol::restaking::RestakingGenesis;
+use phalanx_protocol::services::ServicesGenesis;
+use phalanx_protocol::{BlockInfo, Ctx, assets, bank, operators, pools, restaking, services};
+use phalanx_state::{Overlay, StateRead, StateWrite};
+use phalanx_types::error::Result;
+use phalanx_types::{Address, Error, MathError, Timestamp};
+use serde::{Deserialize, Serialize};
+
+/// The whole genesis document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Genesis {
+    /// Chain id; transactions will be signed for it.
+    pub chain_id: String,
+    /// Time of the chain's start (of the last block, for an exported genesis).
+    pub genesis_time: Timestamp,
+    /// Height of the first block to execute.
+    pub initial_height: u64,
+    /// The account that signs params updates and asset/price messages.
+    pub authority: Address,
+    /// Balances.
+    pub bank: BankGenesis,
+    /// Asset registry and prices.
+    pub assets: AssetsGenesis,
+    /// Pools.
+    pub pools: PoolsGenesis,
+    /// Operators.
+    pub operators: OperatorsGenesis,
+    /// Services.
+    pub services: ServicesGenesis,
+    /// Delegations, unbondings, relations and preferences.
+    pub restaking: RestakingGenesis,
+}
+
+impl Genesis {
+    /// An empty genesis with default params, for tests and tools that fill it in.
+    pub fn new(chain_id: impl Into<String>, genesis_time: Timestamp, authority: Address) -> Self {
+        Self {
+            chain_id: chain_id.into(),
+            genesis_time,
+            initial_height: 1,
+            authority,
+            bank: BankGenesis::default(),
+            assets: AssetsGenesis::default(),
+            pools: PoolsGenesis::default(),
+            operators: OperatorsGenesis::default(),
+            services: ServicesGenesis::default(),
+            restaking: RestakingGenesis::default(),
+        }
+    }
+
+    /// Parses genesis JSON, rejecting unknown fields and non-canonical amounts.
+    pub fn from_json(json: &str) -> Result<Self> {
+        serde_json::from_str(json).map_err(|e| Error::InvalidGenesis(e.to_string()))
+    }
+
+    /// Canonical pretty JSON.
+    pub fn to_json(&self) -> Result<String> {
+        serde_json::to_string_pretty(self).map_err(|e| Error::InvalidGenesis(e.to_string()))
+    }
+}
+
+/// Validates `genesis` and writes it into `state`, which must be empty. On any error nothing is written.
+pub fn init_genesis(state: &mut dyn StateWrite, genesis: &Genesis) -> Result<()> {
+    if !state.range(&[], None, Some(1))?.is_empty() {
+        return Err(Error::InvalidGenesis("state is not empty".into()));
+    }
+    let id = &genesis.chain_id;
+    if id.is_empty()
+        || id.len() > 64
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
+    {
+        return Err(Error::InvalidGenesis(format!(
+            "chain_id {id:?} must be 1 to 64 letters, digits, '-', '_' or '.'"
+        )));
+    }
+    if genesis.initial_height == 0 {
+        return Err(Error::InvalidGenesis(
+            "initial_height must be at least 1".into(),
+        ));
+    }
+    let mut overlay = Overlay::new(state);
+    {
+        let block = BlockInfo {
+            height: genesis
+                .initial_height
+                .checked_sub(1)
+                .ok_or(MathError::Negative)?,
+            time: genesis.genesis_time,
+        };
+        let mut ctx = Ctx::new(&mut overlay, block, genesis.authority);
+        bank::init_genesis(&mut ctx, &genesis.bank)?;
+        assets::init_genesis(&mut ctx, &genesis.assets)?;
+        pools::init_genesis(&mut ctx, &genesis.pools)?;
+        operators::init_genesis(&mut ctx, &genesis.operators)?;
+        services::init_genesis(&mut ctx, &genesis.services)?;
+        restaking::init_genesis(&mut ctx, &genesis.restaking)?;
+        ctx.set(CHAIN_ID.to_vec(), &genesis.chain_id)?;
+        ctx.set(AUTHORITY.to_vec(), &genesis.authority)?;
+        ctx.set(LAST_HEIGHT.to_vec(), &block.height)?;
+        ctx.set(LAST_TIME.to_vec(), &block.time)?;
+    }
+    overlay.commit()?;
+    Ok(())
+}
+
+/// Reads the whole state back as a genesis that starts right after the last executed block.
+pub fn export_genesis(state: &dyn StateRead) -> Result<Genesis> {
+    Ok(Genesis {
+        chain_id: chain_id(state)?,
+        genesis_time: last_block_time(state)?,
+        initial_height: last_height(state)?
+            .checked_add(1)
+            .ok_or(MathError::Overflow)?,
+        authority: authority(state)?,
+        bank: bank::export_genesis(state)?,
+        assets: assets::export_genesis(state)?,
+        pools: pools::export_genesis(state)?,
+        operators: operators::export_genesis(state)?,
+        services: services::export_genesis(state)?,
+        restaking: restaking::export_genesis(state)?,
+    })
+}

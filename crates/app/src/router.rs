@@ -1,0 +1,101 @@
+//! Routes each message to the module that owns it.
+
+use phalanx_protocol::{Ctx, assets, bank, operators, restaking, services};
+use phalanx_types::error::Result;
+use phalanx_types::msgs::Msg;
+use phalanx_types::{DecCoins, OperatorId, ServiceId, Timestamp};
+use serde::{Deserialize, Serialize};
+
+/// What a message returns besides its events.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MsgResponse {
+    /// Nothing to report.
+    Empty,
+    /// Id of the operator just registered.
+    NewOperatorId(OperatorId),
+    /// Id of the service just created.
+    NewServiceId(ServiceId),
+    /// Shares issued by a delegation.
+    NewShares(DecCoins),
+    /// When an undelegation pays out.
+    CompletionTime(Timestamp),
+}
+
+/// Executes one message (its signer and stateless checks were verified by the caller).
+pub fn execute_msg(ctx: &mut Ctx<'_>, msg: &Msg) -> Result<MsgResponse> {
+    use MsgResponse::Empty;
+    Ok(match msg {
+        Msg::MsgSend(m) => bank::handle_send(ctx, m).map(|()| Empty)?,
+        Msg::MsgRegisterAsset(m) => assets::handle_register_asset(ctx, m).map(|()| Empty)?,
+        Msg::MsgDeregisterAsset(m) => assets::handle_deregister_asset(ctx, m).map(|()| Empty)?,
+        Msg::MsgPostPrice(m) => assets::handle_post_price(ctx, m).map(|()| Empty)?,
+        Msg::MsgUpdateAssetsParams(m) => assets::handle_update_params(ctx, m).map(|()| Empty)?,
+        Msg::MsgRegisterOperator(m) => {
+            MsgResponse::NewOperatorId(operators::handle_register(ctx, m)?)
+        }
+        Msg::MsgUpdateOperator(m) => operators::handle_update(ctx, m).map(|()| Empty)?,
+        Msg::MsgDeactivateOperator(m) => operators::handle_deactivate(ctx, m).map(|()| Empty)?,
+        Msg::MsgReactivateOperator(m) => operators::handle_reactivate(ctx, m).map(|()| Empty)?,
+        Msg::MsgDeleteOperator(m) => operators::handle_delete(ctx, m).map(|()| Empty)?,
+        Msg::MsgSetOperatorParams(m) => operators::handle_set_params(ctx, m).map(|()| Empty)?,
+        Msg::MsgTransferOperatorOwnership(m) => {
+            operators::handle_transfer_ownership(ctx, m).map(|()| Empty)?
+        }
+        Msg::MsgUpdateOperatorsParams(m) => {
+            operators::handle_update_params(ctx, m).map(|()| Empty)?
+        }
+        Msg::MsgCreateService(m) => MsgResponse::NewServiceId(services::handle_create(ctx, m)?),
+        Msg::MsgUpdateService(m) => services::handle_update(ctx, m).map(|()| Empty)?,
+        Msg::MsgActivateService(m) => services::handle_activate(ctx, m).map(|()| Empty)?,
+        Msg::MsgDeactivateService(m) => services::handle_deactivate(ctx, m).map(|()| Empty)?,
+        Msg::MsgDeleteService(m) => services::handle_delete(ctx, m).map(|()| Empty)?,
+        Msg::MsgTransferServiceOwnership(m) => {
+            services::handle_transfer_ownership(ctx, m).map(|()| Empty)?
+        }
+        Msg::MsgSetServiceParams(m) => services::handle_set_params(ctx, m).map(|()| Empty)?,
+        Msg::MsgAccreditService(m) => services::handle_accredit(ctx, m).map(|()| Empty)?,
+        Msg::MsgRevokeServiceAccreditation(m) => {
+            services::handle_revoke_accreditation(ctx, m).map(|()| Empty)?
+        }
+        Msg::MsgUpdateServicesParams(m) => {
+            services::handle_update_params(ctx, m).map(|()| Empty)?
+        }
+        Msg::MsgDelegatePool(m) => MsgResponse::NewShares(restaking::handle_delegate_pool(ctx, m)?),
+        Msg::MsgDelegateOperator(m) => {
+            MsgResponse::NewShares(restaking::handle_delegate_operator(ctx, m)?)
+        }
+        Msg::MsgDelegateService(m) => {
+            MsgResponse::NewShares(restaking::handle_delegate_service(ctx, m)?)
+        }
+        Msg::MsgUndelegatePool(m) => {
+            MsgResponse::CompletionTime(restaking::handle_undelegate_pool(ctx, m)?)
+        }
+        Msg::MsgUndelegateOperator(m) => {
+            MsgResponse::CompletionTime(restaking::handle_undelegate_operator(ctx, m)?)
+        }
+        Msg::MsgUndelegateService(m) => {
+            MsgResponse::CompletionTime(restaking::handle_undelegate_service(ctx, m)?)
+        }
+        Msg::MsgJoinService(m) => restaking::handle_join_service(ctx, m).map(|()| Empty)?,
+        Msg::MsgLeaveService(m) => restaking::handle_leave_service(ctx, m).map(|()| Empty)?,
+        Msg::MsgAddOperatorToAllowList(m) => {
+            restaking::handle_add_operator_to_allow_list(ctx, m).map(|()| Empty)?
+        }
+        Msg::MsgRemoveOperatorFromAllowList(m) => {
+            restaking::handle_remove_operator_from_allow_list(ctx, m).map(|()| Empty)?
+        }
+        Msg::MsgBorrowPoolSecurity(m) => {
+            restaking::handle_borrow_pool_security(ctx, m).map(|()| Empty)?
+        }
+        Msg::MsgCeasePoolSecurityBorrow(m) => {
+            restaking::handle_cease_pool_security_borrow(ctx, m).map(|()| Empty)?
+        }
+        Msg::MsgSetUserPreferences(m) => {
+            restaking::handle_set_user_preferences(ctx, m).map(|()| Empty)?
+        }
+        Msg::MsgUpdateRestakingParams(m) => {
+            restaking::handle_update_params(ctx, m).map(|()| Empty)?
+        }
+    })
+}

@@ -1,0 +1,13 @@
+//! Scenario tests: every message's happy path and documented errors, end to end through block execution.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    missing_docs,
+    dead_code
+)]
+
+mod harness;
+mod smoke;
