@@ -256,7 +256,10 @@ pub fn init_genesis(ctx: &mut Ctx<'_>, g: &RestakingGenesis) -> Result<()> {
         for e in &r.preferences.trusted_services {
             services::must_service(ctx.state(), e.service_id)?;
         }
-        ctx.set(state_key::preferences(&r.user), &r.preferences)?;
+        if r.preferences.trusted_services.is_empty() {
+            return Err(bad(format!("empty preferences for {}", r.user)));
+        }
+        super::relations::store_preferences(ctx, &r.user, &r.preferences)?;
     }
     Ok(())
 }

@@ -207,20 +207,29 @@ pub fn handle_cease_pool_security_borrow(
     Ok(())
 }
 
-/// A user's trust preferences, without entries for services that no longer exist. Service ids are never
-/// reused, so dropping such entries on read is exact, and no later operation can trip over trust in a
-/// deleted service (fixes Q5 without touching every truster at deletion time).
+/// A user's trust preferences (default: trusts nothing).
 pub fn user_preferences(state: &dyn StateRead, user: &Address) -> Result<UserPreferences> {
-    let mut prefs: UserPreferences =
-        store::get(state, &state_key::preferences(user))?.unwrap_or_default();
-    let mut kept = Vec::with_capacity(prefs.trusted_services.len());
-    for entry in prefs.trusted_services {
-        if services::service(state, entry.service_id)?.is_some() {
-            kept.push(entry);
-        }
+    Ok(store::get(state, &state_key::preferences(user))?.unwrap_or_default())
+}
+
+/// Stores a user's preferences and keeps the service → trusters index in step with them.
+pub(super) fn store_preferences(
+    ctx: &mut Ctx<'_>,
+    user: &Address,
+    prefs: &UserPreferences,
+) -> Result<()> {
+    for old in user_preferences(ctx.state(), user)?.trusted_services {
+        ctx.delete(&state_key::truster(old.service_id, user))?;
     }
-    prefs.trusted_services = kept;
-    Ok(prefs)
+    for entry in &prefs.trusted_services {
+        ctx.set(state_key::truster(entry.service_id, user), &())?;
+    }
+    let key = state_key::preferences(user);
+    if prefs.trusted_services.is_empty() {
+        ctx.delete(&key)
+    } else {
+        ctx.set(key, prefs)
+    }
 }
 
 /// Executes `MsgSetUserPreferences`: every referenced service and pool must exist.
@@ -234,12 +243,7 @@ pub fn handle_set_user_preferences(ctx: &mut Ctx<'_>, msg: &MsgSetUserPreference
             pools::must_pool(ctx.state(), *pool)?;
         }
     }
-    let key = state_key::preferences(&msg.user);
-    if msg.preferences.trusted_services.is_empty() {
-        ctx.delete(&key)?;
-    } else {
-        ctx.set(key, &msg.preferences)?;
-    }
+    store_preferences(ctx, &msg.user, &msg.preferences)?;
     ctx.emit(Event::new("set_user_preferences").attr("user", msg.user));
     Ok(())
 }
@@ -260,8 +264,23 @@ pub fn before_operator_deleted(ctx: &mut Ctx<'_>, op: OperatorId) -> Result<()> 
     Ok(())
 }
 
-/// Before a service is deleted: its joins, allow-list and securing pools go with it.
+/// Before a service is deleted: its joins, allow-list and securing pools go with it, and it is removed
+/// from the preferences of every user who trusted it, so no stale trust can later block a user's
+/// operations (fixes Q5). Service ids are never reused, so nothing can inherit that trust either.
 pub fn before_service_deleted(ctx: &mut Ctx<'_>, svc: ServiceId) -> Result<()> {
+    let prefix = state_key::trusters_prefix(svc);
+    for (key, _) in ctx.prefix(&prefix)? {
+        let user: [u8; 20] = key
+            .get(prefix.len()..)
+            .unwrap_or_default()
+            .try_into()
+            .map_err(|_| Error::State("malformed trusters key".into()))?;
+        let user = Address(user);
+        let mut prefs = user_preferences(ctx.state(), &user)?;
+        prefs.trusted_services.retain(|e| e.service_id != svc);
+        store_preferences(ctx, &user, &prefs)?;
+        ctx.delete(&key)?;
+    }
     for op in pair_seconds(ctx.state(), state_key::SERVICE_OPERATORS, svc.0)? {
         set_joined(ctx, OperatorId(op), svc, false)?;
     }

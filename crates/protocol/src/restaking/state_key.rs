@@ -17,6 +17,7 @@
 //! | `0x23 ‖ service ‖ pool` | () pools securing a service |
 //! | `0x30 ‖ completion_time ‖ kind ‖ target ‖ delegator` | () unbonding queue (a set: no duplicates, Q2) |
 //! | `0x40 ‖ user` | `UserPreferences` |
+//! | `0x41 ‖ service ‖ user` | () users whose preferences name the service |
 //! | `0x50 ‖ denom` | u128 total restaked in all targets |
 
 use super::TargetRef;
@@ -38,6 +39,7 @@ pub const SECURING_POOLS: u8 = 0x23;
 pub const ALLOWED_BY: u8 = 0x24;
 pub const QUEUE: u8 = 0x30;
 pub const PREFERENCES: u8 = 0x40;
+pub const TRUSTERS: u8 = 0x41;
 pub const TOTAL_RESTAKED: u8 = 0x50;
 
 pub fn single(sub: u8) -> Vec<u8> {
@@ -130,4 +132,12 @@ pub fn preferences(user: &Address) -> Vec<u8> {
 
 pub fn total_restaked(denom: &str) -> Vec<u8> {
     key(&[&[RESTAKING, TOTAL_RESTAKED], denom.as_bytes()])
+}
+
+pub fn trusters_prefix(svc: ServiceId) -> Vec<u8> {
+    key(&[&[RESTAKING, TRUSTERS], &svc.to_be_bytes()])
+}
+
+pub fn truster(svc: ServiceId, user: &Address) -> Vec<u8> {
+    key(&[&trusters_prefix(svc), user.as_bytes()])
 }
