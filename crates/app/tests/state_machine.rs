@@ -658,13 +658,13 @@ fn run(
         let result = execute_block(&mut state, &block)
             .map_err(|e| TestCaseError::fail(format!("block {height} failed: {e}")))?;
         for (url, r) in urls.iter().zip(&result.tx_results) {
-            let e = coverage.borrow_mut().entry(url).or_default().clone();
-            let e = if r.is_ok() {
-                (e.0 + 1, e.1)
+            let mut cov = coverage.borrow_mut();
+            let e = cov.entry(url).or_default();
+            if r.is_ok() {
+                e.0 += 1;
             } else {
-                (e.0, e.1 + 1)
-            };
-            coverage.borrow_mut().insert(url, e);
+                e.1 += 1;
+            }
         }
         check(&state, height)?;
     }
