@@ -4,8 +4,8 @@
 use crate::{
     AUTHORITY, CHAIN_ID, LAST_HEIGHT, LAST_TIME, authority, chain_id, last_block_time, last_height,
 };
-use phalanx_protocol::assets::AssetsGenesis;
-use phalanx_protocol::bank::BankGenesis;
+use phalanx_protocol::assets::{AssetsGenesis, Price};
+use phalanx_protocol::bank::{Balance, BankGenesis};
 use phalanx_protocol::operators::OperatorsGenesis;
 use phalanx_protocol::pools::PoolsGenesis;
 use phalanx_protocol::restaking::RestakingGenesis;
@@ -13,7 +13,8 @@ use phalanx_protocol::services::ServicesGenesis;
 use phalanx_protocol::{BlockInfo, Ctx, assets, bank, operators, pools, restaking, services};
 use phalanx_state::{Overlay, StateRead, StateWrite};
 use phalanx_types::error::Result;
-use phalanx_types::{Address, Error, MathError, Timestamp};
+use phalanx_types::msgs::Asset;
+use phalanx_types::{Address, Coins, Dec, Error, MathError, Timestamp};
 use serde::{Deserialize, Serialize};
 
 /// The whole genesis document.
@@ -57,6 +58,41 @@ impl Genesis {
             services: ServicesGenesis::default(),
             restaking: RestakingGenesis::default(),
         }
+    }
+
+    /// Funds each of `accounts` with `funds` (accounts may come in any order; genesis keeps them sorted).
+    pub fn fund(&mut self, accounts: &[Address], funds: &Coins) -> &mut Self {
+        let mut balances: Vec<Balance> = accounts
+            .iter()
+            .map(|a| Balance {
+                address: *a,
+                coins: funds.clone(),
+            })
+            .collect();
+        balances.sort_by_key(|b| b.address);
+        balances.dedup_by_key(|b| b.address);
+        self.bank.balances = balances;
+        self
+    }
+
+    /// Registers assets with a USD price each, observed at genesis time (entries sorted as genesis
+    /// requires; one price per ticker, the last given wins).
+    pub fn price_assets(&mut self, assets: &[(Asset, Dec)]) -> &mut Self {
+        let mut list: Vec<Asset> = assets.iter().map(|(a, _)| a.clone()).collect();
+        list.sort_by(|a, b| a.denom.cmp(&b.denom));
+        let mut prices: Vec<Price> = assets
+            .iter()
+            .map(|(a, p)| Price {
+                ticker: a.ticker.clone(),
+                price: *p,
+                time: self.genesis_time,
+            })
+            .collect();
+        prices.sort_by(|a, b| a.ticker.cmp(&b.ticker));
+        prices.dedup_by(|later, earlier| later.ticker == earlier.ticker);
+        self.assets.assets = list;
+        self.assets.prices = prices;
+        self
     }
 
     /// Parses genesis JSON, rejecting unknown fields and non-canonical amounts.

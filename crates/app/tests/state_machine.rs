@@ -12,8 +12,6 @@
 )]
 
 use phalanx_app::{Block, BlockHeader, Genesis, Tx, execute_block};
-use phalanx_protocol::assets::Price;
-use phalanx_protocol::bank::Balance;
 use phalanx_protocol::invariants;
 use phalanx_state::MemState;
 use phalanx_types::msgs::*;
@@ -38,38 +36,17 @@ fn authority() -> Address {
 fn genesis() -> Genesis {
     let start: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
     let mut g = Genesis::new("phalanx-prop", start, authority());
-    let mut balances: Vec<Balance> = (0..ACTORS)
-        .map(|i| Balance {
-            address: actor(i),
-            coins: Coins::new(DENOMS.iter().map(|d| Coin::new(*d, FUNDS)).collect()).unwrap(),
-        })
-        .collect();
-    balances.sort_by_key(|b| b.address);
-    g.bank.balances = balances;
-    g.assets.assets = vec![
-        Asset {
-            denom: "uatom".into(),
-            ticker: "ATOM".into(),
-            exponent: 6,
-        },
-        Asset {
-            denom: "ubtc".into(),
-            ticker: "BTC".into(),
-            exponent: 8,
-        },
-    ];
-    g.assets.prices = vec![
-        Price {
-            ticker: "ATOM".into(),
-            price: Dec::from_int(10),
-            time: start,
-        },
-        Price {
-            ticker: "BTC".into(),
-            price: Dec::from_int(50_000),
-            time: start,
-        },
-    ];
+    let actors: Vec<Address> = (0..ACTORS).map(actor).collect();
+    let funds = Coins::new(DENOMS.iter().map(|d| Coin::new(*d, FUNDS)).collect()).unwrap();
+    let asset = |denom: &str, ticker: &str, exponent| Asset {
+        denom: denom.into(),
+        ticker: ticker.into(),
+        exponent,
+    };
+    g.fund(&actors, &funds).price_assets(&[
+        (asset("uatom", "ATOM", 6), Dec::from_int(10)),
+        (asset("ubtc", "BTC", 8), Dec::from_int(50_000)),
+    ]);
     g.restaking.params.unbonding_time = Duration::from_secs(60);
     g.restaking.params.max_entries = 3;
     g.operators.params.deactivation_time = Duration::from_secs(30);

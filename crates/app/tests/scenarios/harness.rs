@@ -5,8 +5,6 @@ use phalanx_app::{
     Block, BlockHeader, Genesis, MsgResponse, Tx, TxResult, execute_block, execute_tx,
 };
 use phalanx_protocol::BlockInfo;
-use phalanx_protocol::assets::Price;
-use phalanx_protocol::bank::Balance;
 use phalanx_state::MemState;
 use phalanx_types::msgs::{Asset, Msg};
 use phalanx_types::{Address, Coins, Dec, Duration, Event, Timestamp};
@@ -41,55 +39,28 @@ pub fn genesis_time() -> Timestamp {
 /// A genesis funding alice, bob, carol and dave with every demo denom, with demo assets and prices.
 pub fn demo_genesis() -> Genesis {
     let mut g = Genesis::new("phalanx-test", genesis_time(), authority());
-    let mut balances: Vec<Balance> = ["alice", "bob", "carol", "dave"]
+    let accounts: Vec<Address> = ["alice", "bob", "carol", "dave"]
         .iter()
-        .map(|n| Balance {
-            address: addr(n),
-            coins: Coins::new(
-                DENOMS
-                    .iter()
-                    .map(|d| phalanx_types::Coin::new(*d, FUNDS))
-                    .collect(),
-            )
-            .expect("coins"),
-        })
+        .map(|n| addr(n))
         .collect();
-    balances.sort_by_key(|b| b.address);
-    g.bank.balances = balances;
-    g.assets.assets = vec![
-        Asset {
-            denom: "uatom".into(),
-            ticker: "ATOM".into(),
-            exponent: 6,
-        },
-        Asset {
-            denom: "ubtc".into(),
-            ticker: "BTC".into(),
-            exponent: 8,
-        },
-        Asset {
-            denom: "uphx".into(),
-            ticker: "PHX".into(),
-            exponent: 6,
-        },
-        Asset {
-            denom: "utia".into(),
-            ticker: "TIA".into(),
-            exponent: 6,
-        },
-    ];
-    g.assets.prices = ["ATOM", "BTC", "PHX", "TIA"]
-        .iter()
-        .map(|t| Price {
-            ticker: (*t).into(),
-            price: if *t == "BTC" {
-                Dec::from_int(100_000)
-            } else {
-                Dec::ONE
-            },
-            time: genesis_time(),
-        })
-        .collect();
+    let funds = Coins::new(
+        DENOMS
+            .iter()
+            .map(|d| phalanx_types::Coin::new(*d, FUNDS))
+            .collect(),
+    )
+    .expect("coins");
+    let asset = |denom: &str, ticker: &str, exponent| Asset {
+        denom: denom.into(),
+        ticker: ticker.into(),
+        exponent,
+    };
+    g.fund(&accounts, &funds).price_assets(&[
+        (asset("uatom", "ATOM", 6), Dec::ONE),
+        (asset("ubtc", "BTC", 8), Dec::from_int(100_000)),
+        (asset("uphx", "PHX", 6), Dec::ONE),
+        (asset("utia", "TIA", 6), Dec::ONE),
+    ]);
     g
 }
 
