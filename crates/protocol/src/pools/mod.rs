@@ -1,7 +1,7 @@
 //! Pools: one per restaked denom, created on the first pool delegation of that denom. No admin, no messages.
 
 use crate::context::Ctx;
-use crate::store::{self, PageRequest, PageResponse, key, module_prefix::POOLS};
+use crate::store::{self, PageRequest, PageResponse};
 use borsh::{BorshDeserialize, BorshSerialize};
 use phalanx_state::StateRead;
 use phalanx_types::coin::validate_denom;
@@ -9,23 +9,7 @@ use phalanx_types::error::{PoolsError, Result};
 use phalanx_types::{Address, Dec, Error, Event, PoolId};
 use serde::{Deserialize, Serialize};
 
-/// Key schema: `[POOLS, 0xa1]` next id; `[POOLS, 0xa2, id]` → Pool; `[POOLS, 0xa3, denom]` → id.
-/// The denom index replaces the reference chain's linear scan.
-mod state_key {
-    use super::*;
-    pub fn next_id() -> Vec<u8> {
-        vec![POOLS, 0xa1]
-    }
-    pub fn pools_prefix() -> Vec<u8> {
-        vec![POOLS, 0xa2]
-    }
-    pub fn pool(id: PoolId) -> Vec<u8> {
-        key(&[&[POOLS, 0xa2], &id.to_be_bytes()])
-    }
-    pub fn by_denom(denom: &str) -> Vec<u8> {
-        key(&[&[POOLS, 0xa3], denom.as_bytes()])
-    }
-}
+mod state_key;
 
 /// A pool of one denom. Its tokens sit in the pool's custody account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, BorshSerialize, BorshDeserialize)]
