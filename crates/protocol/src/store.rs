@@ -136,3 +136,49 @@ pub fn allocate_id(ctx: &mut crate::context::Ctx<'_>, seq_key: Vec<u8>) -> Resul
     ctx.set(seq_key, &next)?;
     Ok(id)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use phalanx_state::MemState;
+
+    #[test]
+    fn pagination_walks_every_entry_once_in_order() {
+        let mut state = MemState::new();
+        for i in 0u32..7 {
+            set(&mut state, key(&[b"p", &i.to_be_bytes()]), &i).unwrap();
+        }
+        set(&mut state, b"q".to_vec(), &99u32).unwrap();
+        let mut page = PageRequest {
+            key: None,
+            limit: Some(3),
+        };
+        let mut seen = Vec::new();
+        loop {
+            let (rows, next) = paginate::<u32>(&state, b"p", &page).unwrap();
+            assert!(rows.len() <= 3);
+            seen.extend(rows.into_iter().map(|(_, v)| v));
+            match next.next_key {
+                Some(k) => page.key = Some(k),
+                None => break,
+            }
+        }
+        assert_eq!(seen, (0..7).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn ids_start_at_one_and_advance() {
+        let mut state = MemState::new();
+        let mut ctx = crate::Ctx::new(
+            &mut state,
+            crate::BlockInfo {
+                height: 1,
+                time: phalanx_types::Timestamp(0),
+            },
+            phalanx_types::Address::module("authority"),
+        );
+        assert_eq!(allocate_id(&mut ctx, b"seq".to_vec()).unwrap(), 1);
+        assert_eq!(allocate_id(&mut ctx, b"seq".to_vec()).unwrap(), 2);
+        assert_eq!(peek_id(ctx.state(), b"seq").unwrap(), 3);
+    }
+}
