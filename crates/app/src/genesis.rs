@@ -5,12 +5,13 @@ use crate::{
     AUTHORITY, CHAIN_ID, LAST_HEIGHT, LAST_TIME, authority, chain_id, last_block_time, last_height,
 };
 use phalanx_protocol::assets::{AssetsGenesis, Price};
+use phalanx_protocol::auth::AuthGenesis;
 use phalanx_protocol::bank::{Balance, BankGenesis};
 use phalanx_protocol::operators::OperatorsGenesis;
 use phalanx_protocol::pools::PoolsGenesis;
 use phalanx_protocol::restaking::RestakingGenesis;
 use phalanx_protocol::services::ServicesGenesis;
-use phalanx_protocol::{BlockInfo, Ctx, assets, bank, operators, pools, restaking, services};
+use phalanx_protocol::{BlockInfo, Ctx, assets, auth, bank, operators, pools, restaking, services};
 use phalanx_state::{Overlay, StateRead, StateWrite};
 use phalanx_types::error::Result;
 use phalanx_types::msgs::Asset;
@@ -29,6 +30,8 @@ pub struct Genesis {
     pub initial_height: u64,
     /// The account that signs params updates and asset/price messages.
     pub authority: Address,
+    /// Accounts (numbers, sequences, keys).
+    pub auth: AuthGenesis,
     /// Balances.
     pub bank: BankGenesis,
     /// Asset registry and prices.
@@ -51,6 +54,7 @@ impl Genesis {
             genesis_time,
             initial_height: 1,
             authority,
+            auth: AuthGenesis::default(),
             bank: BankGenesis::default(),
             assets: AssetsGenesis::default(),
             pools: PoolsGenesis::default(),
@@ -137,6 +141,7 @@ pub fn init_genesis(state: &mut dyn StateWrite, genesis: &Genesis) -> Result<()>
             time: genesis.genesis_time,
         };
         let mut ctx = Ctx::new(&mut overlay, block, genesis.authority);
+        auth::init_genesis(&mut ctx, &genesis.auth)?;
         bank::init_genesis(&mut ctx, &genesis.bank)?;
         assets::init_genesis(&mut ctx, &genesis.assets)?;
         pools::init_genesis(&mut ctx, &genesis.pools)?;
@@ -161,6 +166,7 @@ pub fn export_genesis(state: &dyn StateRead) -> Result<Genesis> {
             .checked_add(1)
             .ok_or(MathError::Overflow)?,
         authority: authority(state)?,
+        auth: auth::export_genesis(state)?,
         bank: bank::export_genesis(state)?,
         assets: assets::export_genesis(state)?,
         pools: pools::export_genesis(state)?,

@@ -5,6 +5,7 @@
 #![cfg_attr(test, allow(clippy::arithmetic_side_effects))]
 
 pub mod assets;
+pub mod auth;
 pub mod bank;
 pub mod context;
 pub mod genesis_util;

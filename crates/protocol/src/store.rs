@@ -22,6 +22,8 @@ pub mod module_prefix {
     pub const SERVICES: u8 = 0x05;
     /// Delegations, unbondings, relations, preferences.
     pub const RESTAKING: u8 = 0x06;
+    /// Accounts: numbers, sequences, public keys.
+    pub const AUTH: u8 = 0x07;
 }
 
 /// Builds a key from parts.

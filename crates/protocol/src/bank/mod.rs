@@ -135,6 +135,7 @@ fn debit(ctx: &mut Ctx<'_>, addr: &Address, amount: &Coins) -> Result<()> {
 }
 
 fn credit(ctx: &mut Ctx<'_>, addr: &Address, amount: &Coins) -> Result<()> {
+    crate::auth::ensure_account(ctx, addr)?;
     for coin in amount.iter() {
         let held = balance(ctx.state(), addr, &coin.denom)?;
         let total = held.checked_add(coin.amount).ok_or(MathError::Overflow)?;
