@@ -214,6 +214,12 @@ pub fn init_genesis(ctx: &mut Ctx<'_>, g: &AssetsGenesis) -> Result<()> {
                 p.ticker
             )));
         }
+        if p.time > ctx.block.time {
+            return Err(Error::InvalidGenesis(format!(
+                "price of {} was observed at {}, after genesis time {}",
+                p.ticker, p.time, ctx.block.time
+            )));
+        }
         ctx.set(state_key::price(&p.ticker), p)?;
     }
     Ok(())

@@ -394,6 +394,9 @@ pub fn init_genesis(ctx: &mut Ctx<'_>, g: &OperatorsGenesis) -> Result<()> {
         }
         save_operator(ctx, op)?;
     }
+    // Exactly one queue entry per INACTIVATING operator: a missing one would leave it stuck, a second
+    // one would end a later inactivation early.
+    let mut queued = std::collections::BTreeSet::new();
     for u in &g.inactivating_operators {
         let op = must_operator(ctx.state(), u.operator_id)?;
         if op.status != OperatorStatus::Inactivating {
@@ -402,10 +405,23 @@ pub fn init_genesis(ctx: &mut Ctx<'_>, g: &OperatorsGenesis) -> Result<()> {
                 op.id
             )));
         }
-        ctx.set(
-            state_key::queue_entry(u.completion_time, u.operator_id),
-            &(),
-        )?;
+        if !queued.insert(op.id) {
+            return Err(bad(format!(
+                "operator {} is queued for inactivation twice",
+                op.id
+            )));
+        }
+        ctx.set(state_key::queue_entry(u.completion_time, u.operator_id), &())?;
+    }
+    if let Some(op) = g
+        .operators
+        .iter()
+        .find(|o| o.status == OperatorStatus::Inactivating && !queued.contains(&o.id))
+    {
+        return Err(bad(format!(
+            "operator {} is INACTIVATING but has no inactivation queue entry",
+            op.id
+        )));
     }
     for r in &g.operators_params {
         must_operator(ctx.state(), r.operator_id)?;
