@@ -9,5 +9,12 @@
     dead_code
 )]
 
+mod assets;
+mod bank;
+mod delegation;
 mod harness;
+mod operators;
+mod relations;
+mod services;
 mod smoke;
+mod unbonding;

@@ -411,7 +411,10 @@ pub fn init_genesis(ctx: &mut Ctx<'_>, g: &OperatorsGenesis) -> Result<()> {
                 op.id
             )));
         }
-        ctx.set(state_key::queue_entry(u.completion_time, u.operator_id), &())?;
+        ctx.set(
+            state_key::queue_entry(u.completion_time, u.operator_id),
+            &(),
+        )?;
     }
     if let Some(op) = g
         .operators

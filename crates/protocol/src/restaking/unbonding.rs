@@ -150,6 +150,10 @@ pub fn end_block(ctx: &mut Ctx<'_>) -> Result<()> {
             .entries
             .into_iter()
             .partition(|e| e.completion_time <= now);
+        // Another queue key of this record, due earlier in the same block, already paid these entries.
+        if due_entries.is_empty() {
+            continue;
+        }
         ubd.entries = pending;
         let mut paid = Coins::empty();
         for e in &due_entries {
