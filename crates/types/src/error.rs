@@ -43,8 +43,6 @@ module_error!(
         1 => InsufficientFunds(String, String, String) = "account {0} holds {2}, which does not cover {1}",
         /// Supply would exceed what the amount type can hold.
         2 => SupplyOverflow(String) = "total supply of {0} would overflow",
-        /// A transfer that is never allowed, e.g. a protocol-owned account as sender of a user transfer.
-        3 => SendNotAllowed(String) = "transfer not allowed: {0}",
     }
 );
 
@@ -117,8 +115,6 @@ module_error!(
         6 => ServiceHasStake(u32) = "service {0} still has delegations or unbondings; it can be deleted once they are gone",
         /// Service params are invalid.
         7 => InvalidServiceParams(String) = "invalid service params: {0}",
-        /// Module params are invalid.
-        8 => InvalidParams(String) = "invalid services params: {0}",
         /// The registration fee offered does not cover the param.
         9 => InsufficientFee(String, String) = "registration fee {0} does not cover any of the required {1}",
     }

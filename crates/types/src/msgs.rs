@@ -6,7 +6,7 @@
 use crate::address::Address;
 use crate::coin::{Coin, Coins, validate_denom};
 use crate::dec::Dec;
-use crate::error::{Error, Result};
+use crate::error::{AssetsError, Error, OperatorsError, RestakingError, Result, ServicesError};
 use crate::ids::{OperatorId, PoolId, ServiceId};
 use crate::time::{Duration, Timestamp};
 use borsh::{BorshDeserialize, BorshSerialize};
@@ -68,10 +68,11 @@ impl OperatorParams {
     /// Commission must be a fraction.
     pub fn validate(&self) -> Result<()> {
         if self.commission_rate > Dec::ONE {
-            return Err(invalid(format!(
+            return Err(OperatorsError::InvalidOperatorParams(format!(
                 "commission_rate {} must be between 0 and 1",
                 self.commission_rate
-            )));
+            ))
+            .into());
         }
         Ok(())
     }
@@ -99,7 +100,10 @@ impl OperatorsParams {
     /// The deactivation time must be positive.
     pub fn validate(&self) -> Result<()> {
         if self.deactivation_time.is_zero() {
-            return Err(invalid("deactivation_time must be greater than zero"));
+            return Err(OperatorsError::InvalidParams(
+                "deactivation_time must be greater than zero".into(),
+            )
+            .into());
         }
         Ok(())
     }
@@ -118,6 +122,7 @@ impl ServiceParams {
     /// Each denom valid, none repeated.
     pub fn validate(&self) -> Result<()> {
         validate_denom_list(&self.allowed_denoms)
+            .map_err(|e| ServicesError::InvalidServiceParams(e.to_string()).into())
     }
 }
 
@@ -157,13 +162,14 @@ impl Default for RestakingParams {
 impl RestakingParams {
     /// Positive unbonding time and entry limit, valid unique denoms.
     pub fn validate(&self) -> Result<()> {
+        let bad = |m: String| -> Error { RestakingError::InvalidParams(m).into() };
         if self.unbonding_time.is_zero() {
-            return Err(invalid("unbonding_time must be greater than zero"));
+            return Err(bad("unbonding_time must be greater than zero".into()));
         }
         if self.max_entries == 0 {
-            return Err(invalid("max_entries must be greater than zero"));
+            return Err(bad("max_entries must be greater than zero".into()));
         }
-        validate_denom_list(&self.allowed_denoms)
+        validate_denom_list(&self.allowed_denoms).map_err(|e| bad(e.to_string()))
     }
 }
 
@@ -186,7 +192,10 @@ impl AssetsParams {
     /// The age limit must be positive.
     pub fn validate(&self) -> Result<()> {
         if self.max_price_age.is_zero() {
-            return Err(invalid("max_price_age must be greater than zero"));
+            return Err(AssetsError::InvalidParams(
+                "max_price_age must be greater than zero".into(),
+            )
+            .into());
         }
         Ok(())
     }
@@ -212,10 +221,7 @@ impl Asset {
         validate_denom(&self.denom)?;
         validate_ticker(&self.ticker)?;
         if self.exponent > MAX_ASSET_EXPONENT {
-            return Err(invalid(format!(
-                "exponent {} is above the maximum of {MAX_ASSET_EXPONENT}",
-                self.exponent
-            )));
+            return Err(AssetsError::InvalidExponent(self.exponent).into());
         }
         Ok(())
     }
@@ -225,9 +231,7 @@ impl Asset {
 pub fn validate_ticker(ticker: &str) -> Result<()> {
     if ticker.is_empty() || ticker.len() > 10 || !ticker.bytes().all(|b| b.is_ascii_alphanumeric())
     {
-        return Err(invalid(format!(
-            "ticker {ticker:?} must be 1 to 10 ASCII letters or digits"
-        )));
+        return Err(AssetsError::InvalidTicker(ticker.chars().take(16).collect()).into());
     }
     Ok(())
 }
@@ -256,10 +260,10 @@ impl UserPreferences {
         let mut services = BTreeSet::new();
         for entry in &self.trusted_services {
             if entry.service_id.is_zero() {
-                return Err(invalid("trusted service id must not be zero"));
+                return Err(prefs_invalid("trusted service id must not be zero"));
             }
             if !services.insert(entry.service_id) {
-                return Err(invalid(format!(
+                return Err(prefs_invalid(format!(
                     "service {} is listed twice in preferences",
                     entry.service_id
                 )));
@@ -267,10 +271,10 @@ impl UserPreferences {
             let mut pools = BTreeSet::new();
             for pool in &entry.pool_ids {
                 if pool.is_zero() {
-                    return Err(invalid("trusted pool id must not be zero"));
+                    return Err(prefs_invalid("trusted pool id must not be zero"));
                 }
                 if !pools.insert(*pool) {
-                    return Err(invalid(format!(
+                    return Err(prefs_invalid(format!(
                         "pool {pool} is listed twice for service {}",
                         entry.service_id
                     )));
@@ -286,6 +290,10 @@ impl UserPreferences {
             e.service_id == service && (e.pool_ids.is_empty() || e.pool_ids.contains(&pool))
         })
     }
+}
+
+fn prefs_invalid(msg: impl Into<String>) -> Error {
+    RestakingError::InvalidPreferences(msg.into()).into()
 }
 
 fn invalid(msg: impl Into<String>) -> Error {
@@ -513,9 +521,10 @@ impl Msg {
             Msg::MsgPostPrice(m) => {
                 validate_ticker(&m.ticker)?;
                 if m.price.is_zero() {
-                    return Err(invalid(
-                        "price must be positive; deregister the asset instead",
-                    ));
+                    return Err(AssetsError::InvalidPrice(
+                        "price must be positive; deregister the asset instead".into(),
+                    )
+                    .into());
                 }
                 Ok(())
             }

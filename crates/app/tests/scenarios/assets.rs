@@ -156,7 +156,7 @@ fn register_asset_rejects_bad_input_and_non_authority() {
     assert_code(&chain.err(register(&"u".repeat(129), "OSMO", 6)), "sdk", 7);
     // Tickers: 1 to 10 ASCII letters or digits.
     for ticker in ["", "OS-MO", "OSMO/USD", "ABCDEFGHIJK", "ÖSMO"] {
-        assert_code(&chain.err(register("uosmo", ticker, 6)), "sdk", 18);
+        assert_code(&chain.err(register("uosmo", ticker, 6)), "assets", 2);
     }
     assert!(assets::asset(&chain.state, "uosmo").unwrap().is_none());
     // The extremes of the valid ranges are accepted.
@@ -262,9 +262,9 @@ fn post_price_rejects_future_rolled_back_zero_and_unauthorised_prices() {
     assert_code(&chain.err(post("ATOM", "1", genesis_time())), "assets", 4);
 
     // Zero prices and malformed tickers never reach state.
-    assert_code(&chain.err(post("ATOM", "0", chain.time)), "sdk", 18);
-    assert_code(&chain.err(post("AT-OM", "1", chain.time)), "sdk", 18);
-    assert_code(&chain.err(post("", "1", chain.time)), "sdk", 18);
+    assert_code(&chain.err(post("ATOM", "0", chain.time)), "assets", 4);
+    assert_code(&chain.err(post("AT-OM", "1", chain.time)), "assets", 2);
+    assert_code(&chain.err(post("", "1", chain.time)), "assets", 2);
 
     let mut not_authority = post("ATOM", "3", chain.time);
     not_authority.authority = addr("alice");
@@ -319,7 +319,7 @@ fn a_stale_price_counts_as_zero_usd_value() {
         "sdk",
         4,
     );
-    assert_code(&chain.err(update_params(Duration(0))), "sdk", 18);
+    assert_code(&chain.err(update_params(Duration(0))), "assets", 6);
     let r = exec(&mut chain, update_params(Duration::from_hours(48)));
     assert_eq!(
         event(&r.events, "update_params").get("module"),
@@ -389,7 +389,7 @@ fn q17_exponent_above_18_rejected_and_18_values_exactly() {
     let mut chain = Chain::new();
     for exponent in [19, 20, 38, u32::MAX] {
         let r = chain.err(register("uwei", "ETH", exponent));
-        assert_code(&r, "sdk", 18);
+        assert_code(&r, "assets", 3);
     }
     assert!(assets::asset(&chain.state, "uwei").unwrap().is_none());
 

@@ -267,7 +267,7 @@ fn registration_fee_is_charged_in_full_to_the_community_pool() {
 fn update_operators_params_rejects_a_zero_deactivation_time() {
     let mut chain = Chain::new();
     let r = chain.err(update_params("", Duration(0)));
-    assert_code(&r, "sdk", 18);
+    assert_code(&r, "operators", 3);
     assert_eq!(
         operators::params(&chain.state).unwrap(),
         OperatorsParams::default()
@@ -618,8 +618,8 @@ fn set_operator_params_validates_commission_and_works_in_any_status() {
     let id = register(&mut chain, "alice", "alice-op");
     // Above one is refused before state is read.
     let r = chain.err(set_commission(id, "alice", "1.000000000000000001"));
-    assert_code(&r, "sdk", 18);
-    assert_code(&chain.err(set_commission(id, "alice", "2")), "sdk", 18);
+    assert_code(&r, "operators", 5);
+    assert_code(&chain.err(set_commission(id, "alice", "2")), "operators", 5);
     assert_eq!(commission(&chain, id), Dec::ZERO);
 
     let r = exec(&mut chain, set_commission(id, "alice", "0.05"));

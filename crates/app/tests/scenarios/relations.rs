@@ -399,7 +399,7 @@ fn user_preferences_are_validated_and_stored() {
             user: bob,
             preferences: bad,
         });
-        assert_code(&r, "sdk", 18);
+        assert_code(&r, "restaking", 18);
     }
     // Every referenced service and pool must exist.
     let r = chain.err(MsgSetUserPreferences {

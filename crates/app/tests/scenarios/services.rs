@@ -492,12 +492,16 @@ fn service_params_limit_the_denoms_it_accepts() {
     );
 
     // Invalid denoms and duplicates are refused before state is read; the old params stay.
-    assert_code(&chain.err(set_denoms(id, "alice", &["1bad"])), "sdk", 7);
-    assert_code(&chain.err(set_denoms(id, "alice", &["ab"])), "sdk", 7);
+    assert_code(
+        &chain.err(set_denoms(id, "alice", &["1bad"])),
+        "services",
+        7,
+    );
+    assert_code(&chain.err(set_denoms(id, "alice", &["ab"])), "services", 7);
     assert_code(
         &chain.err(set_denoms(id, "alice", &["uatom", "uatom"])),
-        "sdk",
-        18,
+        "services",
+        7,
     );
     assert_eq!(
         services::service_params(&chain.state, id)

@@ -146,9 +146,6 @@ pub fn handle_deregister_asset(ctx: &mut Ctx<'_>, msg: &MsgDeregisterAsset) -> R
 /// price older than the stored one is refused, so a delayed message cannot roll a price back.
 pub fn handle_post_price(ctx: &mut Ctx<'_>, msg: &MsgPostPrice) -> Result<()> {
     ctx.require_authority(msg.authority)?;
-    if msg.price.is_zero() {
-        return Err(AssetsError::InvalidPrice("price must be positive".into()).into());
-    }
     if msg.time > ctx.block.time {
         return Err(AssetsError::PriceFromFuture(msg.time.to_string()).into());
     }

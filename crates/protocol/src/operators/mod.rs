@@ -249,9 +249,7 @@ pub fn handle_delete(ctx: &mut Ctx<'_>, msg: &MsgDeleteOperator) -> Result<()> {
 /// Executes `MsgSetOperatorParams`.
 pub fn handle_set_params(ctx: &mut Ctx<'_>, msg: &MsgSetOperatorParams) -> Result<()> {
     let op = admin_operator(ctx, msg.operator_id, msg.sender)?;
-    msg.params
-        .validate()
-        .map_err(|e| OperatorsError::InvalidOperatorParams(e.to_string()))?;
+    msg.params.validate()?;
     ctx.set(state_key::operator_params(op.id), &msg.params)?;
     ctx.emit(
         Event::new("set_operator_params")
@@ -281,9 +279,7 @@ pub fn handle_transfer_ownership(
 /// Executes `MsgUpdateOperatorsParams` (authority only).
 pub fn handle_update_params(ctx: &mut Ctx<'_>, msg: &MsgUpdateOperatorsParams) -> Result<()> {
     ctx.require_authority(msg.authority)?;
-    msg.params
-        .validate()
-        .map_err(|e| OperatorsError::InvalidParams(e.to_string()))?;
+    msg.params.validate()?;
     ctx.set(state_key::params(), &msg.params)?;
     ctx.emit(Event::new("update_params").attr("module", "operators"));
     Ok(())

@@ -234,9 +234,7 @@ pub(super) fn store_preferences(
 
 /// Executes `MsgSetUserPreferences`: every referenced service and pool must exist.
 pub fn handle_set_user_preferences(ctx: &mut Ctx<'_>, msg: &MsgSetUserPreferences) -> Result<()> {
-    msg.preferences
-        .validate()
-        .map_err(|e| RestakingError::InvalidPreferences(e.to_string()))?;
+    msg.preferences.validate()?;
     for entry in &msg.preferences.trusted_services {
         services::must_service(ctx.state(), entry.service_id)?;
         for pool in &entry.pool_ids {

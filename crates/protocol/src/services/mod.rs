@@ -247,9 +247,7 @@ pub fn handle_transfer_ownership(
 /// Executes `MsgSetServiceParams`.
 pub fn handle_set_params(ctx: &mut Ctx<'_>, msg: &MsgSetServiceParams) -> Result<()> {
     let svc = admin_service(ctx, msg.service_id, msg.sender)?;
-    msg.service_params
-        .validate()
-        .map_err(|e| ServicesError::InvalidServiceParams(e.to_string()))?;
+    msg.service_params.validate()?;
     ctx.set(state_key::service_params(svc.id), &msg.service_params)?;
     emit_admin_event(ctx, "set_service_params", svc.id, msg.sender);
     Ok(())
