@@ -1,5 +1,7 @@
 //! Property test of the whole state machine: random sequences of every core message over many blocks,
-//! with the invariants checked after every block and a genesis round trip at the end.
+//! with the invariants checked after every block and a genesis round trip at the end. Negative amounts
+//! cannot occur by construction (every amount and `Dec` is unsigned; a subtraction below zero is an
+//! error), so the checks are conservation, share sums and custody cover.
 //!
 //! `PHALANX_PROPTEST_CASES` sets the number of cases (default 256; e.g. 5000 for a long run).
 #![allow(
