@@ -7,9 +7,13 @@
 
 mod memory;
 mod overlay;
+pub mod persistent;
 
 pub use memory::MemState;
 pub use overlay::Overlay;
+pub use persistent::{
+    AppHash, BlockBuffer, PersistentConfig, PersistentState, Snapshot, StateProof, verify_proof,
+};
 
 /// A key-value pair as stored.
 pub type Entry = (Vec<u8>, Vec<u8>);

@@ -1,0 +1,298 @@
+//! The block commit: every table a block touches, written inside one redb write transaction.
+
+use super::tables::{
+    BLOCKS, JMT_NODES, JMT_VALUES, META, META_APP_HASH, META_LAST_HEIGHT, STALE_NODES,
+    STALE_VALUES, VALUES, VERSION_LEN, encode_history_value, history_key, read_last_height,
+    stale_key,
+};
+use super::tree::{TableReader, Tree, encode_node, encode_node_key, key_hash, root_key};
+use super::{AppHash, BlockRecord};
+use crate::StateError;
+use jmt::storage::{Node, TreeUpdateBatch};
+use redb::{ReadableTable, Table, WriteTransaction};
+use std::collections::BTreeMap;
+use std::fmt::Display;
+
+/// Maps a storage error during the commit of `height`; formats only when there is an error.
+fn failed<E: Display>(height: u64, what: &'static str) -> impl FnOnce(E) -> StateError {
+    move |e| StateError(format!("commit of block {height}: {what}: {e}"))
+}
+
+/// A write to apply: `None` deletes the key.
+pub(crate) type Write = (Vec<u8>, Option<Vec<u8>>);
+
+/// Refuses a height that is not exactly the one after `last` (any height opens an empty store).
+pub(crate) fn check_next_height(last: Option<u64>, height: u64) -> Result<(), StateError> {
+    match last {
+        Some(l) if height <= l => Err(StateError(format!(
+            "block {height} refused: at or below last_applied_height {l} (already applied)"
+        ))),
+        Some(l) if l.checked_add(1) != Some(height) => Err(StateError(format!(
+            "block {height} refused: after last_applied_height {l} the next block must be {}",
+            l.saturating_add(1)
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// The oldest version whose tree must stay intact after committing `height`; `None`: keep them all.
+fn oldest_retained(height: u64, retain: u64) -> Option<u64> {
+    height.checked_sub(retain)?.checked_add(1)
+}
+
+/// The tables of one block commit, open in its write transaction.
+pub(crate) struct BlockTables<'txn> {
+    height: u64,
+    meta: Table<'txn, &'static str, &'static [u8]>,
+    values: Table<'txn, &'static [u8], &'static [u8]>,
+    nodes: Table<'txn, &'static [u8], &'static [u8]>,
+    history: Table<'txn, &'static [u8], &'static [u8]>,
+    stale_nodes: Table<'txn, &'static [u8], ()>,
+    stale_values: Table<'txn, &'static [u8], ()>,
+    blocks: Table<'txn, u64, &'static [u8]>,
+}
+
+impl<'txn> BlockTables<'txn> {
+    /// Opens every table for the commit of `height`.
+    pub(crate) fn open(txn: &'txn WriteTransaction, height: u64) -> Result<Self, StateError> {
+        Ok(Self {
+            height,
+            meta: txn
+                .open_table(META)
+                .map_err(failed(height, "opening meta"))?,
+            values: txn
+                .open_table(VALUES)
+                .map_err(failed(height, "opening values"))?,
+            nodes: txn
+                .open_table(JMT_NODES)
+                .map_err(failed(height, "opening JMT nodes"))?,
+            history: txn
+                .open_table(JMT_VALUES)
+                .map_err(failed(height, "opening JMT values"))?,
+            stale_nodes: txn
+                .open_table(STALE_NODES)
+                .map_err(failed(height, "opening stale nodes"))?,
+            stale_values: txn
+                .open_table(STALE_VALUES)
+                .map_err(failed(height, "opening stale values"))?,
+            blocks: txn
+                .open_table(BLOCKS)
+                .map_err(failed(height, "opening block index"))?,
+        })
+    }
+
+    /// Applies the block: checks its height, updates values and tree, prunes, records the block.
+    pub(crate) fn apply(
+        &mut self,
+        writes: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+        retain_versions: u64,
+    ) -> Result<AppHash, StateError> {
+        let height = self.height;
+        let last = read_last_height(&self.meta)?;
+        check_next_height(last, height)?;
+        let changes = self.effective_changes(writes)?;
+        let previous = self.previous_version(last)?;
+
+        let (root, batch) = {
+            let reader = TableReader {
+                nodes: &self.nodes,
+                values: &self.history,
+            };
+            Tree::new(&reader)
+                .put_value_set(
+                    changes.iter().map(|(k, v)| (key_hash(k), v.clone())),
+                    height,
+                )
+                .map_err(|e| StateError(format!("commit of block {height}: JMT update: {e:#}")))?
+        };
+        self.write_tree_batch(&batch, previous)?;
+        self.write_values(&changes)?;
+        if let Some(oldest) = oldest_retained(height, retain_versions) {
+            prune_index(&mut self.stale_nodes, &mut self.nodes, oldest, "JMT nodes")?;
+            prune_index(
+                &mut self.stale_values,
+                &mut self.history,
+                oldest,
+                "JMT values",
+            )?;
+        }
+
+        let record = BlockRecord {
+            height,
+            app_hash: AppHash(root.0),
+            changed_keys: u64::try_from(changes.len()).unwrap_or(u64::MAX),
+        };
+        let encoded = borsh::to_vec(&record)
+            .map_err(failed(self.height, "encoding the block index entry"))?;
+        self.blocks
+            .insert(height, encoded.as_slice())
+            .map_err(failed(self.height, "writing the block index"))?;
+        self.meta
+            .insert(META_LAST_HEIGHT, height.to_be_bytes().as_slice())
+            .map_err(failed(self.height, "writing last_applied_height"))?;
+        self.meta
+            .insert(META_APP_HASH, root.0.as_slice())
+            .map_err(failed(self.height, "writing app_hash"))?;
+        Ok(record.app_hash)
+    }
+
+    /// The writes that change something, in key order. A write that leaves a key as it was would leave
+    /// the (content-hashed) tree as it was too, so skipping it changes no hash and saves tree work.
+    fn effective_changes(
+        &self,
+        writes: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+    ) -> Result<Vec<Write>, StateError> {
+        let mut changes = Vec::with_capacity(writes.len());
+        for (key, new) in writes {
+            let current = self
+                .values
+                .get(key.as_slice())
+                .map_err(failed(self.height, "reading a current value"))?;
+            let unchanged = match (&current, &new) {
+                (None, None) => true,
+                (Some(cur), Some(n)) => cur.value() == n.as_slice(),
+                _ => false,
+            };
+            drop(current);
+            if !unchanged {
+                changes.push((key, new));
+            }
+        }
+        Ok(changes)
+    }
+
+    /// The version the new tree builds on. A fresh store starting above height 0 gets an empty root
+    /// just below its first height, since the JMT builds version `h` on the root of `h - 1`.
+    fn previous_version(&mut self, last: Option<u64>) -> Result<Option<u64>, StateError> {
+        if last.is_some() {
+            return Ok(last);
+        }
+        let below = self.height.checked_sub(1);
+        if let Some(p) = below {
+            self.nodes
+                .insert(
+                    encode_node_key(&root_key(p))?.as_slice(),
+                    encode_node(&Node::Null)?.as_slice(),
+                )
+                .map_err(failed(self.height, "writing the initial empty root"))?;
+        }
+        Ok(below)
+    }
+
+    /// Stores the JMT's new nodes and value versions, and marks what they supersede as stale.
+    fn write_tree_batch(
+        &mut self,
+        batch: &TreeUpdateBatch,
+        previous: Option<u64>,
+    ) -> Result<(), StateError> {
+        for (node_key, node) in batch.node_batch.nodes() {
+            self.nodes
+                .insert(
+                    encode_node_key(node_key)?.as_slice(),
+                    encode_node(node)?.as_slice(),
+                )
+                .map_err(failed(self.height, "writing a JMT node"))?;
+        }
+        for ((version, hash), value) in batch.node_batch.values() {
+            let key = history_key(&hash.0, *version);
+            let lower = history_key(&hash.0, 0);
+            // The version this write supersedes becomes prunable once `version` leaves the window.
+            let superseded = self
+                .history
+                .range::<&[u8]>(lower.as_slice()..key.as_slice())
+                .map_err(failed(self.height, "reading JMT value history"))?
+                .next_back()
+                .transpose()
+                .map_err(failed(self.height, "reading JMT value history"))?
+                .map(|(k, _)| k.value().to_vec());
+            if let Some(old) = superseded {
+                self.stale_values
+                    .insert(stale_key(*version, &old).as_slice(), ())
+                    .map_err(failed(self.height, "writing a stale value mark"))?;
+            }
+            if value.is_none() {
+                // A deletion marker is only needed while older versions of the key are kept.
+                self.stale_values
+                    .insert(stale_key(*version, &key).as_slice(), ())
+                    .map_err(failed(self.height, "writing a stale value mark"))?;
+            }
+            self.history
+                .insert(
+                    key.as_slice(),
+                    encode_history_value(value.as_deref()).as_slice(),
+                )
+                .map_err(failed(self.height, "writing JMT value history"))?;
+        }
+        for stale in &batch.stale_node_index_batch {
+            let key = stale_key(
+                stale.stale_since_version,
+                &encode_node_key(&stale.node_key)?,
+            );
+            self.stale_nodes
+                .insert(key.as_slice(), ())
+                .map_err(failed(self.height, "writing a stale node mark"))?;
+        }
+        // Every version has its own root node. When a block changes nothing the JMT copies the
+        // previous root without marking it stale, so mark it here (a duplicate mark is harmless).
+        if let Some(p) = previous {
+            let key = stale_key(self.height, &encode_node_key(&root_key(p))?);
+            self.stale_nodes
+                .insert(key.as_slice(), ())
+                .map_err(failed(self.height, "writing a stale root mark"))?;
+        }
+        Ok(())
+    }
+
+    /// Applies the changes to the current-values table.
+    fn write_values(&mut self, changes: &[Write]) -> Result<(), StateError> {
+        for (key, value) in changes {
+            match value {
+                Some(v) => self
+                    .values
+                    .insert(key.as_slice(), v.as_slice())
+                    .map(drop)
+                    .map_err(failed(self.height, "writing a value"))?,
+                None => self
+                    .values
+                    .remove(key.as_slice())
+                    .map(drop)
+                    .map_err(failed(self.height, "deleting a value"))?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Deletes from `target` every entry `index` marks stale since a version `<= up_to`, and those marks.
+fn prune_index(
+    index: &mut Table<'_, &'static [u8], ()>,
+    target: &mut Table<'_, &'static [u8], &'static [u8]>,
+    up_to: u64,
+    what: &str,
+) -> Result<u64, StateError> {
+    let end = up_to.checked_add(1).map(u64::to_be_bytes);
+    let keys: Vec<Vec<u8>> = {
+        let iter = match &end {
+            Some(e) => index.range::<&[u8]>(..e.as_slice()),
+            None => index.range::<&[u8]>(..),
+        }
+        .map_err(|e| StateError(format!("pruning {what}: scanning the stale index: {e}")))?;
+        iter.map(|entry| entry.map(|(k, _)| k.value().to_vec()))
+            .collect::<Result<_, _>>()
+            .map_err(|e| StateError(format!("pruning {what}: scanning the stale index: {e}")))?
+    };
+    for k in &keys {
+        let target_key = k.get(VERSION_LEN..).ok_or_else(|| {
+            StateError(format!(
+                "pruning {what}: stale index key shorter than 8 bytes"
+            ))
+        })?;
+        target
+            .remove(target_key)
+            .map_err(|e| StateError(format!("pruning {what}: deleting an entry: {e}")))?;
+        index
+            .remove(k.as_slice())
+            .map_err(|e| StateError(format!("pruning {what}: deleting a stale mark: {e}")))?;
+    }
+    Ok(u64::try_from(keys.len()).unwrap_or(u64::MAX))
+}

@@ -1,0 +1,171 @@
+//! A read-only view of one committed block, backed by a redb read transaction (MVCC): readers never
+//! block the block writer and never see a half-written block.
+
+use super::tables::{
+    BLOCKS, JMT_NODES, JMT_VALUES, META, VALUES, fail, read_app_hash, read_last_height,
+};
+use super::tree::{self, NullReader, StateProof, TableReader, Tree, key_hash};
+use super::{AppHash, BlockRecord};
+use crate::{Entry, StateError, StateRead};
+use borsh::BorshDeserialize;
+use redb::{ReadOnlyTable, ReadTransaction, ReadableTable};
+use std::ops::Bound;
+
+/// A read-only `&[u8] → &[u8]` table.
+type BytesTable = ReadOnlyTable<&'static [u8], &'static [u8]>;
+
+/// The state as of one committed block. Holding it pins that version (redb keeps its pages alive), so
+/// drop it once the answer is built.
+pub struct Snapshot {
+    height: Option<u64>,
+    app_hash: AppHash,
+    values: BytesTable,
+    nodes: BytesTable,
+    history: BytesTable,
+    blocks: ReadOnlyTable<u64, &'static [u8]>,
+}
+
+impl Snapshot {
+    /// Opens the tables of `txn`; the store creates them all on open, so none is missing.
+    pub(crate) fn new(txn: &ReadTransaction) -> Result<Self, StateError> {
+        let meta = txn
+            .open_table(META)
+            .map_err(fail("snapshot: opening the meta table"))?;
+        let height = read_last_height(&meta)?;
+        let app_hash = AppHash(read_app_hash(&meta)?.unwrap_or(tree::EMPTY_ROOT));
+        Ok(Self {
+            height,
+            app_hash,
+            values: txn
+                .open_table(VALUES)
+                .map_err(fail("snapshot: opening the values table"))?,
+            nodes: txn
+                .open_table(JMT_NODES)
+                .map_err(fail("snapshot: opening the JMT node table"))?,
+            history: txn
+                .open_table(JMT_VALUES)
+                .map_err(fail("snapshot: opening the JMT value table"))?,
+            blocks: txn
+                .open_table(BLOCKS)
+                .map_err(fail("snapshot: opening the block index"))?,
+        })
+    }
+
+    /// Height of the block this snapshot shows; `None` before the first block.
+    pub fn height(&self) -> Option<u64> {
+        self.height
+    }
+
+    /// The app hash (JMT root) of this snapshot; [`AppHash::EMPTY`] before the first block.
+    pub fn app_hash(&self) -> AppHash {
+        self.app_hash
+    }
+
+    /// The block index entry of `height`, if that block was committed (as of this snapshot).
+    pub fn block(&self, height: u64) -> Result<Option<BlockRecord>, StateError> {
+        let Some(guard) = self
+            .blocks
+            .get(height)
+            .map_err(fail(format!("reading block index entry {height}")))?
+        else {
+            return Ok(None);
+        };
+        let record = BlockRecord::try_from_slice(guard.value())
+            .map_err(fail(format!("decoding block index entry {height}")))?;
+        Ok(Some(record))
+    }
+
+    /// The value of `key` and a proof of it (or of its absence) against [`Snapshot::app_hash`].
+    pub fn prove(&self, key: &[u8]) -> Result<(Option<Vec<u8>>, StateProof), StateError> {
+        match self.height {
+            Some(h) => self.prove_at(key, h),
+            None => {
+                let (value, proof) = Tree::new(&NullReader)
+                    .get_with_proof(key_hash(key), 0)
+                    .map_err(tree::tree_fail("proving a key of the empty state"))?;
+                Ok((value, StateProof::new(proof)))
+            }
+        }
+    }
+
+    /// The value of `key` at an earlier `height` and its proof against that block's app hash. Works
+    /// for the heights the retention window keeps; older ones fail with "pruned".
+    pub fn prove_at(
+        &self,
+        key: &[u8],
+        height: u64,
+    ) -> Result<(Option<Vec<u8>>, StateProof), StateError> {
+        if self.height.is_none_or(|h| height > h) {
+            return Err(StateError(format!(
+                "proof at height {height}: not committed (last applied {:?})",
+                self.height
+            )));
+        }
+        let reader = self.reader();
+        let (value, proof) = Tree::new(&reader)
+            .get_with_proof(key_hash(key), height)
+            .map_err(tree::tree_fail(format!(
+                "proof at height {height} (pruned beyond the retention window?)"
+            )))?;
+        Ok((value, StateProof::new(proof)))
+    }
+
+    /// The JMT root at `height` recomputed from the stored tree nodes, to check the recorded hashes.
+    pub fn tree_root(&self, height: u64) -> Result<AppHash, StateError> {
+        tree::tree_root(&self.reader(), height)
+    }
+
+    fn reader(&self) -> TableReader<'_, BytesTable, BytesTable> {
+        TableReader {
+            nodes: &self.nodes,
+            values: &self.history,
+        }
+    }
+}
+
+/// Entries of `table` with `start <= key < end`, in key order, at most `limit` of them.
+pub(crate) fn range_table(
+    table: &impl ReadableTable<&'static [u8], &'static [u8]>,
+    start: &[u8],
+    end: Option<&[u8]>,
+    limit: Option<usize>,
+) -> Result<Vec<Entry>, StateError> {
+    if end.is_some_and(|e| e <= start) || limit == Some(0) {
+        return Ok(Vec::new());
+    }
+    let upper = match end {
+        Some(e) => Bound::Excluded(e),
+        None => Bound::Unbounded,
+    };
+    let iter = table
+        .range::<&[u8]>((Bound::Included(start), upper))
+        .map_err(fail("range scan of the state"))?;
+    let mut out = Vec::new();
+    for entry in iter {
+        let (k, v) = entry.map_err(fail("range scan of the state"))?;
+        out.push((k.value().to_vec(), v.value().to_vec()));
+        if limit.is_some_and(|l| out.len() >= l) {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+impl StateRead for Snapshot {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
+        Ok(self
+            .values
+            .get(key)
+            .map_err(fail("reading a state value"))?
+            .map(|g| g.value().to_vec()))
+    }
+
+    fn range(
+        &self,
+        start: &[u8],
+        end: Option<&[u8]>,
+        limit: Option<usize>,
+    ) -> Result<Vec<Entry>, StateError> {
+        range_table(&self.values, start, end, limit)
+    }
+}

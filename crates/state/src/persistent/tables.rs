@@ -1,0 +1,119 @@
+//! The redb tables of the persistent store and the byte layout of their keys and values.
+//!
+//! Every multi-byte number inside a key is big-endian so that redb's byte order is numeric order.
+
+use crate::StateError;
+use redb::{ReadableTable, TableDefinition};
+use std::fmt::Display;
+
+/// Current state: raw key → value. Serves `get` and ordered range scans without touching the tree.
+pub(crate) const VALUES: TableDefinition<&[u8], &[u8]> = TableDefinition::new("state_values");
+/// JMT nodes: `version_be ‖ borsh(nibble_path)` → borsh(`Node`).
+pub(crate) const JMT_NODES: TableDefinition<&[u8], &[u8]> = TableDefinition::new("jmt_nodes");
+/// JMT value history: `key_hash ‖ version_be` → tagged value (see [`encode_history_value`]).
+pub(crate) const JMT_VALUES: TableDefinition<&[u8], &[u8]> = TableDefinition::new("jmt_values");
+/// Nodes to delete once pruned: `stale_since_be ‖ node table key` (the suffix is the `JMT_NODES` key).
+pub(crate) const STALE_NODES: TableDefinition<&[u8], ()> = TableDefinition::new("jmt_stale_nodes");
+/// History entries to delete once pruned: `stale_since_be ‖ key_hash ‖ version_be` (the suffix is the
+/// `JMT_VALUES` key).
+pub(crate) const STALE_VALUES: TableDefinition<&[u8], ()> =
+    TableDefinition::new("jmt_stale_values");
+/// Block index: height → borsh(`BlockRecord`).
+pub(crate) const BLOCKS: TableDefinition<u64, &[u8]> = TableDefinition::new("blocks");
+/// Store metadata, keyed by the `META_*` names.
+pub(crate) const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+
+/// Layout version of these tables, checked on open so an incompatible file is refused, not misread.
+pub(crate) const META_SCHEMA: &str = "schema_version";
+/// Height of the last committed block (u64, big-endian); absent before the first block.
+pub(crate) const META_LAST_HEIGHT: &str = "last_applied_height";
+/// JMT root after the last committed block (32 bytes).
+pub(crate) const META_APP_HASH: &str = "app_hash";
+/// The layout this code reads and writes.
+pub(crate) const SCHEMA_VERSION: u64 = 1;
+
+/// Length of the big-endian version/height prefix of the stale-index keys.
+pub(crate) const VERSION_LEN: usize = 8;
+
+/// Maps any storage-library error to a [`StateError`] that says what was being done.
+pub(crate) fn fail<E: Display>(what: impl Display) -> impl FnOnce(E) -> StateError {
+    move |e| StateError(format!("{what}: {e}"))
+}
+
+/// Decodes a big-endian u64 stored by this module.
+pub(crate) fn decode_u64(bytes: &[u8], what: &str) -> Result<u64, StateError> {
+    let arr: [u8; 8] = bytes
+        .try_into()
+        .map_err(|_| StateError(format!("{what}: expected 8 bytes, found {}", bytes.len())))?;
+    Ok(u64::from_be_bytes(arr))
+}
+
+/// Decodes a 32-byte hash stored by this module.
+pub(crate) fn decode_hash(bytes: &[u8], what: &str) -> Result<[u8; 32], StateError> {
+    bytes
+        .try_into()
+        .map_err(|_| StateError(format!("{what}: expected 32 bytes, found {}", bytes.len())))
+}
+
+/// `key_hash ‖ version_be`: the `JMT_VALUES` key, ordered by key hash then version.
+pub(crate) fn history_key(key_hash: &[u8; 32], version: u64) -> Vec<u8> {
+    let mut k = Vec::with_capacity(40);
+    k.extend_from_slice(key_hash);
+    k.extend_from_slice(&version.to_be_bytes());
+    k
+}
+
+/// `since_be ‖ target`: a stale-index key whose suffix is the key to delete from the target table.
+pub(crate) fn stale_key(since: u64, target: &[u8]) -> Vec<u8> {
+    let mut k = Vec::with_capacity(target.len().saturating_add(VERSION_LEN));
+    k.extend_from_slice(&since.to_be_bytes());
+    k.extend_from_slice(target);
+    k
+}
+
+/// A history value: `0` for a deletion, `1 ‖ bytes` for a value.
+pub(crate) fn encode_history_value(value: Option<&[u8]>) -> Vec<u8> {
+    match value {
+        None => vec![0],
+        Some(v) => {
+            let mut out = Vec::with_capacity(v.len().saturating_add(1));
+            out.push(1);
+            out.extend_from_slice(v);
+            out
+        }
+    }
+}
+
+/// Inverse of [`encode_history_value`].
+pub(crate) fn decode_history_value(bytes: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
+    match bytes.split_first() {
+        Some((0, [])) => Ok(None),
+        Some((1, rest)) => Ok(Some(rest.to_vec())),
+        _ => Err(StateError(
+            "JMT value history: malformed entry (bad tag)".to_string(),
+        )),
+    }
+}
+
+/// The last committed height recorded in `meta`, `None` before the first block.
+pub(crate) fn read_last_height(
+    meta: &impl ReadableTable<&'static str, &'static [u8]>,
+) -> Result<Option<u64>, StateError> {
+    match meta
+        .get(META_LAST_HEIGHT)
+        .map_err(fail("reading last_applied_height"))?
+    {
+        Some(g) => Ok(Some(decode_u64(g.value(), "last_applied_height")?)),
+        None => Ok(None),
+    }
+}
+
+/// The app hash recorded in `meta`, `None` before the first block.
+pub(crate) fn read_app_hash(
+    meta: &impl ReadableTable<&'static str, &'static [u8]>,
+) -> Result<Option<[u8; 32]>, StateError> {
+    match meta.get(META_APP_HASH).map_err(fail("reading app_hash"))? {
+        Some(g) => Ok(Some(decode_hash(g.value(), "app_hash")?)),
+        None => Ok(None),
+    }
+}
