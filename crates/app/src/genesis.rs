@@ -1,8 +1,10 @@
 //! Chain genesis as JSON: validate, initialise, export. Export is deterministic and in the exact order
 //! import requires, so export → import → export is byte-identical.
 
+use crate::ante::TxParams;
 use crate::{
-    AUTHORITY, CHAIN_ID, LAST_HEIGHT, LAST_TIME, authority, chain_id, last_block_time, last_height,
+    AUTHORITY, CHAIN_ID, LAST_HEIGHT, LAST_TIME, TX_PARAMS, authority, chain_id, last_block_time,
+    last_height,
 };
 use phalanx_protocol::assets::{AssetsGenesis, Price};
 use phalanx_protocol::auth::AuthGenesis;
@@ -30,6 +32,8 @@ pub struct Genesis {
     pub initial_height: u64,
     /// The account that signs params updates and asset/price messages.
     pub authority: Address,
+    /// Fees, gas and size limits of signed transactions.
+    pub tx_params: TxParams,
     /// Accounts (numbers, sequences, keys).
     pub auth: AuthGenesis,
     /// Balances.
@@ -54,6 +58,7 @@ impl Genesis {
             genesis_time,
             initial_height: 1,
             authority,
+            tx_params: TxParams::default(),
             auth: AuthGenesis::default(),
             bank: BankGenesis::default(),
             assets: AssetsGenesis::default(),
@@ -150,6 +155,8 @@ pub fn init_genesis(state: &mut dyn StateWrite, genesis: &Genesis) -> Result<()>
         restaking::init_genesis(&mut ctx, &genesis.restaking)?;
         ctx.set(CHAIN_ID.to_vec(), &genesis.chain_id)?;
         ctx.set(AUTHORITY.to_vec(), &genesis.authority)?;
+        genesis.tx_params.validate()?;
+        ctx.set(TX_PARAMS.to_vec(), &genesis.tx_params)?;
         ctx.set(LAST_HEIGHT.to_vec(), &block.height)?;
         ctx.set(LAST_TIME.to_vec(), &block.time)?;
     }
@@ -166,6 +173,7 @@ pub fn export_genesis(state: &dyn StateRead) -> Result<Genesis> {
             .checked_add(1)
             .ok_or(MathError::Overflow)?,
         authority: authority(state)?,
+        tx_params: crate::ante::tx_params(state)?,
         auth: auth::export_genesis(state)?,
         bank: bank::export_genesis(state)?,
         assets: assets::export_genesis(state)?,

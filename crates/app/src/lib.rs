@@ -4,7 +4,9 @@
 //! executing it is a pure function of the prior state and the block.
 #![cfg_attr(test, allow(clippy::arithmetic_side_effects))]
 
+pub mod ante;
 mod genesis;
+pub mod mempool;
 mod router;
 
 pub use genesis::{Genesis, export_genesis, init_genesis};
@@ -22,6 +24,7 @@ const LAST_HEIGHT: &[u8] = &[APP, 0x01];
 const LAST_TIME: &[u8] = &[APP, 0x02];
 const AUTHORITY: &[u8] = &[APP, 0x03];
 const CHAIN_ID: &[u8] = &[APP, 0x04];
+const TX_PARAMS: &[u8] = &[APP, 0x05];
 
 /// A transaction: messages from one sender, executed all or nothing. Signatures, fees and sequence
 /// numbers are checked by the node layer before a transaction gets here.
@@ -64,6 +67,24 @@ pub struct TxResult {
     pub responses: Vec<MsgResponse>,
     /// Events emitted (none when the transaction failed).
     pub events: Vec<Event>,
+    /// Gas limit the signer set (0 for unsigned transactions).
+    pub gas_wanted: u64,
+    /// Gas metered before and during execution.
+    pub gas_used: u64,
+}
+
+impl TxResult {
+    fn failed(e: &Error) -> Self {
+        TxResult {
+            codespace: e.code().codespace.to_string(),
+            code: e.code().code,
+            log: e.to_string(),
+            responses: Vec::new(),
+            events: Vec::new(),
+            gas_wanted: 0,
+            gas_used: 0,
+        }
+    }
 }
 
 impl TxResult {
@@ -123,17 +144,13 @@ pub fn execute_tx(state: &mut dyn StateWrite, block: BlockInfo, tx: &Tx) -> Resu
                 log: String::new(),
                 responses,
                 events,
+                gas_wanted: 0,
+                gas_used: 0,
             })
         }
         // A storage fault is not the transaction's fault: stop the block rather than diverge.
         Err(e @ Error::State(_)) => Err(e),
-        Err(e) => Ok(TxResult {
-            codespace: e.code().codespace.to_string(),
-            code: e.code().code,
-            log: e.to_string(),
-            responses: Vec::new(),
-            events: Vec::new(),
-        }),
+        Err(e) => Ok(TxResult::failed(&e)),
     }
 }
 
@@ -159,30 +176,95 @@ fn run_msgs(ctx: &mut Ctx<'_>, tx: &Tx) -> Result<Vec<MsgResponse>> {
     Ok(responses)
 }
 
-/// Executes a block: begin-block work, each transaction atomically, end-block work. The whole block runs
-/// over an overlay, so an error (wrong height, time going backwards, storage fault) leaves state as it was.
-pub fn execute_block(state: &mut dyn StateWrite, block: &Block) -> Result<BlockResult> {
+/// Executes a signed transaction (Cosmos `TxRaw` bytes): admission checks, then the fee and the
+/// sequence bump are committed, then the messages run all or nothing. A transaction that fails
+/// admission changes nothing; one whose messages fail still pays its fee and uses its sequence.
+pub fn deliver_tx(
+    state: &mut dyn StateWrite,
+    block: BlockInfo,
+    tx_bytes: &[u8],
+    block_gas_left: &mut u64,
+) -> Result<TxResult> {
+    let admitted = ante::authenticate(state, tx_bytes, block.height, None).and_then(|a| {
+        if a.tx.gas_limit > *block_gas_left {
+            return Err(phalanx_types::error::AuthError::GasLimitTooHigh(
+                a.tx.gas_limit,
+                *block_gas_left,
+            )
+            .into());
+        }
+        Ok(a)
+    });
+    let a = match admitted {
+        Ok(a) => a,
+        Err(e @ Error::State(_)) => return Err(e),
+        Err(e) => return Ok(TxResult::failed(&e)),
+    };
+    *block_gas_left = block_gas_left.saturating_sub(a.tx.gas_limit);
+    {
+        let authority = authority(state)?;
+        let mut overlay = Overlay::new(state);
+        {
+            let mut ctx = Ctx::new(&mut overlay, block, authority);
+            phalanx_protocol::bank::send(&mut ctx, &a.tx.signer, &fee_collector(), &a.fee)?;
+            let mut account = a.account.clone();
+            account.sequence = account
+                .sequence
+                .checked_add(1)
+                .ok_or(phalanx_types::MathError::Overflow)?;
+            account.pub_key = Some(a.tx.public_key.to_vec());
+            phalanx_protocol::auth::save_account(&mut ctx, &account)?;
+        }
+        overlay.commit()?;
+    }
+    let tx = Tx {
+        sender: a.tx.signer,
+        msgs: a.tx.msgs.clone(),
+    };
+    let mut result = execute_tx(state, block, &tx)?;
+    result.gas_wanted = a.tx.gas_limit;
+    result.gas_used = a.gas_used;
+    Ok(result)
+}
+
+/// The account that collects transaction fees.
+pub fn fee_collector() -> Address {
+    Address::module("fee_collector")
+}
+
+/// Checks a header against the last executed block: the next height, and time never going backwards.
+fn block_info(state: &dyn StateRead, header: &BlockHeader) -> Result<BlockInfo> {
     let last = last_height(state)?;
     let expected = last
         .checked_add(1)
         .ok_or(phalanx_types::MathError::Overflow)?;
-    if block.header.height != expected {
+    if header.height != expected {
         return Err(Error::InvalidRequest(format!(
             "block height {} is not the next height {expected}",
-            block.header.height
+            header.height
         )));
     }
     let last_time = last_block_time(state)?;
-    if block.header.time < last_time {
+    if header.time < last_time {
         return Err(Error::InvalidRequest(format!(
             "block time {} is before the previous block time {last_time}",
-            block.header.time
+            header.time
         )));
     }
-    let info = BlockInfo {
-        height: block.header.height,
-        time: block.header.time,
-    };
+    Ok(BlockInfo {
+        height: header.height,
+        time: header.time,
+    })
+}
+
+/// Runs begin-block work, `run_txs`, and end-block work over one overlay, so an error anywhere (wrong
+/// height, time going backwards, storage fault) leaves state as it was.
+fn run_block(
+    state: &mut dyn StateWrite,
+    header: &BlockHeader,
+    run_txs: impl FnOnce(&mut dyn StateWrite, BlockInfo) -> Result<Vec<TxResult>>,
+) -> Result<BlockResult> {
+    let info = block_info(state, header)?;
     let authority = authority(state)?;
     let mut overlay = Overlay::new(state);
     let begin_events = {
@@ -190,10 +272,7 @@ pub fn execute_block(state: &mut dyn StateWrite, block: &Block) -> Result<BlockR
         operators::begin_block(&mut ctx)?;
         ctx.take_events()
     };
-    let mut tx_results = Vec::with_capacity(block.txs.len());
-    for tx in &block.txs {
-        tx_results.push(execute_tx(&mut overlay, info, tx)?);
-    }
+    let tx_results = run_txs(&mut overlay, info)?;
     let end_events = {
         let mut ctx = Ctx::new(&mut overlay, info, authority);
         restaking::end_block(&mut ctx)?;
@@ -206,5 +285,27 @@ pub fn execute_block(state: &mut dyn StateWrite, block: &Block) -> Result<BlockR
         begin_events,
         tx_results,
         end_events,
+    })
+}
+
+/// Executes a block of unsigned transactions (tests and tools that work below signatures).
+pub fn execute_block(state: &mut dyn StateWrite, block: &Block) -> Result<BlockResult> {
+    run_block(state, &block.header, |s, info| {
+        block.txs.iter().map(|tx| execute_tx(s, info, tx)).collect()
+    })
+}
+
+/// Executes a block of signed transactions as consensus delivers it. The sum of admitted gas limits
+/// may not pass `max_block_gas`; a transaction over it fails admission and pays nothing.
+pub fn execute_signed_block(
+    state: &mut dyn StateWrite,
+    header: &BlockHeader,
+    txs: &[Vec<u8>],
+) -> Result<BlockResult> {
+    let mut gas_left = ante::tx_params(state)?.max_block_gas;
+    run_block(state, header, |s, info| {
+        txs.iter()
+            .map(|bytes| deliver_tx(s, info, bytes, &mut gas_left))
+            .collect()
     })
 }

@@ -156,6 +156,31 @@ module_error!(
     }
 );
 
+module_error!(
+    /// Why a signed transaction is not admitted: checked before any message runs. Codes follow the
+    /// Cosmos SDK's root codespace so wallets recognise them.
+    AuthError, "sdk" {
+        /// The signature does not verify (wrong key, wrong chain id, wrong account number, tampering).
+        4 => SignatureInvalid(String) = "signature verification failed: {0}; check the chain id, account number and sequence you signed",
+        /// The public key does not belong to the signer, or differs from the one already on the account.
+        8 => PubKeyMismatch(String) = "invalid public key: {0}",
+        /// The signer has no account yet.
+        9 => UnknownAccount(String) = "account {0} does not exist; it is created when it first receives coins",
+        /// The transaction needs more gas than its limit.
+        11 => OutOfGas(u64, u64) = "out of gas: needs {0}, limit is {1}; raise the gas limit",
+        /// The fee does not cover gas limit × minimum gas price.
+        13 => InsufficientFee(String, String) = "insufficient fee: offered {0}, required {1}",
+        /// The gas limit is above the per-transaction or remaining per-block limit.
+        12 => GasLimitTooHigh(u64, u64) = "gas limit {0} is above the maximum of {1}",
+        /// The encoded transaction is too large.
+        21 => TxTooLarge(usize, usize) = "transaction of {0} bytes is above the limit of {1} bytes",
+        /// The transaction's timeout height has passed.
+        30 => TimeoutHeight(u64, u64) = "transaction timed out at height {0}; the chain is at {1}",
+        /// The sequence is not the account's next one.
+        32 => WrongSequence(u64, u64) = "account sequence mismatch: expected {0}, got {1}; query the account and sign again",
+    }
+);
+
 /// Every error the state machine can return. A failed message returns one of these and changes nothing.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
@@ -195,6 +220,9 @@ pub enum Error {
     /// Restaking error.
     #[error(transparent)]
     Restaking(#[from] RestakingError),
+    /// Transaction authentication error.
+    #[error(transparent)]
+    Auth(#[from] AuthError),
 }
 
 impl Error {
@@ -217,6 +245,7 @@ impl Error {
             Error::Operators(e) => e.code(),
             Error::Services(e) => e.code(),
             Error::Restaking(e) => e.code(),
+            Error::Auth(e) => e.code(),
         }
     }
 }

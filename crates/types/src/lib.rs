@@ -12,6 +12,7 @@ pub mod event;
 pub mod ids;
 pub mod math;
 pub mod msgs;
+pub mod proto;
 pub mod time;
 
 pub use address::Address;

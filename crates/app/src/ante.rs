@@ -1,0 +1,212 @@
+//! Admission of signed transactions (the "ante" step): decode, check size and gas, verify the secp256k1
+//! signature over the SIGN_MODE_DIRECT sign doc, check the sequence and the fee. The same checks serve
+//! the mempool (CheckTx) and block execution (DeliverTx), so the two can never disagree.
+//!
+//! Gas is metered per byte of the encoded transaction and per message. A transaction that passes these
+//! checks pays its fee and uses its sequence number even if one of its messages then fails.
+
+use crate::{TX_PARAMS, chain_id};
+use borsh::{BorshDeserialize, BorshSerialize};
+use phalanx_protocol::auth::{self, Account};
+use phalanx_protocol::store;
+use phalanx_state::StateRead;
+use phalanx_types::error::{AuthError, Result};
+use phalanx_types::proto::tx::{DecodedTx, TxLimits, decode_tx_with_limits};
+use phalanx_types::{Address, Coin, Coins, Dec, Error, MathError};
+use secp256k1::{Message, PublicKey, ecdsa::Signature};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// Chain-wide transaction rules, set in genesis.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, BorshSerialize, BorshDeserialize)]
+pub struct TxParams {
+    /// The only denom fees are counted in.
+    pub fee_denom: String,
+    /// Fee per unit of gas limit, in `fee_denom`; the required fee is rounded up.
+    pub min_gas_price: Dec,
+    /// Gas charged per byte of the encoded transaction.
+    pub gas_per_byte: u64,
+    /// Gas charged per message.
+    pub gas_per_msg: u64,
+    /// Largest gas limit one transaction may ask for.
+    pub max_tx_gas: u64,
+    /// Largest total of gas limits in one block.
+    pub max_block_gas: u64,
+    /// Largest encoded transaction, in bytes.
+    pub max_tx_bytes: u64,
+}
+
+impl Default for TxParams {
+    fn default() -> Self {
+        Self {
+            fee_denom: "uphx".into(),
+            // 0.01 uphx per gas: a 200k-gas transaction costs 2,000 uphx.
+            min_gas_price: Dec::from_raw(primitive_types::U256::from(10_000_000_000_000_000u64)),
+            gas_per_byte: 10,
+            gas_per_msg: 20_000,
+            max_tx_gas: 10_000_000,
+            max_block_gas: 200_000_000,
+            max_tx_bytes: 65_536,
+        }
+    }
+}
+
+impl TxParams {
+    /// Limits must be positive and consistent.
+    pub fn validate(&self) -> Result<()> {
+        phalanx_types::coin::validate_denom(&self.fee_denom)?;
+        if self.max_tx_gas == 0 || self.max_block_gas < self.max_tx_gas || self.max_tx_bytes == 0 {
+            return Err(Error::InvalidGenesis(
+                "tx params: max_tx_gas and max_tx_bytes must be positive and max_block_gas at least max_tx_gas"
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Fee owed for a gas limit: `ceil(gas_limit × min_gas_price)`, so rounding never lowers the fee.
+    pub fn required_fee(&self, gas_limit: u64) -> Result<u128> {
+        Ok(self
+            .min_gas_price
+            .mul_int(u128::from(gas_limit))?
+            .ceil_int()?)
+    }
+
+    /// Gas a transaction of `tx_len` bytes with `msg_count` messages uses before execution.
+    pub fn intrinsic_gas(&self, tx_len: usize, msg_count: usize) -> Result<u64> {
+        let bytes = u64::try_from(tx_len).map_err(|_| MathError::Overflow)?;
+        let msgs = u64::try_from(msg_count).map_err(|_| MathError::Overflow)?;
+        bytes
+            .checked_mul(self.gas_per_byte)
+            .and_then(|b| {
+                msgs.checked_mul(self.gas_per_msg)
+                    .and_then(|m| b.checked_add(m))
+            })
+            .ok_or_else(|| MathError::Overflow.into())
+    }
+}
+
+/// The chain's transaction params.
+pub fn tx_params(state: &dyn StateRead) -> Result<TxParams> {
+    Ok(store::get(state, TX_PARAMS)?.unwrap_or_default())
+}
+
+/// A transaction that passed every check, with what its admission will change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Authenticated {
+    /// The decoded transaction.
+    pub tx: DecodedTx,
+    /// The signer's account before this transaction.
+    pub account: Account,
+    /// Gas used before execution.
+    pub gas_used: u64,
+    /// The fee charged (in the fee denom).
+    pub fee: Coins,
+}
+
+/// Verifies a SIGN_MODE_DIRECT signature: sha256 of the sign doc, compact (r || s), low-S only so a
+/// signature cannot be re-encoded into a second valid one.
+pub fn verify_signature(
+    public_key: &[u8; 33],
+    sign_doc: &[u8],
+    signature: &[u8; 64],
+) -> Result<()> {
+    let bad = |why: &str| Error::from(AuthError::SignatureInvalid(why.into()));
+    let key = PublicKey::from_byte_array_compressed(*public_key)
+        .map_err(|_| AuthError::PubKeyMismatch("not a valid compressed secp256k1 key".into()))?;
+    let sig = Signature::from_compact(signature).map_err(|_| bad("malformed signature"))?;
+    let mut normalized = sig;
+    normalized.normalize_s();
+    if normalized != sig {
+        return Err(bad("signature is not in low-S form"));
+    }
+    let digest: [u8; 32] = Sha256::digest(sign_doc).into();
+    sig.verify(Message::from_digest(digest), &key)
+        .map_err(|_| bad("does not match the signed bytes"))
+}
+
+/// Runs every admission check against `state` without changing it. `expected_sequence` is the
+/// account's sequence when executing a block; the mempool passes the next sequence after the
+/// transactions it already holds for the signer. `height` is the height the transaction would run at.
+pub fn authenticate(
+    state: &dyn StateRead,
+    tx_bytes: &[u8],
+    height: u64,
+    expected_sequence: Option<u64>,
+) -> Result<Authenticated> {
+    let params = tx_params(state)?;
+    let max_bytes = usize::try_from(params.max_tx_bytes).unwrap_or(usize::MAX);
+    if tx_bytes.len() > max_bytes {
+        return Err(AuthError::TxTooLarge(tx_bytes.len(), max_bytes).into());
+    }
+    let limits = TxLimits {
+        max_tx_bytes: max_bytes,
+        ..TxLimits::default()
+    };
+    let tx = decode_tx_with_limits(tx_bytes, &limits)?;
+    for msg in &tx.msgs {
+        msg.validate_stateless()?;
+    }
+    if tx.timeout_height != 0 && height > tx.timeout_height {
+        return Err(AuthError::TimeoutHeight(tx.timeout_height, height).into());
+    }
+    if tx.gas_limit > params.max_tx_gas {
+        return Err(AuthError::GasLimitTooHigh(tx.gas_limit, params.max_tx_gas).into());
+    }
+    let gas_used = params.intrinsic_gas(tx_bytes.len(), tx.msgs.len())?;
+    if gas_used > tx.gas_limit {
+        return Err(AuthError::OutOfGas(gas_used, tx.gas_limit).into());
+    }
+    if let Some(other) = tx.fee.iter().find(|c| c.denom != params.fee_denom) {
+        return Err(Error::InvalidRequest(format!(
+            "fees are paid in {} only, not {}",
+            params.fee_denom, other.denom
+        )));
+    }
+    let required = params.required_fee(tx.gas_limit)?;
+    let offered = tx.fee.amount_of(&params.fee_denom);
+    if offered < required {
+        return Err(AuthError::InsufficientFee(
+            tx.fee.to_string(),
+            Coin::new(params.fee_denom.clone(), required).to_string(),
+        )
+        .into());
+    }
+    let account = auth::account(state, &tx.signer)?
+        .ok_or_else(|| AuthError::UnknownAccount(tx.signer.to_string()))?;
+    if Address::from_secp256k1_pubkey(&tx.public_key) != tx.signer {
+        return Err(AuthError::PubKeyMismatch(
+            "the key does not derive the signer's address".into(),
+        )
+        .into());
+    }
+    if let Some(known) = &account.pub_key
+        && known.as_slice() != tx.public_key.as_slice()
+    {
+        return Err(
+            AuthError::PubKeyMismatch("the account already uses another key".into()).into(),
+        );
+    }
+    let expected = expected_sequence.unwrap_or(account.sequence);
+    if tx.sequence != expected {
+        return Err(AuthError::WrongSequence(expected, tx.sequence).into());
+    }
+    let sign_doc = tx.sign_doc_bytes(&chain_id(state)?, account.account_number);
+    verify_signature(&tx.public_key, &sign_doc, &tx.signature)?;
+    let fee = Coins::single(params.fee_denom.clone(), offered)?;
+    let held = phalanx_protocol::bank::balance(state, &tx.signer, &params.fee_denom)?;
+    if held < offered {
+        return Err(phalanx_types::error::BankError::InsufficientFunds(
+            tx.signer.to_string(),
+            fee.to_string(),
+            Coin::new(params.fee_denom.clone(), held).to_string(),
+        )
+        .into());
+    }
+    Ok(Authenticated {
+        tx,
+        account,
+        gas_used,
+        fee,
+    })
+}

@@ -1,0 +1,218 @@
+//! The mempool: signed transactions admitted with the same checks block execution runs (CheckTx),
+//! bounded in count and bytes, kept in arrival order, and re-checked after every block so that
+//! transactions made invalid by the block (used sequence, spent fee) are dropped.
+//!
+//! Per signer, admitted sequences are contiguous from the account's sequence, so reaping in arrival
+//! order always proposes each signer's transactions in sequence order.
+
+use crate::ante::{self, Authenticated};
+use phalanx_state::StateRead;
+use phalanx_types::error::Result;
+use phalanx_types::proto::tx::tx_hash;
+use phalanx_types::{Address, Error};
+use std::collections::BTreeMap;
+
+/// A transaction's identity: sha256 of its bytes, as Cosmos computes it.
+pub type TxHash = [u8; 32];
+
+/// Why the mempool refused a transaction.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MempoolError {
+    /// It failed admission; the error says which check.
+    #[error(transparent)]
+    Rejected(#[from] Error),
+    /// The same bytes are already waiting.
+    #[error("transaction {0} is already in the mempool")]
+    Duplicate(String),
+    /// No room (count or bytes); try again after the next block.
+    #[error("mempool is full ({0}); try again after the next block")]
+    Full(String),
+}
+
+struct Pending {
+    bytes: Vec<u8>,
+    signer: Address,
+    sequence: u64,
+    gas_limit: u64,
+}
+
+/// Bounded pool of admitted transactions.
+pub struct Mempool {
+    max_txs: usize,
+    max_bytes: usize,
+    next_arrival: u64,
+    total_bytes: usize,
+    /// Arrival number → transaction.
+    by_arrival: BTreeMap<u64, (TxHash, Pending)>,
+    /// Hash → arrival number.
+    by_hash: BTreeMap<TxHash, u64>,
+    /// (signer, sequence) → arrival number.
+    by_signer: BTreeMap<(Address, u64), u64>,
+}
+
+impl Mempool {
+    /// An empty mempool holding at most `max_txs` transactions and `max_bytes` bytes.
+    pub fn new(max_txs: usize, max_bytes: usize) -> Self {
+        Self {
+            max_txs,
+            max_bytes,
+            next_arrival: 0,
+            total_bytes: 0,
+            by_arrival: BTreeMap::new(),
+            by_hash: BTreeMap::new(),
+            by_signer: BTreeMap::new(),
+        }
+    }
+
+    /// Number of waiting transactions.
+    pub fn len(&self) -> usize {
+        self.by_arrival.len()
+    }
+
+    /// Whether nothing is waiting.
+    pub fn is_empty(&self) -> bool {
+        self.by_arrival.is_empty()
+    }
+
+    /// Bytes held.
+    pub fn total_bytes(&self) -> usize {
+        self.total_bytes
+    }
+
+    /// Whether a transaction with this hash is waiting.
+    pub fn contains(&self, hash: &TxHash) -> bool {
+        self.by_hash.contains_key(hash)
+    }
+
+    /// The sequence the signer's next transaction must carry, counting those already waiting.
+    fn next_sequence(&self, state: &dyn StateRead, signer: &Address) -> Result<Option<u64>> {
+        let Some(account) = phalanx_protocol::auth::account(state, signer)? else {
+            return Ok(None);
+        };
+        let mut next = account.sequence;
+        while self.by_signer.contains_key(&(*signer, next)) {
+            next = next.saturating_add(1);
+        }
+        Ok(Some(next))
+    }
+
+    /// Admits `bytes` if they pass every check against `state` for execution at `height`.
+    pub fn insert(
+        &mut self,
+        state: &dyn StateRead,
+        bytes: Vec<u8>,
+        height: u64,
+    ) -> std::result::Result<TxHash, MempoolError> {
+        let hash = tx_hash(&bytes);
+        if self.by_hash.contains_key(&hash) {
+            return Err(MempoolError::Duplicate(hex(&hash)));
+        }
+        if self.by_arrival.len() >= self.max_txs {
+            return Err(MempoolError::Full(format!("{} transactions", self.max_txs)));
+        }
+        if self.total_bytes.saturating_add(bytes.len()) > self.max_bytes {
+            return Err(MempoolError::Full(format!("{} bytes", self.max_bytes)));
+        }
+        // Decode once to learn the signer, then check against the signer's next pending sequence.
+        let signer = match ante::authenticate(state, &bytes, height, None) {
+            Ok(a) => a.tx.signer,
+            Err(_) => phalanx_types::proto::tx::decode_tx(&bytes)?.signer,
+        };
+        let expected = self.next_sequence(state, &signer)?;
+        let admitted = ante::authenticate(state, &bytes, height, expected)?;
+        self.push(hash, bytes, &admitted);
+        Ok(hash)
+    }
+
+    fn push(&mut self, hash: TxHash, bytes: Vec<u8>, a: &Authenticated) {
+        let arrival = self.next_arrival;
+        self.next_arrival = self.next_arrival.saturating_add(1);
+        self.total_bytes = self.total_bytes.saturating_add(bytes.len());
+        self.by_hash.insert(hash, arrival);
+        self.by_signer.insert((a.tx.signer, a.tx.sequence), arrival);
+        self.by_arrival.insert(
+            arrival,
+            (
+                hash,
+                Pending {
+                    bytes,
+                    signer: a.tx.signer,
+                    sequence: a.tx.sequence,
+                    gas_limit: a.tx.gas_limit,
+                },
+            ),
+        );
+    }
+
+    fn remove(&mut self, arrival: u64) {
+        if let Some((hash, p)) = self.by_arrival.remove(&arrival) {
+            self.total_bytes = self.total_bytes.saturating_sub(p.bytes.len());
+            self.by_hash.remove(&hash);
+            self.by_signer.remove(&(p.signer, p.sequence));
+        }
+    }
+
+    /// Transactions for a proposal, in arrival order, within `max_bytes` and `max_gas` (sum of gas
+    /// limits). A signer's transaction is skipped once an earlier one of theirs did not fit, so no
+    /// proposal ever carries a sequence gap.
+    pub fn reap(&self, max_bytes: usize, max_gas: u64) -> Vec<Vec<u8>> {
+        let mut out = Vec::new();
+        let (mut bytes, mut gas) = (0usize, 0u64);
+        let mut blocked: Vec<Address> = Vec::new();
+        for (_, p) in self.by_arrival.values() {
+            if blocked.contains(&p.signer) {
+                continue;
+            }
+            let next_bytes = bytes.saturating_add(p.bytes.len());
+            let next_gas = gas.saturating_add(p.gas_limit);
+            if next_bytes > max_bytes || next_gas > max_gas {
+                blocked.push(p.signer);
+                continue;
+            }
+            bytes = next_bytes;
+            gas = next_gas;
+            out.push(p.bytes.clone());
+        }
+        out
+    }
+
+    /// After a block: drops the transactions it included, then re-checks every remaining one against
+    /// the new state (for execution at `next_height`) and drops those no longer valid, including any
+    /// left behind a gap in their signer's sequence.
+    pub fn update(&mut self, state: &dyn StateRead, included: &[TxHash], next_height: u64) {
+        for hash in included {
+            if let Some(arrival) = self.by_hash.get(hash).copied() {
+                self.remove(arrival);
+            }
+        }
+        let mut expected: BTreeMap<Address, Option<u64>> = BTreeMap::new();
+        let arrivals: Vec<u64> = self.by_arrival.keys().copied().collect();
+        for arrival in arrivals {
+            let Some((_, p)) = self.by_arrival.get(&arrival) else {
+                continue;
+            };
+            let signer = p.signer;
+            let want = match expected.get(&signer) {
+                Some(w) => *w,
+                None => phalanx_protocol::auth::account(state, &signer)
+                    .ok()
+                    .flatten()
+                    .map(|a| a.sequence),
+            };
+            let ok = want
+                .is_some_and(|w| ante::authenticate(state, &p.bytes, next_height, Some(w)).is_ok());
+            if ok {
+                expected.insert(signer, want.map(|w| w.saturating_add(1)));
+            } else {
+                // Everything after a dropped transaction of this signer would have a gap: drop it too.
+                expected.insert(signer, None);
+                self.remove(arrival);
+            }
+        }
+    }
+}
+
+/// Lower-case hex, for hashes in messages and the API.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

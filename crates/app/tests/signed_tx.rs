@@ -1,0 +1,486 @@
+//! Signed transactions end to end: Cosmos `TxRaw` bytes signed with secp256k1 go through admission
+//! (signature, chain id, sequence, fee, gas, size) and block execution.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    missing_docs
+)]
+
+use phalanx_app::ante::{TxParams, authenticate};
+use phalanx_app::{BlockHeader, Genesis, TxResult, execute_signed_block, fee_collector};
+use phalanx_protocol::{auth, bank};
+use phalanx_state::MemState;
+use phalanx_types::msgs::{Msg, MsgDelegateOperator, MsgSend};
+use phalanx_types::proto::tx::{encode_auth_info, encode_tx_body, encode_tx_raw, sign_doc_bytes};
+use phalanx_types::{Address, Coin, Coins, OperatorId, Timestamp};
+use proptest::prelude::*;
+use secp256k1::{Message, PublicKey, SecretKey};
+use sha2::{Digest, Sha256};
+
+const CHAIN: &str = "phalanx-signed";
+
+struct Key {
+    secret: SecretKey,
+    public: [u8; 33],
+    address: Address,
+}
+
+fn key(seed: u8) -> Key {
+    let secret = SecretKey::from_secret_bytes([seed; 32]).unwrap();
+    let public = PublicKey::from_secret_key(&secret).serialize();
+    Key {
+        secret,
+        public,
+        address: Address::from_secp256k1_pubkey(&public),
+    }
+}
+
+fn coins(s: &str) -> Coins {
+    s.parse().unwrap()
+}
+
+/// Everything a signer chooses, so tests can vary one thing at a time.
+struct Signing<'a> {
+    key: &'a Key,
+    chain_id: &'a str,
+    account_number: u64,
+    sequence: u64,
+    fee: Coins,
+    gas_limit: u64,
+    timeout_height: u64,
+}
+
+fn sign(s: &Signing<'_>, msgs: &[Msg]) -> Vec<u8> {
+    let body = encode_tx_body(msgs, "", s.timeout_height);
+    let auth_info = encode_auth_info(&s.key.public, s.sequence, &s.fee, s.gas_limit);
+    let doc = sign_doc_bytes(&body, &auth_info, s.chain_id, s.account_number);
+    let digest: [u8; 32] = Sha256::digest(&doc).into();
+    let sig =
+        secp256k1::ecdsa::sign(Message::from_digest(digest), &s.key.secret).serialize_compact();
+    encode_tx_raw(&body, &auth_info, &sig)
+}
+
+struct Chain {
+    state: MemState,
+    height: u64,
+    time: Timestamp,
+}
+
+impl Chain {
+    fn new(accounts: &[&Key]) -> Self {
+        let start: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+        let mut g = Genesis::new(CHAIN, start, Address::module("authority"));
+        let addrs: Vec<Address> = accounts.iter().map(|k| k.address).collect();
+        g.fund(&addrs, &coins("1000000000uatom,1000000000uphx"));
+        let mut state = MemState::new();
+        phalanx_app::init_genesis(&mut state, &g).unwrap();
+        Self {
+            state,
+            height: 0,
+            time: start,
+        }
+    }
+
+    fn block(&mut self, txs: Vec<Vec<u8>>) -> Vec<TxResult> {
+        self.height += 1;
+        self.time = Timestamp(self.time.0 + 1_000_000_000);
+        let header = BlockHeader {
+            height: self.height,
+            time: self.time,
+        };
+        execute_signed_block(&mut self.state, &header, &txs)
+            .unwrap()
+            .tx_results
+    }
+
+    fn account(&self, who: &Key) -> auth::Account {
+        auth::account(&self.state, &who.address).unwrap().unwrap()
+    }
+
+    fn signing<'a>(&self, who: &'a Key) -> Signing<'a> {
+        let a = self.account(who);
+        Signing {
+            key: who,
+            chain_id: CHAIN,
+            account_number: a.account_number,
+            sequence: a.sequence,
+            fee: coins("2000uphx"),
+            gas_limit: 200_000,
+            timeout_height: 0,
+        }
+    }
+
+    /// Delivers `tx` in a block and asserts it was refused at admission: only height and time changed.
+    fn refused(&mut self, tx: Vec<u8>, codespace: &str, code: u32) {
+        let before = phalanx_app::export_genesis(&self.state).unwrap();
+        let r = self.block(vec![tx]).remove(0);
+        assert_eq!(
+            (r.codespace.as_str(), r.code),
+            (codespace, code),
+            "{}",
+            r.log
+        );
+        let after = phalanx_app::export_genesis(&self.state).unwrap();
+        assert_eq!(before.auth, after.auth, "no sequence or key change");
+        assert_eq!(before.bank, after.bank, "no fee charged");
+    }
+}
+
+fn send(from: &Key, to: Address, amount: &str) -> Msg {
+    MsgSend {
+        from_address: from.address,
+        to_address: to,
+        amount: coins(amount),
+    }
+    .into()
+}
+
+#[test]
+fn a_signed_send_pays_its_fee_and_bumps_the_sequence() {
+    let (alice, bob) = (key(1), key(2));
+    let mut chain = Chain::new(&[&alice, &bob]);
+    let tx = sign(
+        &chain.signing(&alice),
+        &[send(&alice, bob.address, "5uatom")],
+    );
+    let r = chain.block(vec![tx.clone()]).remove(0);
+    assert!(r.is_ok(), "{}", r.log);
+    assert_eq!(r.gas_wanted, 200_000);
+    assert!(r.gas_used > 20_000 && r.gas_used < 200_000);
+    assert_eq!(
+        bank::balance(&chain.state, &bob.address, "uatom").unwrap(),
+        1_000_000_005
+    );
+    assert_eq!(
+        bank::balance(&chain.state, &fee_collector(), "uphx").unwrap(),
+        2000
+    );
+    let a = chain.account(&alice);
+    assert_eq!(a.sequence, 1);
+    assert_eq!(a.pub_key.as_deref(), Some(alice.public.as_slice()));
+
+    // The same bytes again: a replay, refused with the expected sequence in the message.
+    chain.refused(tx, "sdk", 32);
+}
+
+#[test]
+fn a_failing_message_still_pays_the_fee_and_uses_the_sequence() {
+    let alice = key(1);
+    let mut chain = Chain::new(&[&alice]);
+    let msg: Msg = MsgDelegateOperator {
+        delegator: alice.address,
+        operator_id: OperatorId(7),
+        amount: coins("5uatom"),
+    }
+    .into();
+    let r = chain
+        .block(vec![sign(&chain.signing(&alice), &[msg])])
+        .remove(0);
+    assert_eq!((r.codespace.as_str(), r.code), ("operators", 100));
+    assert_eq!(chain.account(&alice).sequence, 1);
+    assert_eq!(
+        bank::balance(&chain.state, &fee_collector(), "uphx").unwrap(),
+        2000
+    );
+    assert_eq!(
+        bank::balance(&chain.state, &alice.address, "uatom").unwrap(),
+        1_000_000_000
+    );
+}
+
+#[test]
+fn bad_signatures_chain_ids_sequences_and_keys_are_refused() {
+    let (alice, bob, stranger) = (key(1), key(2), key(9));
+    let mut chain = Chain::new(&[&alice, &bob]);
+    let msgs = [send(&alice, bob.address, "1uatom")];
+
+    let wrong_chain = Signing {
+        chain_id: "other-chain",
+        ..chain.signing(&alice)
+    };
+    chain.refused(sign(&wrong_chain, &msgs), "sdk", 4);
+
+    let wrong_number = Signing {
+        account_number: 99,
+        ..chain.signing(&alice)
+    };
+    chain.refused(sign(&wrong_number, &msgs), "sdk", 4);
+
+    let future = Signing {
+        sequence: 5,
+        ..chain.signing(&alice)
+    };
+    chain.refused(sign(&future, &msgs), "sdk", 32);
+
+    let mut tampered = sign(&chain.signing(&alice), &msgs);
+    let last = tampered.len() - 1;
+    tampered[last] ^= 1;
+    chain.refused(tampered, "sdk", 4);
+
+    // Bob signing alice's message: the key does not derive the signer's address.
+    let mut by_bob = chain.signing(&bob);
+    by_bob.key = &bob;
+    let forged = {
+        let body = encode_tx_body(&msgs, "", 0);
+        let auth_info = encode_auth_info(&bob.public, 0, &coins("2000uphx"), 200_000);
+        let doc = sign_doc_bytes(&body, &auth_info, CHAIN, by_bob.account_number);
+        let digest: [u8; 32] = Sha256::digest(&doc).into();
+        let sig =
+            secp256k1::ecdsa::sign(Message::from_digest(digest), &bob.secret).serialize_compact();
+        encode_tx_raw(&body, &auth_info, &sig)
+    };
+    let r = chain.block(vec![forged]).remove(0);
+    assert!(!r.is_ok());
+
+    // A key that never received coins has no account.
+    let s = Signing {
+        key: &stranger,
+        chain_id: CHAIN,
+        account_number: 0,
+        sequence: 0,
+        fee: coins("2000uphx"),
+        gas_limit: 200_000,
+        timeout_height: 0,
+    };
+    chain.refused(
+        sign(&s, &[send(&stranger, bob.address, "1uatom")]),
+        "sdk",
+        9,
+    );
+    assert_eq!(chain.account(&alice).sequence, 0);
+}
+
+#[test]
+fn high_s_signatures_are_refused() {
+    let (alice, bob) = (key(1), key(2));
+    let mut chain = Chain::new(&[&alice, &bob]);
+    let s = chain.signing(&alice);
+    let msgs = [send(&alice, bob.address, "1uatom")];
+    let body = encode_tx_body(&msgs, "", 0);
+    let auth_info = encode_auth_info(&alice.public, s.sequence, &s.fee, s.gas_limit);
+    let doc = sign_doc_bytes(&body, &auth_info, CHAIN, s.account_number);
+    let digest: [u8; 32] = Sha256::digest(&doc).into();
+    let sig =
+        secp256k1::ecdsa::sign(Message::from_digest(digest), &alice.secret).serialize_compact();
+    // s' = n - s is the other valid encoding; it must be refused.
+    const N: [u8; 32] = [
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xfe, 0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48, 0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36,
+        0x41, 0x41,
+    ];
+    let mut high = sig;
+    let mut borrow = 0i16;
+    for i in (0..32).rev() {
+        let v = i16::from(N[i]) - i16::from(sig[32 + i]) - borrow;
+        borrow = i16::from(v < 0);
+        high[32 + i] = (v + 256 * borrow) as u8;
+    }
+    chain.refused(encode_tx_raw(&body, &auth_info, &high), "sdk", 4);
+}
+
+#[test]
+fn fees_gas_size_and_timeouts_are_enforced() {
+    let (alice, bob) = (key(1), key(2));
+    let mut chain = Chain::new(&[&alice, &bob]);
+    let msgs = [send(&alice, bob.address, "1uatom")];
+    let params = TxParams::default();
+
+    let cheap = Signing {
+        fee: coins("1999uphx"),
+        ..chain.signing(&alice)
+    };
+    chain.refused(sign(&cheap, &msgs), "sdk", 13);
+
+    let other_denom = Signing {
+        fee: coins("5000uatom"),
+        ..chain.signing(&alice)
+    };
+    chain.refused(sign(&other_denom, &msgs), "sdk", 18);
+
+    let too_much_gas = Signing {
+        gas_limit: params.max_tx_gas + 1,
+        fee: coins("1000000uphx"),
+        ..chain.signing(&alice)
+    };
+    chain.refused(sign(&too_much_gas, &msgs), "sdk", 12);
+
+    let too_little_gas = Signing {
+        gas_limit: 1_000,
+        fee: coins("10uphx"),
+        ..chain.signing(&alice)
+    };
+    chain.refused(sign(&too_little_gas, &msgs), "sdk", 11);
+
+    let timed_out = Signing {
+        timeout_height: 1,
+        ..chain.signing(&alice)
+    };
+    chain.block(vec![]);
+    chain.refused(sign(&timed_out, &msgs), "sdk", 30);
+
+    chain.refused(vec![0u8; params.max_tx_bytes as usize + 1], "sdk", 21);
+    chain.refused(b"not a transaction".to_vec(), "sdk", 18);
+}
+
+#[test]
+fn a_block_admits_gas_limits_up_to_its_maximum() {
+    let (alice, bob) = (key(1), key(2));
+    let mut chain = Chain::new(&[&alice, &bob]);
+    let params = TxParams::default();
+    let per_tx = params.max_tx_gas;
+    let fits = usize::try_from(params.max_block_gas / per_tx).unwrap();
+    let mut txs = Vec::new();
+    let base = chain.signing(&alice);
+    for i in 0..=fits {
+        let s = Signing {
+            sequence: base.sequence + i as u64,
+            gas_limit: per_tx,
+            fee: coins("100000uphx"),
+            ..chain.signing(&alice)
+        };
+        txs.push(sign(&s, &[send(&alice, bob.address, "1uatom")]));
+    }
+    let results = chain.block(txs);
+    assert!(results[..fits].iter().all(TxResult::is_ok));
+    assert_eq!(results[fits].code, 12, "{}", results[fits].log);
+    assert_eq!(chain.account(&alice).sequence, fits as u64);
+}
+
+#[test]
+fn mempool_admission_accepts_the_next_pending_sequence() {
+    let (alice, bob) = (key(1), key(2));
+    let chain = Chain::new(&[&alice, &bob]);
+    let s = Signing {
+        sequence: 3,
+        ..chain.signing(&alice)
+    };
+    let tx = sign(&s, &[send(&alice, bob.address, "1uatom")]);
+    assert!(authenticate(&chain.state, &tx, 1, Some(3)).is_ok());
+    assert!(authenticate(&chain.state, &tx, 1, None).is_err());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Arbitrary bytes never panic admission and never change state.
+    #[test]
+    fn arbitrary_bytes_are_refused_cleanly(bytes in prop::collection::vec(any::<u8>(), 0..600)) {
+        let alice = key(1);
+        let mut chain = Chain::new(&[&alice]);
+        let before = phalanx_app::export_genesis(&chain.state).unwrap();
+        let r = chain.block(vec![bytes]).remove(0);
+        prop_assert!(!r.is_ok());
+        let after = phalanx_app::export_genesis(&chain.state).unwrap();
+        prop_assert_eq!(before.bank, after.bank);
+        prop_assert_eq!(before.auth, after.auth);
+    }
+}
+
+#[test]
+fn coin_helper_is_canonical() {
+    assert_eq!(
+        coins("1uphx"),
+        Coins::new(vec![Coin::new("uphx", 1)]).unwrap()
+    );
+}
+
+mod mempool {
+    use super::*;
+    use phalanx_app::mempool::{Mempool, MempoolError};
+    use phalanx_types::proto::tx::tx_hash;
+
+    fn signed_send(chain: &Chain, from: &Key, to: &Key, sequence: u64) -> Vec<u8> {
+        let s = Signing {
+            sequence,
+            ..chain.signing(from)
+        };
+        sign(&s, &[send(from, to.address, "1uatom")])
+    }
+
+    #[test]
+    fn admits_contiguous_sequences_and_refuses_bad_input() {
+        let (alice, bob) = (key(1), key(2));
+        let chain = Chain::new(&[&alice, &bob]);
+        let mut pool = Mempool::new(100, 1 << 20);
+        let t0 = signed_send(&chain, &alice, &bob, 0);
+        let t1 = signed_send(&chain, &alice, &bob, 1);
+        let t3 = signed_send(&chain, &alice, &bob, 3);
+        assert_eq!(
+            pool.insert(&chain.state, t0.clone(), 1).unwrap(),
+            tx_hash(&t0)
+        );
+        assert!(matches!(
+            pool.insert(&chain.state, t0, 1),
+            Err(MempoolError::Duplicate(_))
+        ));
+        pool.insert(&chain.state, t1, 1).unwrap();
+        // A gap (sequence 3 while 2 is expected) is refused with the expected sequence.
+        let err = pool.insert(&chain.state, t3, 1).unwrap_err();
+        assert!(err.to_string().contains("expected 2"), "{err}");
+        assert!(matches!(
+            pool.insert(&chain.state, b"garbage".to_vec(), 1),
+            Err(MempoolError::Rejected(_))
+        ));
+        assert_eq!(pool.len(), 2);
+    }
+
+    #[test]
+    fn is_bounded_in_count_and_bytes() {
+        let (alice, bob) = (key(1), key(2));
+        let chain = Chain::new(&[&alice, &bob]);
+        let mut by_count = Mempool::new(1, 1 << 20);
+        by_count
+            .insert(&chain.state, signed_send(&chain, &alice, &bob, 0), 1)
+            .unwrap();
+        assert!(matches!(
+            by_count.insert(&chain.state, signed_send(&chain, &bob, &alice, 0), 1),
+            Err(MempoolError::Full(_))
+        ));
+        let tx = signed_send(&chain, &alice, &bob, 0);
+        let mut by_bytes = Mempool::new(100, tx.len() + 10);
+        by_bytes.insert(&chain.state, tx, 1).unwrap();
+        assert!(matches!(
+            by_bytes.insert(&chain.state, signed_send(&chain, &bob, &alice, 0), 1),
+            Err(MempoolError::Full(_))
+        ));
+    }
+
+    #[test]
+    fn reaps_within_limits_and_drops_what_a_block_invalidates() {
+        let (alice, bob) = (key(1), key(2));
+        let mut chain = Chain::new(&[&alice, &bob]);
+        let mut pool = Mempool::new(100, 1 << 20);
+        let a0 = signed_send(&chain, &alice, &bob, 0);
+        let a1 = signed_send(&chain, &alice, &bob, 1);
+        let b0 = signed_send(&chain, &bob, &alice, 0);
+        for t in [&a0, &a1, &b0] {
+            pool.insert(&chain.state, t.clone(), 1).unwrap();
+        }
+        assert_eq!(
+            pool.reap(1 << 20, u64::MAX),
+            vec![a0.clone(), a1.clone(), b0.clone()]
+        );
+        // Gas for two transactions only: alice's first and... her second fits too, bob's does not.
+        assert_eq!(pool.reap(1 << 20, 400_000), vec![a0.clone(), a1.clone()]);
+        // Bytes for one: alice's first; her second must not jump ahead of it, bob's does not fit.
+        assert_eq!(pool.reap(a0.len(), u64::MAX), vec![a0.clone()]);
+
+        // A block includes a0 and, from elsewhere, bob's sequence 0 with different bytes.
+        let other_b0 = {
+            let s = Signing {
+                fee: coins("3000uphx"),
+                ..chain.signing(&bob)
+            };
+            sign(&s, &[send(&bob, alice.address, "2uatom")])
+        };
+        let results = chain.block(vec![a0.clone(), other_b0]);
+        assert!(results.iter().all(TxResult::is_ok));
+        pool.update(&chain.state, &[tx_hash(&a0)], chain.height + 1);
+        // a1 is still valid (next sequence); b0 now reuses a spent sequence and is dropped.
+        assert_eq!(pool.reap(1 << 20, u64::MAX), vec![a1]);
+        assert!(!pool.contains(&tx_hash(&b0)));
+    }
+}

@@ -1,0 +1,804 @@
+//! Phalanx messages and the records they embed (`proto/phalanx/<module>/v1/tx.proto`).
+//!
+//! Conventions: addresses are bech32 strings (`phx1...`), coins are
+//! [`Coin`](crate::proto::cosmos::base::v1beta1::Coin) lists in canonical order, decimals are canonical
+//! 18-decimal strings, ids are `uint32`. Conversions to and from the domain types in
+//! [`msgs`](crate::msgs) live in [`convert`](crate::proto::convert).
+
+/// Package `phalanx.bank`.
+pub mod bank {
+    /// Version `v1`.
+    pub mod v1 {
+        use crate::proto::cosmos::base::v1beta1::Coin;
+
+        /// Moves coins between accounts. Type URL `/phalanx.bank.v1.MsgSend`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgSend {
+            /// Sender; signs.
+            #[prost(string, tag = "1")]
+            pub from_address: String,
+            /// Recipient.
+            #[prost(string, tag = "2")]
+            pub to_address: String,
+            /// Coins moved; not empty.
+            #[prost(message, repeated, tag = "3")]
+            pub amount: Vec<Coin>,
+        }
+        meta!(MsgSend, "phalanx.bank.v1", "MsgSend", [1, 2, 3 => Coin]);
+    }
+}
+
+/// Package `phalanx.assets`.
+pub mod assets {
+    /// Version `v1`.
+    pub mod v1 {
+        use crate::proto::google::protobuf::Duration;
+        use crate::proto::google::protobuf::Timestamp;
+
+        /// Module params of the asset registry.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct AssetsParams {
+            /// A price older than this (by block time) counts as missing; positive.
+            #[prost(message, optional, tag = "1")]
+            pub max_price_age: Option<Duration>,
+        }
+        meta!(AssetsParams, "phalanx.assets.v1", "AssetsParams", [1 => Duration]);
+
+        /// A registered asset: which ticker prices a denom, and how many decimals one whole token has.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct Asset {
+            /// On-chain denom, e.g. "uatom".
+            #[prost(string, tag = "1")]
+            pub denom: String,
+            /// Price ticker, 1 to 10 ASCII letters or digits, e.g. "ATOM".
+            #[prost(string, tag = "2")]
+            pub ticker: String,
+            /// One whole token is 10^exponent base units; at most 18.
+            #[prost(uint32, tag = "3")]
+            pub exponent: u32,
+        }
+        meta!(Asset, "phalanx.assets.v1", "Asset", [1, 2, 3]);
+
+        /// Registers or replaces an asset (authority only). Type URL `/phalanx.assets.v1.MsgRegisterAsset`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgRegisterAsset {
+            /// The genesis authority.
+            #[prost(string, tag = "1")]
+            pub authority: String,
+            /// The asset.
+            #[prost(message, optional, tag = "2")]
+            pub asset: Option<Asset>,
+        }
+        meta!(MsgRegisterAsset, "phalanx.assets.v1", "MsgRegisterAsset", [1, 2 => Asset]);
+
+        /// Removes an asset (authority only). Type URL `/phalanx.assets.v1.MsgDeregisterAsset`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgDeregisterAsset {
+            /// The genesis authority.
+            #[prost(string, tag = "1")]
+            pub authority: String,
+            /// Denom to remove.
+            #[prost(string, tag = "2")]
+            pub denom: String,
+        }
+        meta!(
+            MsgDeregisterAsset,
+            "phalanx.assets.v1",
+            "MsgDeregisterAsset",
+            [1, 2]
+        );
+
+        /// Posts the USD price of one whole token of a ticker (authority only).
+        /// Type URL `/phalanx.assets.v1.MsgPostPrice`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgPostPrice {
+            /// The genesis authority.
+            #[prost(string, tag = "1")]
+            pub authority: String,
+            /// Ticker priced.
+            #[prost(string, tag = "2")]
+            pub ticker: String,
+            /// USD per whole token, canonical 18-decimal string; positive.
+            #[prost(string, tag = "3")]
+            pub price: String,
+            /// When the price was observed; not after the block time.
+            #[prost(message, optional, tag = "4")]
+            pub time: Option<Timestamp>,
+        }
+        meta!(MsgPostPrice, "phalanx.assets.v1", "MsgPostPrice", [1, 2, 3, 4 => Timestamp]);
+
+        /// Replaces the assets params (authority only). Type URL `/phalanx.assets.v1.MsgUpdateParams`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgUpdateParams {
+            /// The genesis authority.
+            #[prost(string, tag = "1")]
+            pub authority: String,
+            /// New params.
+            #[prost(message, optional, tag = "2")]
+            pub params: Option<AssetsParams>,
+        }
+        meta!(MsgUpdateParams, "phalanx.assets.v1", "MsgUpdateParams", [1, 2 => AssetsParams]);
+    }
+}
+
+/// Package `phalanx.operators`.
+pub mod operators {
+    /// Version `v1`.
+    pub mod v1 {
+        use crate::proto::cosmos::base::v1beta1::Coin;
+        use crate::proto::google::protobuf::Duration;
+
+        /// An operator's own settings.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct OperatorParams {
+            /// Share of rewards the operator keeps, canonical 18-decimal string in [0, 1].
+            #[prost(string, tag = "1")]
+            pub commission_rate: String,
+        }
+        meta!(
+            OperatorParams,
+            "phalanx.operators.v1",
+            "OperatorParams",
+            [1]
+        );
+
+        /// Module params of operators.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct OperatorsParams {
+            /// Fee to register; paying any one of these coins in full suffices. Empty = free.
+            #[prost(message, repeated, tag = "1")]
+            pub operator_registration_fee: Vec<Coin>,
+            /// Time between deactivation and becoming INACTIVE; positive.
+            #[prost(message, optional, tag = "2")]
+            pub deactivation_time: Option<Duration>,
+        }
+        meta!(OperatorsParams, "phalanx.operators.v1", "OperatorsParams", [1 => Coin, 2 => Duration]);
+
+        /// Registers a new operator owned by the sender. Type URL `/phalanx.operators.v1.MsgRegisterOperator`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgRegisterOperator {
+            /// Becomes the admin; signs.
+            #[prost(string, tag = "1")]
+            pub sender: String,
+            /// Display name; not blank, at most 256 bytes.
+            #[prost(string, tag = "2")]
+            pub moniker: String,
+            /// Website; at most 256 bytes.
+            #[prost(string, tag = "3")]
+            pub website: String,
+            /// Picture URL; at most 256 bytes.
+            #[prost(string, tag = "4")]
+            pub picture_url: String,
+            /// Registration fee offered.
+            #[prost(message, repeated, tag = "5")]
+            pub fee_amount: Vec<Coin>,
+        }
+        meta!(MsgRegisterOperator, "phalanx.operators.v1", "MsgRegisterOperator", [1, 2, 3, 4, 5 => Coin]);
+
+        /// Changes an operator's descriptive fields; an absent field is kept.
+        /// Type URL `/phalanx.operators.v1.MsgUpdateOperator`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgUpdateOperator {
+            /// Operator admin; signs.
+            #[prost(string, tag = "1")]
+            pub sender: String,
+            /// Operator.
+            #[prost(uint32, tag = "2")]
+            pub operator_id: u32,
+            /// New moniker.
+            #[prost(string, optional, tag = "3")]
+            pub moniker: Option<String>,
+            /// New website.
+            #[prost(string, optional, tag = "4")]
+            pub website: Option<String>,
+            /// New picture URL.
+            #[prost(string, optional, tag = "5")]
+            pub picture_url: Option<String>,
+        }
+        meta!(
+            MsgUpdateOperator,
+            "phalanx.operators.v1",
+            "MsgUpdateOperator",
+            [1, 2, 3, 4, 5]
+        );
+
+        /// Starts an operator's inactivation. Type URL `/phalanx.operators.v1.MsgDeactivateOperator`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgDeactivateOperator {
+            /// Operator admin; signs.
+            #[prost(string, tag = "1")]
+            pub sender: String,
+            /// Operator.
+            #[prost(uint32, tag = "2")]
+            pub operator_id: u32,
+        }
+        meta!(
+            MsgDeactivateOperator,
+            "phalanx.operators.v1",
+            "MsgDeactivateOperator",
+            [1, 2]
+        );
+
+        /// Makes an INACTIVE operator ACTIVE again. Type URL `/phalanx.operators.v1.MsgReactivateOperator`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgReactivateOperator {
+            /// Operator admin; signs.
+            #[prost(string, tag = "1")]
+            pub sender: String,
+            /// Operator.
+            #[prost(uint32, tag = "2")]
+            pub operator_id: u32,
+        }
+        meta!(
+            MsgReactivateOperator,
+            "phalanx.operators.v1",
+            "MsgReactivateOperator",
+            [1, 2]
+        );
+
+        /// Deletes an INACTIVE operator with no stake left. Type URL `/phalanx.operators.v1.MsgDeleteOperator`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgDeleteOperator {
+            /// Operator admin; signs.
+            #[prost(string, tag = "1")]
+            pub sender: String,
+            /// Operator.
+            #[prost(uint32, tag = "2")]
+            pub operator_id: u32,
+        }
+        meta!(
+            MsgDeleteOperator,
+            "phalanx.operators.v1",
+            "MsgDeleteOperator",
+            [1, 2]
+        );
+
+        /// Sets an operator's own params (commission). Type URL `/phalanx.operators.v1.MsgSetOperatorParams`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgSetOperatorParams {
+            /// Operator admin; signs.
+            #[prost(string, tag = "1")]
+            pub sender: String,
+            /// Operator.
+            #[prost(uint32, tag = "2")]
+            pub operator_id: u32,
+            /// New params.
+            #[prost(message, optional, tag = "3")]
+            pub params: Option<OperatorParams>,
+        }
+        meta!(MsgSetOperatorParams, "phalanx.operators.v1", "MsgSetOperatorParams", [1, 2, 3 => OperatorParams]);
+
+        /// Hands an operator to a new admin. Type URL `/phalanx.operators.v1.MsgTransferOperatorOwnership`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgTransferOperatorOwnership {
+            /// Current admin; signs.
+            #[prost(string, tag = "1")]
+            pub sender: String,
+            /// Operator.
+            #[prost(uint32, tag = "2")]
+            pub operator_id: u32,
+            /// New admin.
+            #[prost(string, tag = "3")]
+            pub new_admin: String,
+        }
+        meta!(
+            MsgTransferOperatorOwnership,
+            "phalanx.operators.v1",
+            "MsgTransferOperatorOwnership",
+            [1, 2, 3]
+        );
+
+        /// Replaces the operators params (authority only). Type URL `/phalanx.operators.v1.MsgUpdateParams`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgUpdateParams {
+            /// The genesis authority.
+            #[prost(string, tag = "1")]
+            pub authority: String,
+            /// New params.
+            #[prost(message, optional, tag = "2")]
+            pub params: Option<OperatorsParams>,
+        }
+        meta!(MsgUpdateParams, "phalanx.operators.v1", "MsgUpdateParams", [1, 2 => OperatorsParams]);
+    }
+}
+
+/// Package `phalanx.services`.
+pub mod services {
+    /// Version `v1`.
+    pub mod v1 {
+        use crate::proto::cosmos::base::v1beta1::Coin;
+
+        /// A service's own settings.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct ServiceParams {
+            /// Denoms the service accepts (intersected with the global list); empty = no service-level limit.
+            #[prost(string, repeated, tag = "1")]
+            pub allowed_denoms: Vec<String>,
+        }
+        meta!(ServiceParams, "phalanx.services.v1", "ServiceParams", [1]);
+
+        /// Module params of services.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct ServicesParams {
+            /// Fee to create a service; paying any one of these coins in full suffices. Empty = free.
+            #[prost(message, repeated, tag = "1")]
+            pub service_registration_fee: Vec<Coin>,
+        }
+        meta!(ServicesParams, "phalanx.services.v1", "ServicesParams", [1 => Coin]);
+
+        /// Creates a service owned by the sender, in status CREATED.
+        /// Type URL `/phalanx.services.v1.MsgCreateService`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgCreateService {
+            /// Becomes the admin; signs.
+            #[prost(string, tag = "1")]
+            pub sender: String,
+            /// Name; not blank, at most 256 bytes.
+            #[prost(string, tag = "2")]
+            pub name: String,
+            /// Description; at most 1000 bytes.
+            #[prost(string, tag = "3")]
+            pub description: String,
+            /// Website; at most 256 bytes.
+            #[prost(string, tag = "4")]
+            pub website: String,
+            /// Picture URL; at most 256 bytes.
+            #[prost(string, tag = "5")]
+            pub picture_url: String,
+            /// Registration fee offered.
+            #[prost(message, repeated, tag = "6")]
+            pub fee_amount: Vec<Coin>,
+        }
+        meta!(MsgCreateService, "phalanx.services.v1", "MsgCreateService", [1, 2, 3, 4, 5, 6 => Coin]);
+
+        /// Changes a service's descriptive fields; an absent field is kept.
+        /// Type URL `/phalanx.services.v1.MsgUpdateService`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgUpdateService {
+            /// Service admin; signs.
+            #[prost(string, tag = "1")]
+            pub sender: String,
+            /// Service.
+            #[prost(uint32, tag = "2")]
+            pub service_id: u32,
+            /// New name.
+            #[prost(string, optional, tag = "3")]
+            pub name: Option<String>,
+            /// New description.
+            #[prost(string, optional, tag = "4")]
+            pub description: Option<String>,
+            /// New website.
+            #[prost(string, optional, tag = "5")]
+            pub website: Option<String>,
+            /// New picture URL.
+            #[prost(string, optional, tag = "6")]
+            pub picture_url: Option<String>,
+        }
+        meta!(
+            MsgUpdateService,
+            "phalanx.services.v1",
+            "MsgUpdateService",
+            [1, 2, 3, 4, 5, 6]
+        );
+
+        /// Activates a service so it can be joined and delegated to.
+        /// Type URL `/phalanx.services.v1.MsgActivateService`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgActivateService {
+            /// Service admin; signs.
+            #[prost(string, tag = "1")]
+            pub sender: String,
+            /// Service.
+            #[prost(uint32, tag = "2")]
+            pub service_id: u32,
+        }
+        meta!(
+            MsgActivateService,
+            "phalanx.services.v1",
+            "MsgActivateService",
+            [1, 2]
+        );
+
+        /// Deactivates an ACTIVE service. Type URL `/phalanx.services.v1.MsgDeactivateService`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgDeactivateService {
+            /// Service admin; signs.
+            #[prost(string, tag = "1")]
+            pub sender: String,
+            /// Service.
+            #[prost(uint32, tag = "2")]
+            pub service_id: u32,
+        }
+        meta!(
+            MsgDeactivateService,
+            "phalanx.services.v1",
+            "MsgDeactivateService",
+            [1, 2]
+        );
+
+        /// Deletes a non-ACTIVE service with no stake left. Type URL `/phalanx.services.v1.MsgDeleteService`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgDeleteService {
+            /// Service admin; signs.
+            #[prost(string, tag = "1")]
+            pub sender: String,
+            /// Service.
+            #[prost(uint32, tag = "2")]
+            pub service_id: u32,
+        }
+        meta!(
+            MsgDeleteService,
+            "phalanx.services.v1",
+            "MsgDeleteService",
+            [1, 2]
+        );
+
+        /// Hands a service to a new admin. Type URL `/phalanx.services.v1.MsgTransferServiceOwnership`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgTransferServiceOwnership {
+            /// Current admin; signs.
+            #[prost(string, tag = "1")]
+            pub sender: String,
+            /// Service.
+            #[prost(uint32, tag = "2")]
+            pub service_id: u32,
+            /// New admin.
+            #[prost(string, tag = "3")]
+            pub new_admin: String,
+        }
+        meta!(
+            MsgTransferServiceOwnership,
+            "phalanx.services.v1",
+            "MsgTransferServiceOwnership",
+            [1, 2, 3]
+        );
+
+        /// Sets a service's own params (accepted denoms). Type URL `/phalanx.services.v1.MsgSetServiceParams`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgSetServiceParams {
+            /// Service admin; signs.
+            #[prost(string, tag = "1")]
+            pub sender: String,
+            /// Service.
+            #[prost(uint32, tag = "2")]
+            pub service_id: u32,
+            /// New params.
+            #[prost(message, optional, tag = "3")]
+            pub service_params: Option<ServiceParams>,
+        }
+        meta!(MsgSetServiceParams, "phalanx.services.v1", "MsgSetServiceParams", [1, 2, 3 => ServiceParams]);
+
+        /// Marks a service as accredited (authority only). Type URL `/phalanx.services.v1.MsgAccreditService`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgAccreditService {
+            /// The genesis authority.
+            #[prost(string, tag = "1")]
+            pub authority: String,
+            /// Service.
+            #[prost(uint32, tag = "2")]
+            pub service_id: u32,
+        }
+        meta!(
+            MsgAccreditService,
+            "phalanx.services.v1",
+            "MsgAccreditService",
+            [1, 2]
+        );
+
+        /// Removes a service's accreditation (authority only).
+        /// Type URL `/phalanx.services.v1.MsgRevokeServiceAccreditation`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgRevokeServiceAccreditation {
+            /// The genesis authority.
+            #[prost(string, tag = "1")]
+            pub authority: String,
+            /// Service.
+            #[prost(uint32, tag = "2")]
+            pub service_id: u32,
+        }
+        meta!(
+            MsgRevokeServiceAccreditation,
+            "phalanx.services.v1",
+            "MsgRevokeServiceAccreditation",
+            [1, 2]
+        );
+
+        /// Replaces the services params (authority only). Type URL `/phalanx.services.v1.MsgUpdateParams`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgUpdateParams {
+            /// The genesis authority.
+            #[prost(string, tag = "1")]
+            pub authority: String,
+            /// New params.
+            #[prost(message, optional, tag = "2")]
+            pub params: Option<ServicesParams>,
+        }
+        meta!(MsgUpdateParams, "phalanx.services.v1", "MsgUpdateParams", [1, 2 => ServicesParams]);
+    }
+}
+
+/// Package `phalanx.restaking`.
+pub mod restaking {
+    /// Version `v1`.
+    pub mod v1 {
+        use crate::proto::cosmos::base::v1beta1::Coin;
+        use crate::proto::google::protobuf::Duration;
+
+        /// Module params of restaking.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct RestakingParams {
+            /// How long undelegated stake stays locked (and slashable) before it is paid out; positive.
+            #[prost(message, optional, tag = "1")]
+            pub unbonding_time: Option<Duration>,
+            /// Denoms that may be restaked at all; empty = every denom.
+            #[prost(string, repeated, tag = "2")]
+            pub allowed_denoms: Vec<String>,
+            /// Maximum USD value restaked across all targets, canonical 18-decimal string; zero = no cap.
+            #[prost(string, tag = "3")]
+            pub restaking_cap: String,
+            /// Maximum pending unbonding entries per (delegator, target); positive.
+            #[prost(uint32, tag = "4")]
+            pub max_entries: u32,
+        }
+        meta!(RestakingParams, "phalanx.restaking.v1", "RestakingParams", [1 => Duration, 2, 3, 4]);
+
+        /// One service a user trusts, and with which of their pools.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct TrustedServiceEntry {
+            /// The trusted service.
+            #[prost(uint32, tag = "1")]
+            pub service_id: u32,
+            /// Pools whose stake the service may use; empty = all of the user's pools.
+            #[prost(uint32, repeated, tag = "2")]
+            pub pool_ids: Vec<u32>,
+        }
+        meta!(
+            TrustedServiceEntry,
+            "phalanx.restaking.v1",
+            "TrustedServiceEntry",
+            [1, 2]
+        );
+
+        /// Which services a user's pool stake secures (and can be slashed by). Empty = trusts nothing.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct UserPreferences {
+            /// Trusted services, at most one entry per service.
+            #[prost(message, repeated, tag = "1")]
+            pub trusted_services: Vec<TrustedServiceEntry>,
+        }
+        meta!(UserPreferences, "phalanx.restaking.v1", "UserPreferences", [1 => TrustedServiceEntry]);
+
+        /// Delegates one coin to the pool of its denom. Type URL `/phalanx.restaking.v1.MsgDelegatePool`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgDelegatePool {
+            /// Delegator; signs.
+            #[prost(string, tag = "1")]
+            pub delegator: String,
+            /// Amount; positive.
+            #[prost(message, optional, tag = "2")]
+            pub amount: Option<Coin>,
+        }
+        meta!(MsgDelegatePool, "phalanx.restaking.v1", "MsgDelegatePool", [1, 2 => Coin]);
+
+        /// Delegates coins to an ACTIVE operator. Type URL `/phalanx.restaking.v1.MsgDelegateOperator`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgDelegateOperator {
+            /// Delegator; signs.
+            #[prost(string, tag = "1")]
+            pub delegator: String,
+            /// Operator.
+            #[prost(uint32, tag = "2")]
+            pub operator_id: u32,
+            /// Amount; not empty.
+            #[prost(message, repeated, tag = "3")]
+            pub amount: Vec<Coin>,
+        }
+        meta!(MsgDelegateOperator, "phalanx.restaking.v1", "MsgDelegateOperator", [1, 2, 3 => Coin]);
+
+        /// Delegates coins directly to an ACTIVE service. Type URL `/phalanx.restaking.v1.MsgDelegateService`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgDelegateService {
+            /// Delegator; signs.
+            #[prost(string, tag = "1")]
+            pub delegator: String,
+            /// Service.
+            #[prost(uint32, tag = "2")]
+            pub service_id: u32,
+            /// Amount; not empty.
+            #[prost(message, repeated, tag = "3")]
+            pub amount: Vec<Coin>,
+        }
+        meta!(MsgDelegateService, "phalanx.restaking.v1", "MsgDelegateService", [1, 2, 3 => Coin]);
+
+        /// Starts unbonding from the pool of the coin's denom. Type URL `/phalanx.restaking.v1.MsgUndelegatePool`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgUndelegatePool {
+            /// Delegator; signs.
+            #[prost(string, tag = "1")]
+            pub delegator: String,
+            /// Amount; positive.
+            #[prost(message, optional, tag = "2")]
+            pub amount: Option<Coin>,
+        }
+        meta!(MsgUndelegatePool, "phalanx.restaking.v1", "MsgUndelegatePool", [1, 2 => Coin]);
+
+        /// Starts unbonding from an operator. Type URL `/phalanx.restaking.v1.MsgUndelegateOperator`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgUndelegateOperator {
+            /// Delegator; signs.
+            #[prost(string, tag = "1")]
+            pub delegator: String,
+            /// Operator.
+            #[prost(uint32, tag = "2")]
+            pub operator_id: u32,
+            /// Amount; not empty.
+            #[prost(message, repeated, tag = "3")]
+            pub amount: Vec<Coin>,
+        }
+        meta!(MsgUndelegateOperator, "phalanx.restaking.v1", "MsgUndelegateOperator", [1, 2, 3 => Coin]);
+
+        /// Starts unbonding from a service. Type URL `/phalanx.restaking.v1.MsgUndelegateService`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgUndelegateService {
+            /// Delegator; signs.
+            #[prost(string, tag = "1")]
+            pub delegator: String,
+            /// Service.
+            #[prost(uint32, tag = "2")]
+            pub service_id: u32,
+            /// Amount; not empty.
+            #[prost(message, repeated, tag = "3")]
+            pub amount: Vec<Coin>,
+        }
+        meta!(MsgUndelegateService, "phalanx.restaking.v1", "MsgUndelegateService", [1, 2, 3 => Coin]);
+
+        /// An ACTIVE operator opts in to securing an ACTIVE service.
+        /// Type URL `/phalanx.restaking.v1.MsgJoinService`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgJoinService {
+            /// Operator admin; signs.
+            #[prost(string, tag = "1")]
+            pub sender: String,
+            /// Operator.
+            #[prost(uint32, tag = "2")]
+            pub operator_id: u32,
+            /// Service.
+            #[prost(uint32, tag = "3")]
+            pub service_id: u32,
+        }
+        meta!(
+            MsgJoinService,
+            "phalanx.restaking.v1",
+            "MsgJoinService",
+            [1, 2, 3]
+        );
+
+        /// An operator stops securing a service. Type URL `/phalanx.restaking.v1.MsgLeaveService`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgLeaveService {
+            /// Operator admin; signs.
+            #[prost(string, tag = "1")]
+            pub sender: String,
+            /// Operator.
+            #[prost(uint32, tag = "2")]
+            pub operator_id: u32,
+            /// Service.
+            #[prost(uint32, tag = "3")]
+            pub service_id: u32,
+        }
+        meta!(
+            MsgLeaveService,
+            "phalanx.restaking.v1",
+            "MsgLeaveService",
+            [1, 2, 3]
+        );
+
+        /// A service admin allows an operator (a non-empty list admits only listed operators).
+        /// Type URL `/phalanx.restaking.v1.MsgAddOperatorToAllowList`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgAddOperatorToAllowList {
+            /// Service admin; signs.
+            #[prost(string, tag = "1")]
+            pub sender: String,
+            /// Service.
+            #[prost(uint32, tag = "2")]
+            pub service_id: u32,
+            /// Operator.
+            #[prost(uint32, tag = "3")]
+            pub operator_id: u32,
+        }
+        meta!(
+            MsgAddOperatorToAllowList,
+            "phalanx.restaking.v1",
+            "MsgAddOperatorToAllowList",
+            [1, 2, 3]
+        );
+
+        /// A service admin removes an operator from its allow-list.
+        /// Type URL `/phalanx.restaking.v1.MsgRemoveOperatorFromAllowList`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgRemoveOperatorFromAllowList {
+            /// Service admin; signs.
+            #[prost(string, tag = "1")]
+            pub sender: String,
+            /// Service.
+            #[prost(uint32, tag = "2")]
+            pub service_id: u32,
+            /// Operator.
+            #[prost(uint32, tag = "3")]
+            pub operator_id: u32,
+        }
+        meta!(
+            MsgRemoveOperatorFromAllowList,
+            "phalanx.restaking.v1",
+            "MsgRemoveOperatorFromAllowList",
+            [1, 2, 3]
+        );
+
+        /// An ACTIVE service starts borrowing security from a pool.
+        /// Type URL `/phalanx.restaking.v1.MsgBorrowPoolSecurity`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgBorrowPoolSecurity {
+            /// Service admin; signs.
+            #[prost(string, tag = "1")]
+            pub sender: String,
+            /// Service.
+            #[prost(uint32, tag = "2")]
+            pub service_id: u32,
+            /// Pool.
+            #[prost(uint32, tag = "3")]
+            pub pool_id: u32,
+        }
+        meta!(
+            MsgBorrowPoolSecurity,
+            "phalanx.restaking.v1",
+            "MsgBorrowPoolSecurity",
+            [1, 2, 3]
+        );
+
+        /// A service stops borrowing security from a pool.
+        /// Type URL `/phalanx.restaking.v1.MsgCeasePoolSecurityBorrow`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgCeasePoolSecurityBorrow {
+            /// Service admin; signs.
+            #[prost(string, tag = "1")]
+            pub sender: String,
+            /// Service.
+            #[prost(uint32, tag = "2")]
+            pub service_id: u32,
+            /// Pool.
+            #[prost(uint32, tag = "3")]
+            pub pool_id: u32,
+        }
+        meta!(
+            MsgCeasePoolSecurityBorrow,
+            "phalanx.restaking.v1",
+            "MsgCeasePoolSecurityBorrow",
+            [1, 2, 3]
+        );
+
+        /// Replaces the sender's trust preferences. Type URL `/phalanx.restaking.v1.MsgSetUserPreferences`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgSetUserPreferences {
+            /// User; signs.
+            #[prost(string, tag = "1")]
+            pub user: String,
+            /// New preferences.
+            #[prost(message, optional, tag = "2")]
+            pub preferences: Option<UserPreferences>,
+        }
+        meta!(MsgSetUserPreferences, "phalanx.restaking.v1", "MsgSetUserPreferences", [1, 2 => UserPreferences]);
+
+        /// Replaces the restaking params (authority only). Type URL `/phalanx.restaking.v1.MsgUpdateParams`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgUpdateParams {
+            /// The genesis authority.
+            #[prost(string, tag = "1")]
+            pub authority: String,
+            /// New params.
+            #[prost(message, optional, tag = "2")]
+            pub params: Option<RestakingParams>,
+        }
+        meta!(MsgUpdateParams, "phalanx.restaking.v1", "MsgUpdateParams", [1, 2 => RestakingParams]);
+    }
+}
