@@ -7,6 +7,7 @@
 
 use crate::ante::{self, Authenticated};
 use phalanx_state::StateRead;
+use phalanx_types::encoding::hex_upper;
 use phalanx_types::error::Result;
 use phalanx_types::proto::tx::tx_hash;
 use phalanx_types::{Address, Error};
@@ -105,7 +106,7 @@ impl Mempool {
     ) -> std::result::Result<TxHash, MempoolError> {
         let hash = tx_hash(&bytes);
         if self.by_hash.contains_key(&hash) {
-            return Err(MempoolError::Duplicate(hex(&hash)));
+            return Err(MempoolError::Duplicate(hex_upper(&hash)));
         }
         if self.by_arrival.len() >= self.max_txs {
             return Err(MempoolError::Full(format!("{} transactions", self.max_txs)));
@@ -210,9 +211,4 @@ impl Mempool {
             }
         }
     }
-}
-
-/// Lower-case hex, for hashes in messages and the API.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -7,6 +7,7 @@
 pub mod address;
 pub mod coin;
 pub mod dec;
+pub mod encoding;
 pub mod error;
 pub mod event;
 pub mod ids;

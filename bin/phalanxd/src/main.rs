@@ -1,0 +1,137 @@
+//! `phalanxd`: one binary for the node (`init`, `start`) and the client (`keys`, `tx`, `query`).
+
+use clap::{Args, Parser, Subcommand};
+use phalanx_client::cli::ClientCommand;
+use phalanx_node::{Home, StartOptions};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "phalanxd",
+    version,
+    about = "Phalanx restaking chain: node and client"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Write a development chain into a home directory (one validator, funded demo keys).
+    Init(InitArgs),
+    /// Run the node (initialising the home first if it is empty).
+    Start(StartArgs),
+    #[command(flatten)]
+    Client(ClientCommand),
+}
+
+#[derive(Args)]
+struct HomeArg {
+    /// Node home directory (default ~/.phalanx).
+    #[arg(long)]
+    home: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct InitArgs {
+    #[command(flatten)]
+    home: HomeArg,
+    /// Chain id written into genesis.
+    #[arg(long, default_value = "phalanx-dev")]
+    chain_id: String,
+    /// Name shown by /status.
+    #[arg(long, default_value = "phalanx-node")]
+    moniker: String,
+    /// Where the JSON API listens.
+    #[arg(long, default_value = "127.0.0.1:1317")]
+    api_address: String,
+    /// Where the p2p layer listens.
+    #[arg(long, default_value = "127.0.0.1:26656")]
+    p2p_address: String,
+    /// Target block interval in milliseconds.
+    #[arg(long, default_value_t = 1000)]
+    block_time_ms: u64,
+}
+
+#[derive(Args)]
+struct StartArgs {
+    #[command(flatten)]
+    home: HomeArg,
+    /// Where the JSON API listens (overrides config/node.json).
+    #[arg(long)]
+    api_address: Option<String>,
+    /// Where the p2p layer listens (overrides config/node.json).
+    #[arg(long)]
+    p2p_address: Option<String>,
+}
+
+fn home_dir(arg: &HomeArg) -> Result<Home, String> {
+    match &arg.home {
+        Some(h) => Ok(Home(h.clone())),
+        None => phalanx_client::keyring::default_home()
+            .map(Home)
+            .map_err(|e| e.to_string()),
+    }
+}
+
+fn init(a: &InitArgs) -> Result<(), String> {
+    let home = home_dir(&a.home)?;
+    phalanx_node::init(
+        &home,
+        &a.chain_id,
+        &a.moniker,
+        &a.api_address,
+        &a.p2p_address,
+        a.block_time_ms,
+    )
+    .map_err(|e| e.to_string())?;
+    println!(
+        "initialised {} (chain {}); demo keys alice, bob, carol, dave are in the test keyring",
+        home.0.display(),
+        a.chain_id
+    );
+    Ok(())
+}
+
+fn start(a: &StartArgs) -> Result<(), String> {
+    let home = home_dir(&a.home)?;
+    if !home.is_initialised() {
+        let api = a
+            .api_address
+            .clone()
+            .unwrap_or_else(|| "127.0.0.1:1317".into());
+        let p2p = a
+            .p2p_address
+            .clone()
+            .unwrap_or_else(|| "127.0.0.1:26656".into());
+        phalanx_node::init(&home, "phalanx-dev", "phalanx-node", &api, &p2p, 1000)
+            .map_err(|e| e.to_string())?;
+        println!("initialised a development chain in {}", home.0.display());
+    }
+    phalanx_node::start_node(
+        &home,
+        &StartOptions {
+            api_address: a.api_address.clone(),
+            p2p_address: a.p2p_address.clone(),
+        },
+    )
+    .map_err(|e| e.to_string())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Init(a) => init(a),
+        Command::Start(a) => start(a),
+        Command::Client(c) => return phalanx_client::cli::run_command(c.clone()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("Error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,373 @@
+//! The module queries (`/phalanx/<module>/v1/...`): each is a thin adapter from path and query
+//! parameters to a `phalanx_protocol` query function, and from its answer to JSON. No business logic
+//! lives here: ids, addresses and pages are parsed, the protocol answers.
+
+use crate::encoding::base64;
+use crate::error::ApiError;
+use crate::query::{Out, Req, paginate_sorted};
+use phalanx_protocol::restaking::{self, TargetObject, TargetRef};
+use phalanx_protocol::{assets, auth, bank, operators, pools, services};
+use phalanx_state::StateRead;
+use phalanx_types::error::{AssetsError, RestakingError};
+use phalanx_types::msgs::DelegationKind;
+use phalanx_types::{Address, Coin, Error, OperatorId, PoolId, ServiceId};
+use serde::Serialize;
+
+/// Result of one query function.
+type Answer = Result<Out, ApiError>;
+
+// ---- bank ------------------------------------------------------------------------------------------
+
+/// All balances of an account, paged by denom.
+pub(crate) fn bank_balances(s: &dyn StateRead, r: &Req) -> Answer {
+    let addr = r.address("address")?;
+    let page = r.page()?;
+    let coins: Vec<Coin> = bank::balances(s, &addr)?.into_vec();
+    let (rows, next) = paginate_sorted(coins, |c| c.denom.as_bytes().to_vec(), &page);
+    Ok(Out::one("balances", &rows)?.page(&next))
+}
+
+/// Total supply of every denom, paged by denom.
+pub(crate) fn bank_supply(s: &dyn StateRead, r: &Req) -> Answer {
+    let page = r.page()?;
+    let coins: Vec<Coin> = bank::total_supply(s)?.into_vec();
+    let (rows, next) = paginate_sorted(coins, |c| c.denom.as_bytes().to_vec(), &page);
+    Ok(Out::one("supply", &rows)?.page(&next))
+}
+
+/// Supply of one denom (zero when none was ever minted, as in Cosmos).
+pub(crate) fn bank_supply_of(s: &dyn StateRead, r: &Req) -> Answer {
+    let denom = r.denom("denom")?;
+    let amount = bank::supply(s, &denom)?;
+    Out::one("amount", &Coin::new(denom, amount))
+}
+
+// ---- auth ------------------------------------------------------------------------------------------
+
+/// An account's number, sequence and public key as Phalanx shows it (public key in base64).
+#[derive(Serialize)]
+pub(crate) struct AccountJson {
+    /// The address.
+    pub address: Address,
+    /// Account number (part of every sign doc).
+    pub account_number: u64,
+    /// Next sequence to sign with.
+    pub sequence: u64,
+    /// Compressed secp256k1 key, base64; null until the first signed transaction.
+    pub pub_key: Option<String>,
+}
+
+impl From<&auth::Account> for AccountJson {
+    fn from(a: &auth::Account) -> Self {
+        Self {
+            address: a.address,
+            account_number: a.account_number,
+            sequence: a.sequence,
+            pub_key: a.pub_key.as_deref().map(base64),
+        }
+    }
+}
+
+/// Reads an account or answers 404 with a hint.
+pub(crate) fn load_account(s: &dyn StateRead, addr: &Address) -> Result<auth::Account, ApiError> {
+    auth::account(s, addr)?.ok_or_else(|| {
+        ApiError::not_found(format!(
+            "account {addr} not found; it is created when it first receives coins"
+        ))
+    })
+}
+
+/// One account.
+pub(crate) fn auth_account(s: &dyn StateRead, r: &Req) -> Answer {
+    let addr = r.address("address")?;
+    let account = load_account(s, &addr)?;
+    Out::one("account", &AccountJson::from(&account))
+}
+
+// ---- assets ----------------------------------------------------------------------------------------
+
+/// Registered assets, optionally of one ticker.
+pub(crate) fn assets_list(s: &dyn StateRead, r: &Req) -> Answer {
+    let page = r.page()?;
+    let ticker = r.params.ticker.as_deref().filter(|t| !t.is_empty());
+    let (rows, next) = assets::assets(s, ticker, &page)?;
+    Ok(Out::one("assets", &rows)?.page(&next))
+}
+
+/// The asset of one denom.
+pub(crate) fn asset(s: &dyn StateRead, r: &Req) -> Answer {
+    let denom = r.denom("denom")?;
+    let a = assets::asset(s, &denom)?.ok_or(Error::Assets(AssetsError::AssetNotFound(denom)))?;
+    Out::one("asset", &a)
+}
+
+/// Posted prices, paged by ticker.
+pub(crate) fn prices(s: &dyn StateRead, r: &Req) -> Answer {
+    let page = r.page()?;
+    let (rows, next) = paginate_sorted(assets::prices(s)?, |p| p.ticker.as_bytes().to_vec(), &page);
+    Ok(Out::one("prices", &rows)?.page(&next))
+}
+
+/// The last posted price of a ticker (fresh or not; its `time` says how old).
+pub(crate) fn price(s: &dyn StateRead, r: &Req) -> Answer {
+    let ticker = r.arg("ticker")?;
+    let p = assets::price(s, ticker)?
+        .ok_or_else(|| ApiError::not_found(format!("no price posted for ticker {ticker:?}")))?;
+    Out::one("price", &p)
+}
+
+/// Assets params.
+pub(crate) fn assets_params(s: &dyn StateRead, _: &Req) -> Answer {
+    Out::one("params", &assets::params(s)?)
+}
+
+// ---- pools -----------------------------------------------------------------------------------------
+
+/// Pools in id order.
+pub(crate) fn pools_list(s: &dyn StateRead, r: &Req) -> Answer {
+    let (rows, next) = pools::pools(s, &r.page()?)?;
+    Ok(Out::one("pools", &rows)?.page(&next))
+}
+
+/// One pool by id.
+pub(crate) fn pool(s: &dyn StateRead, r: &Req) -> Answer {
+    let id = PoolId(r.id("pool_id")?);
+    Out::one("pool", &pools::must_pool(s, id)?)
+}
+
+/// The pool of a denom.
+pub(crate) fn pool_by_denom(s: &dyn StateRead, r: &Req) -> Answer {
+    let denom = r.denom("denom")?;
+    let p = pools::pool_by_denom(s, &denom)?.ok_or(Error::Pools(
+        phalanx_types::error::PoolsError::PoolNotFound(denom),
+    ))?;
+    Out::one("pool", &p)
+}
+
+// ---- operators -------------------------------------------------------------------------------------
+
+/// Operators in id order.
+pub(crate) fn operators_list(s: &dyn StateRead, r: &Req) -> Answer {
+    let (rows, next) = operators::operators(s, &r.page()?)?;
+    Ok(Out::one("operators", &rows)?.page(&next))
+}
+
+/// One operator.
+pub(crate) fn operator(s: &dyn StateRead, r: &Req) -> Answer {
+    let id = OperatorId(r.id("operator_id")?);
+    Out::one("operator", &operators::must_operator(s, id)?)
+}
+
+/// An operator's own params (defaults when never set).
+pub(crate) fn operator_params(s: &dyn StateRead, r: &Req) -> Answer {
+    let id = OperatorId(r.id("operator_id")?);
+    Out::one("operator_params", &operators::operator_params(s, id)?)
+}
+
+/// Operators module params.
+pub(crate) fn operators_params(s: &dyn StateRead, _: &Req) -> Answer {
+    Out::one("params", &operators::params(s)?)
+}
+
+// ---- services --------------------------------------------------------------------------------------
+
+/// Services in id order.
+pub(crate) fn services_list(s: &dyn StateRead, r: &Req) -> Answer {
+    let (rows, next) = services::services(s, &r.page()?)?;
+    Ok(Out::one("services", &rows)?.page(&next))
+}
+
+/// One service.
+pub(crate) fn service(s: &dyn StateRead, r: &Req) -> Answer {
+    let id = ServiceId(r.id("service_id")?);
+    Out::one("service", &services::must_service(s, id)?)
+}
+
+/// A service's own params (defaults when never set).
+pub(crate) fn service_params(s: &dyn StateRead, r: &Req) -> Answer {
+    let id = ServiceId(r.id("service_id")?);
+    Out::one("service_params", &services::service_params(s, id)?)
+}
+
+/// Services module params.
+pub(crate) fn services_params(s: &dyn StateRead, _: &Req) -> Answer {
+    Out::one("params", &services::params(s)?)
+}
+
+// ---- restaking -------------------------------------------------------------------------------------
+
+/// `DelegationKind` as a const generic parameter, so one generic function yields one plain `fn` per
+/// kind for the route table.
+pub(crate) const POOL: u8 = 1;
+/// See [`POOL`].
+pub(crate) const OPERATOR: u8 = 2;
+/// See [`POOL`].
+pub(crate) const SERVICE: u8 = 3;
+
+fn kind_of<const K: u8>() -> Result<DelegationKind, ApiError> {
+    match K {
+        POOL => Ok(DelegationKind::Pool),
+        OPERATOR => Ok(DelegationKind::Operator),
+        SERVICE => Ok(DelegationKind::Service),
+        _ => Err(ApiError::internal("unknown delegation kind in route table")),
+    }
+}
+
+/// The path capture naming a target of kind `K`.
+fn id_param(kind: DelegationKind) -> &'static str {
+    match kind {
+        DelegationKind::Pool => "pool_id",
+        DelegationKind::Operator => "operator_id",
+        DelegationKind::Service => "service_id",
+    }
+}
+
+/// The target named in the path; 404 when it does not exist, so a typo is not an empty list.
+fn existing_target<const K: u8>(s: &dyn StateRead, r: &Req) -> Result<TargetRef, ApiError> {
+    let kind = kind_of::<K>()?;
+    let target = TargetRef {
+        kind,
+        id: r.id(id_param(kind))?,
+    };
+    restaking::load_target(s, target)?;
+    Ok(target)
+}
+
+/// Services an operator has joined.
+pub(crate) fn operator_joined_services(s: &dyn StateRead, r: &Req) -> Answer {
+    let t = existing_target::<OPERATOR>(s, r)?;
+    let (ids, next) = restaking::operator_joined_services(s, OperatorId(t.id), &r.page()?)?;
+    Ok(Out::one("service_ids", &ids)?.page(&next))
+}
+
+/// Operators on a service's allow-list.
+pub(crate) fn service_allowed_operators(s: &dyn StateRead, r: &Req) -> Answer {
+    let t = existing_target::<SERVICE>(s, r)?;
+    let (ids, next) = restaking::service_allowed_operators(s, ServiceId(t.id), &r.page()?)?;
+    Ok(Out::one("operator_ids", &ids)?.page(&next))
+}
+
+/// Pools whose security a service borrows.
+pub(crate) fn service_securing_pools(s: &dyn StateRead, r: &Req) -> Answer {
+    let t = existing_target::<SERVICE>(s, r)?;
+    let (ids, next) = restaking::service_securing_pools(s, ServiceId(t.id), &r.page()?)?;
+    Ok(Out::one("pool_ids", &ids)?.page(&next))
+}
+
+/// Operators that joined a service, as full objects.
+pub(crate) fn service_operators(s: &dyn StateRead, r: &Req) -> Answer {
+    let t = existing_target::<SERVICE>(s, r)?;
+    let (ops, next) = restaking::service_operators(s, ServiceId(t.id), &r.page()?)?;
+    Ok(Out::one("operators", &ops)?.page(&next))
+}
+
+/// Delegations to one target.
+pub(crate) fn target_delegations<const K: u8>(s: &dyn StateRead, r: &Req) -> Answer {
+    let t = existing_target::<K>(s, r)?;
+    let (rows, next) = restaking::target_delegations(s, t, &r.page()?)?;
+    Ok(Out::one("delegations", &rows)?.page(&next))
+}
+
+/// One delegator's delegation to one target.
+pub(crate) fn target_delegation<const K: u8>(s: &dyn StateRead, r: &Req) -> Answer {
+    let t = existing_target::<K>(s, r)?;
+    let delegator = r.address("delegator_address")?;
+    let d = restaking::target_delegation(s, t, &delegator)?.ok_or_else(|| {
+        Error::Restaking(RestakingError::DelegationNotFound(
+            delegator.to_string(),
+            t.to_string(),
+        ))
+    })?;
+    Out::one("delegation", &d)
+}
+
+/// Unbonding records from one target.
+pub(crate) fn target_unbonding_delegations<const K: u8>(s: &dyn StateRead, r: &Req) -> Answer {
+    let t = existing_target::<K>(s, r)?;
+    let (rows, next) = restaking::target_unbonding_delegations(s, t, &r.page()?)?;
+    Ok(Out::one("unbonding_delegations", &rows)?.page(&next))
+}
+
+/// One delegator's unbonding record from one target.
+pub(crate) fn target_unbonding_delegation<const K: u8>(s: &dyn StateRead, r: &Req) -> Answer {
+    let t = existing_target::<K>(s, r)?;
+    let delegator = r.address("delegator_address")?;
+    let u = restaking::target_unbonding_delegation(s, t, &delegator)?.ok_or_else(|| {
+        Error::Restaking(RestakingError::NoUnbondingDelegation(format!(
+            "{delegator} is not unbonding from {t}"
+        )))
+    })?;
+    Out::one("unbonding_delegation", &u)
+}
+
+/// A delegator's delegations of one kind.
+pub(crate) fn delegator_delegations<const K: u8>(s: &dyn StateRead, r: &Req) -> Answer {
+    let delegator = r.address("delegator_address")?;
+    let (rows, next) =
+        restaking::delegator_delegations(s, &delegator, kind_of::<K>()?, &r.page()?)?;
+    Ok(Out::one("delegations", &rows)?.page(&next))
+}
+
+/// A delegator's unbonding records of one kind.
+pub(crate) fn delegator_unbonding_delegations<const K: u8>(s: &dyn StateRead, r: &Req) -> Answer {
+    let delegator = r.address("delegator_address")?;
+    let (rows, next) =
+        restaking::delegator_unbonding_delegations(s, &delegator, kind_of::<K>()?, &r.page()?)?;
+    Ok(Out::one("unbonding_delegations", &rows)?.page(&next))
+}
+
+/// The JSON field of a list of targets of one kind.
+fn targets_field(kind: DelegationKind) -> &'static str {
+    match kind {
+        DelegationKind::Pool => "pools",
+        DelegationKind::Operator => "operators",
+        DelegationKind::Service => "services",
+    }
+}
+
+/// A target object without its kind tag (the route already says which kind).
+fn untagged(t: &TargetObject) -> Result<serde_json::Value, ApiError> {
+    let v = match t {
+        TargetObject::Pool(p) => serde_json::to_value(p),
+        TargetObject::Operator(o) => serde_json::to_value(o),
+        TargetObject::Service(s) => serde_json::to_value(s),
+    };
+    v.map_err(|e| ApiError::internal(format!("encoding target: {e}")))
+}
+
+/// The pools, operators or services a delegator has delegated to.
+pub(crate) fn delegator_targets<const K: u8>(s: &dyn StateRead, r: &Req) -> Answer {
+    let kind = kind_of::<K>()?;
+    let delegator = r.address("delegator_address")?;
+    let (rows, next) = restaking::delegator_targets(s, &delegator, kind, &r.page()?)?;
+    let objects = rows.iter().map(untagged).collect::<Result<Vec<_>, _>>()?;
+    Ok(Out::one(targets_field(kind), &objects)?.page(&next))
+}
+
+/// One target a delegator has delegated to; 404 when they have not.
+pub(crate) fn delegator_target<const K: u8>(s: &dyn StateRead, r: &Req) -> Answer {
+    let kind = kind_of::<K>()?;
+    let delegator = r.address("delegator_address")?;
+    let target = TargetRef {
+        kind,
+        id: r.id(id_param(kind))?,
+    };
+    let obj = restaking::delegator_target(s, &delegator, target)?.ok_or_else(|| {
+        Error::Restaking(RestakingError::DelegationNotFound(
+            delegator.to_string(),
+            target.to_string(),
+        ))
+    })?;
+    Out::one(kind.as_str(), &untagged(&obj)?)
+}
+
+/// A user's trust preferences (empty when never set).
+pub(crate) fn user_preferences(s: &dyn StateRead, r: &Req) -> Answer {
+    let user = r.address("user_address")?;
+    Out::one("preferences", &restaking::user_preferences(s, &user)?)
+}
+
+/// Restaking params.
+pub(crate) fn restaking_params(s: &dyn StateRead, _: &Req) -> Answer {
+    Out::one("params", &restaking::params(s)?)
+}

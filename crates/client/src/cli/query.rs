@@ -1,0 +1,688 @@
+//! `phalanxd query ...`: every query of the node's API, one subcommand each. [`QueryCmd::request`]
+//! maps a command to its path (from [`crate::http::paths`]); [`run_query`] fetches and prints it.
+
+use super::io::Io;
+use super::output::{OutputFormat, render};
+use crate::error::{ClientError, Result};
+use crate::http::{Client, PageRequest, Query, paths};
+use crate::keyring::Keyring;
+use clap::{Args, Subcommand};
+use phalanx_types::msgs::DelegationKind;
+use phalanx_types::{Address, OperatorId, PoolId, ServiceId};
+
+/// Which page of a list to show.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Args)]
+pub struct PageOpts {
+    /// Most items to show (the node's default is 100, its maximum 1000).
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u32>,
+    /// Where to start: the `next_key` printed with the previous page.
+    #[arg(long, value_name = "KEY")]
+    pub page_key: Option<String>,
+}
+
+impl PageOpts {
+    fn page(&self) -> PageRequest {
+        PageRequest {
+            key: self.page_key.clone(),
+            limit: self.limit,
+        }
+    }
+}
+
+/// Queries, by module.
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum QueryCmd {
+    /// Balances and supply.
+    #[command(subcommand)]
+    Bank(BankQuery),
+    /// Accounts (number and sequence).
+    #[command(subcommand)]
+    Auth(AuthQuery),
+    /// Registered assets and prices.
+    #[command(subcommand)]
+    Assets(AssetsQuery),
+    /// Pools.
+    #[command(subcommand)]
+    Pools(PoolsQuery),
+    /// Operators.
+    #[command(subcommand)]
+    Operators(OperatorsQuery),
+    /// Services.
+    #[command(subcommand)]
+    Services(ServicesQuery),
+    /// Delegations, unbondings, relations between operators, services and pools, preferences.
+    #[command(subcommand)]
+    Restaking(RestakingQuery),
+    /// The node's chain id, latest height, app hash and block time.
+    Status,
+    /// A committed transaction by hash.
+    Tx {
+        /// Transaction hash (hex).
+        hash: String,
+    },
+    /// A committed block.
+    Block {
+        /// Height, or `latest`.
+        #[arg(default_value = "latest")]
+        height: String,
+    },
+}
+
+/// `query bank ...`.
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum BankQuery {
+    /// All balances of an account.
+    Balances {
+        /// Address or key name.
+        address: String,
+        /// Which page.
+        #[command(flatten)]
+        page: PageOpts,
+    },
+    /// Total supply of every denom, or of one.
+    Supply {
+        /// Only this denom.
+        denom: Option<String>,
+        /// Which page.
+        #[command(flatten)]
+        page: PageOpts,
+    },
+}
+
+/// `query auth ...`.
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum AuthQuery {
+    /// An account's number, sequence and public key.
+    Account {
+        /// Address or key name.
+        address: String,
+    },
+}
+
+/// `query assets ...`.
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum AssetsQuery {
+    /// Registered assets.
+    Assets {
+        /// Only assets priced by this ticker.
+        #[arg(long)]
+        ticker: Option<String>,
+        /// Which page.
+        #[command(flatten)]
+        page: PageOpts,
+    },
+    /// The asset registered for a denom.
+    Asset {
+        /// Denom.
+        denom: String,
+    },
+    /// Every posted price.
+    Prices {
+        /// Which page.
+        #[command(flatten)]
+        page: PageOpts,
+    },
+    /// The last posted price of a ticker.
+    Price {
+        /// Ticker.
+        ticker: String,
+    },
+    /// Module params.
+    Params,
+}
+
+/// `query pools ...`.
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum PoolsQuery {
+    /// Every pool.
+    Pools {
+        /// Which page.
+        #[command(flatten)]
+        page: PageOpts,
+    },
+    /// One pool by id.
+    Pool {
+        /// Pool id.
+        pool_id: u32,
+    },
+    /// The pool of a denom.
+    PoolByDenom {
+        /// Denom.
+        denom: String,
+    },
+}
+
+/// `query operators ...`.
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum OperatorsQuery {
+    /// Every operator.
+    Operators {
+        /// Which page.
+        #[command(flatten)]
+        page: PageOpts,
+    },
+    /// One operator.
+    Operator {
+        /// Operator id.
+        operator_id: u32,
+    },
+    /// An operator's own params (commission).
+    OperatorParams {
+        /// Operator id.
+        operator_id: u32,
+    },
+    /// Module params.
+    Params,
+}
+
+/// `query services ...`.
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum ServicesQuery {
+    /// Every service.
+    Services {
+        /// Which page.
+        #[command(flatten)]
+        page: PageOpts,
+    },
+    /// One service.
+    Service {
+        /// Service id.
+        service_id: u32,
+    },
+    /// A service's own params (accepted denoms).
+    ServiceParams {
+        /// Service id.
+        service_id: u32,
+    },
+    /// Module params.
+    Params,
+}
+
+/// `query restaking ...`: every query of the restaking module.
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum RestakingQuery {
+    /// Services an operator has joined.
+    OperatorJoinedServices {
+        /// Operator id.
+        operator_id: u32,
+        /// Which page.
+        #[command(flatten)]
+        page: PageOpts,
+    },
+    /// Operators on a service's allow-list.
+    ServiceAllowedOperators {
+        /// Service id.
+        service_id: u32,
+        /// Which page.
+        #[command(flatten)]
+        page: PageOpts,
+    },
+    /// Pools whose security a service borrows.
+    ServiceSecuringPools {
+        /// Service id.
+        service_id: u32,
+        /// Which page.
+        #[command(flatten)]
+        page: PageOpts,
+    },
+    /// Operators that joined a service.
+    ServiceOperators {
+        /// Service id.
+        service_id: u32,
+        /// Which page.
+        #[command(flatten)]
+        page: PageOpts,
+    },
+    /// Delegations to a pool.
+    PoolDelegations {
+        /// Pool id.
+        pool_id: u32,
+        /// Which page.
+        #[command(flatten)]
+        page: PageOpts,
+    },
+    /// One delegator's delegation to a pool.
+    PoolDelegation {
+        /// Pool id.
+        pool_id: u32,
+        /// Delegator address or key name.
+        delegator: String,
+    },
+    /// Unbonding delegations from a pool.
+    PoolUnbondingDelegations {
+        /// Pool id.
+        pool_id: u32,
+        /// Which page.
+        #[command(flatten)]
+        page: PageOpts,
+    },
+    /// One delegator's unbonding delegation from a pool.
+    PoolUnbondingDelegation {
+        /// Pool id.
+        pool_id: u32,
+        /// Delegator address or key name.
+        delegator: String,
+    },
+    /// Delegations to an operator.
+    OperatorDelegations {
+        /// Operator id.
+        operator_id: u32,
+        /// Which page.
+        #[command(flatten)]
+        page: PageOpts,
+    },
+    /// One delegator's delegation to an operator.
+    OperatorDelegation {
+        /// Operator id.
+        operator_id: u32,
+        /// Delegator address or key name.
+        delegator: String,
+    },
+    /// Unbonding delegations from an operator.
+    OperatorUnbondingDelegations {
+        /// Operator id.
+        operator_id: u32,
+        /// Which page.
+        #[command(flatten)]
+        page: PageOpts,
+    },
+    /// One delegator's unbonding delegation from an operator.
+    OperatorUnbondingDelegation {
+        /// Operator id.
+        operator_id: u32,
+        /// Delegator address or key name.
+        delegator: String,
+    },
+    /// Delegations to a service.
+    ServiceDelegations {
+        /// Service id.
+        service_id: u32,
+        /// Which page.
+        #[command(flatten)]
+        page: PageOpts,
+    },
+    /// One delegator's delegation to a service.
+    ServiceDelegation {
+        /// Service id.
+        service_id: u32,
+        /// Delegator address or key name.
+        delegator: String,
+    },
+    /// Unbonding delegations from a service.
+    ServiceUnbondingDelegations {
+        /// Service id.
+        service_id: u32,
+        /// Which page.
+        #[command(flatten)]
+        page: PageOpts,
+    },
+    /// One delegator's unbonding delegation from a service.
+    ServiceUnbondingDelegation {
+        /// Service id.
+        service_id: u32,
+        /// Delegator address or key name.
+        delegator: String,
+    },
+    /// A delegator's pool delegations.
+    DelegatorPoolDelegations {
+        /// Delegator address or key name.
+        delegator: String,
+        /// Which page.
+        #[command(flatten)]
+        page: PageOpts,
+    },
+    /// A delegator's unbonding pool delegations.
+    DelegatorPoolUnbondingDelegations {
+        /// Delegator address or key name.
+        delegator: String,
+        /// Which page.
+        #[command(flatten)]
+        page: PageOpts,
+    },
+    /// A delegator's operator delegations.
+    DelegatorOperatorDelegations {
+        /// Delegator address or key name.
+        delegator: String,
+        /// Which page.
+        #[command(flatten)]
+        page: PageOpts,
+    },
+    /// A delegator's unbonding operator delegations.
+    DelegatorOperatorUnbondingDelegations {
+        /// Delegator address or key name.
+        delegator: String,
+        /// Which page.
+        #[command(flatten)]
+        page: PageOpts,
+    },
+    /// A delegator's service delegations.
+    DelegatorServiceDelegations {
+        /// Delegator address or key name.
+        delegator: String,
+        /// Which page.
+        #[command(flatten)]
+        page: PageOpts,
+    },
+    /// A delegator's unbonding service delegations.
+    DelegatorServiceUnbondingDelegations {
+        /// Delegator address or key name.
+        delegator: String,
+        /// Which page.
+        #[command(flatten)]
+        page: PageOpts,
+    },
+    /// Pools a delegator has delegated to.
+    DelegatorPools {
+        /// Delegator address or key name.
+        delegator: String,
+        /// Which page.
+        #[command(flatten)]
+        page: PageOpts,
+    },
+    /// A pool a delegator has delegated to.
+    DelegatorPool {
+        /// Delegator address or key name.
+        delegator: String,
+        /// Pool id.
+        pool_id: u32,
+    },
+    /// Operators a delegator has delegated to.
+    DelegatorOperators {
+        /// Delegator address or key name.
+        delegator: String,
+        /// Which page.
+        #[command(flatten)]
+        page: PageOpts,
+    },
+    /// An operator a delegator has delegated to.
+    DelegatorOperator {
+        /// Delegator address or key name.
+        delegator: String,
+        /// Operator id.
+        operator_id: u32,
+    },
+    /// Services a delegator has delegated to.
+    DelegatorServices {
+        /// Delegator address or key name.
+        delegator: String,
+        /// Which page.
+        #[command(flatten)]
+        page: PageOpts,
+    },
+    /// A service a delegator has delegated to.
+    DelegatorService {
+        /// Delegator address or key name.
+        delegator: String,
+        /// Service id.
+        service_id: u32,
+    },
+    /// A user's trust preferences.
+    UserPreferences {
+        /// User address or key name.
+        user: String,
+    },
+    /// Module params.
+    Params,
+}
+
+/// Resolves address arguments: a `phx1...` address, or the name of a key in the keyring.
+pub trait AddressResolver {
+    /// The address `text` stands for.
+    fn resolve(&self, text: &str) -> Result<Address>;
+}
+
+/// Addresses only; key names are refused.
+pub struct AddressesOnly;
+
+impl AddressResolver for AddressesOnly {
+    fn resolve(&self, text: &str) -> Result<Address> {
+        text.parse::<Address>()
+            .map_err(|e| ClientError::invalid(format!("{e}")))
+    }
+}
+
+impl AddressResolver for Keyring {
+    fn resolve(&self, text: &str) -> Result<Address> {
+        if let Ok(a) = text.parse::<Address>() {
+            return Ok(a);
+        }
+        match self.get(text) {
+            Ok(k) => Ok(k.address),
+            Err(_) => Err(ClientError::invalid(format!(
+                "{text:?} is neither a phx1... address nor the name of a key in {} (check --home and --keyring-backend)",
+                self.dir().display()
+            ))),
+        }
+    }
+}
+
+fn height_arg(text: &str) -> Result<Option<u64>> {
+    if text == "latest" {
+        return Ok(None);
+    }
+    match text.parse::<u64>() {
+        Ok(h) if h > 0 => Ok(Some(h)),
+        _ => Err(ClientError::invalid(format!(
+            "block height {text:?} must be a positive number or \"latest\""
+        ))),
+    }
+}
+
+fn kind_query(kind: DelegationKind, id: u32, page: &PageOpts, unbonding: bool) -> Query {
+    let path = if unbonding {
+        paths::target_unbonding_delegations(kind, id)
+    } else {
+        paths::target_delegations(kind, id)
+    };
+    Query::list(path, &page.page())
+}
+
+fn kind_one(kind: DelegationKind, id: u32, delegator: &Address, unbonding: bool) -> Query {
+    Query::get(if unbonding {
+        paths::target_unbonding_delegation(kind, id, delegator)
+    } else {
+        paths::target_delegation(kind, id, delegator)
+    })
+}
+
+impl QueryCmd {
+    /// The API request this command makes; address arguments go through `addresses`.
+    pub fn request(&self, addresses: &dyn AddressResolver) -> Result<Query> {
+        let addr = |t: &str| addresses.resolve(t);
+        Ok(match self {
+            QueryCmd::Status => Query::get(paths::status()),
+            QueryCmd::Tx { hash } => {
+                let h = hash.trim().trim_start_matches("0x");
+                if h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    return Err(ClientError::invalid(format!(
+                        "transaction hash {hash:?} must be 64 hex digits"
+                    )));
+                }
+                Query::get(paths::tx(h))
+            }
+            QueryCmd::Block { height } => Query::get(paths::block(height_arg(height)?)),
+            QueryCmd::Bank(BankQuery::Balances { address, page }) => {
+                Query::list(paths::balances(&addr(address)?), &page.page())
+            }
+            QueryCmd::Bank(BankQuery::Supply { denom, page }) => match denom {
+                Some(d) => Query::get(paths::supply_of(d)),
+                None => Query::list(paths::supply(), &page.page()),
+            },
+            QueryCmd::Auth(AuthQuery::Account { address }) => {
+                Query::get(paths::account(&addr(address)?))
+            }
+            QueryCmd::Assets(a) => match a {
+                AssetsQuery::Assets { ticker, page } => {
+                    let q = Query::list(paths::assets(), &page.page());
+                    match ticker {
+                        Some(t) => q.with("ticker", t.clone()),
+                        None => q,
+                    }
+                }
+                AssetsQuery::Asset { denom } => Query::get(paths::asset(denom)),
+                AssetsQuery::Prices { page } => Query::list(paths::prices(), &page.page()),
+                AssetsQuery::Price { ticker } => Query::get(paths::price(ticker)),
+                AssetsQuery::Params => Query::get(paths::params("assets")),
+            },
+            QueryCmd::Pools(p) => match p {
+                PoolsQuery::Pools { page } => Query::list(paths::pools(), &page.page()),
+                PoolsQuery::Pool { pool_id } => Query::get(paths::pool(PoolId(*pool_id))),
+                PoolsQuery::PoolByDenom { denom } => Query::get(paths::pool_by_denom(denom)),
+            },
+            QueryCmd::Operators(o) => match o {
+                OperatorsQuery::Operators { page } => Query::list(paths::operators(), &page.page()),
+                OperatorsQuery::Operator { operator_id } => {
+                    Query::get(paths::operator(OperatorId(*operator_id)))
+                }
+                OperatorsQuery::OperatorParams { operator_id } => {
+                    Query::get(paths::operator_params(OperatorId(*operator_id)))
+                }
+                OperatorsQuery::Params => Query::get(paths::params("operators")),
+            },
+            QueryCmd::Services(s) => match s {
+                ServicesQuery::Services { page } => Query::list(paths::services(), &page.page()),
+                ServicesQuery::Service { service_id } => {
+                    Query::get(paths::service(ServiceId(*service_id)))
+                }
+                ServicesQuery::ServiceParams { service_id } => {
+                    Query::get(paths::service_params(ServiceId(*service_id)))
+                }
+                ServicesQuery::Params => Query::get(paths::params("services")),
+            },
+            QueryCmd::Restaking(r) => restaking_request(r, addresses)?,
+        })
+    }
+}
+
+fn restaking_request(cmd: &RestakingQuery, addresses: &dyn AddressResolver) -> Result<Query> {
+    use DelegationKind::{Operator, Pool, Service};
+    use RestakingQuery as R;
+    let addr = |t: &str| addresses.resolve(t);
+    let by = |d: &str, kind, page: &PageOpts, unbonding: bool| -> Result<Query> {
+        let a = addr(d)?;
+        let path = if unbonding {
+            paths::delegator_unbonding_delegations(&a, kind)
+        } else {
+            paths::delegator_delegations(&a, kind)
+        };
+        Ok(Query::list(path, &page.page()))
+    };
+    let targets = |d: &str, kind, page: &PageOpts| -> Result<Query> {
+        Ok(Query::list(
+            paths::delegator_targets(&addr(d)?, kind),
+            &page.page(),
+        ))
+    };
+    let target = |d: &str, kind, id: u32| -> Result<Query> {
+        Ok(Query::get(paths::delegator_target(&addr(d)?, kind, id)))
+    };
+    Ok(match cmd {
+        R::OperatorJoinedServices { operator_id, page } => Query::list(
+            paths::operator_joined_services(OperatorId(*operator_id)),
+            &page.page(),
+        ),
+        R::ServiceAllowedOperators { service_id, page } => Query::list(
+            paths::service_allowed_operators(ServiceId(*service_id)),
+            &page.page(),
+        ),
+        R::ServiceSecuringPools { service_id, page } => Query::list(
+            paths::service_securing_pools(ServiceId(*service_id)),
+            &page.page(),
+        ),
+        R::ServiceOperators { service_id, page } => Query::list(
+            paths::service_operators(ServiceId(*service_id)),
+            &page.page(),
+        ),
+        R::PoolDelegations { pool_id, page } => kind_query(Pool, *pool_id, page, false),
+        R::PoolDelegation { pool_id, delegator } => {
+            kind_one(Pool, *pool_id, &addr(delegator)?, false)
+        }
+        R::PoolUnbondingDelegations { pool_id, page } => kind_query(Pool, *pool_id, page, true),
+        R::PoolUnbondingDelegation { pool_id, delegator } => {
+            kind_one(Pool, *pool_id, &addr(delegator)?, true)
+        }
+        R::OperatorDelegations { operator_id, page } => {
+            kind_query(Operator, *operator_id, page, false)
+        }
+        R::OperatorDelegation {
+            operator_id,
+            delegator,
+        } => kind_one(Operator, *operator_id, &addr(delegator)?, false),
+        R::OperatorUnbondingDelegations { operator_id, page } => {
+            kind_query(Operator, *operator_id, page, true)
+        }
+        R::OperatorUnbondingDelegation {
+            operator_id,
+            delegator,
+        } => kind_one(Operator, *operator_id, &addr(delegator)?, true),
+        R::ServiceDelegations { service_id, page } => kind_query(Service, *service_id, page, false),
+        R::ServiceDelegation {
+            service_id,
+            delegator,
+        } => kind_one(Service, *service_id, &addr(delegator)?, false),
+        R::ServiceUnbondingDelegations { service_id, page } => {
+            kind_query(Service, *service_id, page, true)
+        }
+        R::ServiceUnbondingDelegation {
+            service_id,
+            delegator,
+        } => kind_one(Service, *service_id, &addr(delegator)?, true),
+        R::DelegatorPoolDelegations { delegator, page } => by(delegator, Pool, page, false)?,
+        R::DelegatorPoolUnbondingDelegations { delegator, page } => {
+            by(delegator, Pool, page, true)?
+        }
+        R::DelegatorOperatorDelegations { delegator, page } => {
+            by(delegator, Operator, page, false)?
+        }
+        R::DelegatorOperatorUnbondingDelegations { delegator, page } => {
+            by(delegator, Operator, page, true)?
+        }
+        R::DelegatorServiceDelegations { delegator, page } => by(delegator, Service, page, false)?,
+        R::DelegatorServiceUnbondingDelegations { delegator, page } => {
+            by(delegator, Service, page, true)?
+        }
+        R::DelegatorPools { delegator, page } => targets(delegator, Pool, page)?,
+        R::DelegatorPool { delegator, pool_id } => target(delegator, Pool, *pool_id)?,
+        R::DelegatorOperators { delegator, page } => targets(delegator, Operator, page)?,
+        R::DelegatorOperator {
+            delegator,
+            operator_id,
+        } => target(delegator, Operator, *operator_id)?,
+        R::DelegatorServices { delegator, page } => targets(delegator, Service, page)?,
+        R::DelegatorService {
+            delegator,
+            service_id,
+        } => target(delegator, Service, *service_id)?,
+        R::UserPreferences { user } => Query::get(paths::user_preferences(&addr(user)?)),
+        R::Params => Query::get(paths::params("restaking")),
+    })
+}
+
+/// Runs a query and prints the node's answer: as JSON with `-o json`, as indented text otherwise
+/// (with a hint when more pages follow).
+pub async fn run_query(
+    cmd: &QueryCmd,
+    client: &Client,
+    addresses: &dyn AddressResolver,
+    format: OutputFormat,
+    io: &mut Io<'_>,
+) -> Result<()> {
+    let query = cmd.request(addresses)?;
+    let value = client.get_json(&query).await?;
+    match format {
+        OutputFormat::Json => io.println(value.to_string()),
+        OutputFormat::Text => {
+            io.println(render(&value).trim_end())?;
+            if let Some(next) = value
+                .get("pagination")
+                .and_then(|p| p.get("next_key"))
+                .and_then(|k| k.as_str())
+                .filter(|k| !k.is_empty())
+            {
+                io.eprintln(format!("more results: add --page-key {next}"))?;
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,1112 @@
+//! `phalanxd tx <module> <action> ...`: one subcommand per message of `phalanx_types::msgs`, turned
+//! into a [`Msg`] by [`TxCmd::to_msg`], checked, confirmed, signed and broadcast by [`run_tx`].
+
+use super::io::Io;
+use super::keys::unlock;
+use super::output::OutputFormat;
+use crate::error::{ClientError, Result};
+use crate::http::{Client, TxResponse, decode_tx_response};
+use crate::keyring::{KeyInfo, Keyring};
+use crate::tx::{SignerData, TxOptions, build_signed_tx, check_msgs};
+use clap::{Args, Subcommand, ValueEnum};
+use phalanx_types::msgs::*;
+use phalanx_types::{
+    Address, Coin, Coins, Dec, Duration, OperatorId, PoolId, ServiceId, Timestamp,
+};
+use serde_json::Value;
+
+/// Parses a duration: `72h`, `30m`, `90s`, `3d`, or the protobuf form `259200s` / `1.5s`.
+pub fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
+    let bad = || {
+        format!("invalid duration {text:?}: write a number and a unit, e.g. 72h, 30m, 90s or 3d")
+    };
+    let t = text.trim();
+    let (number, unit_secs) = if let Some(n) = t.strip_suffix('d') {
+        (n, 86_400u64)
+    } else if let Some(n) = t.strip_suffix('h') {
+        (n, 3_600)
+    } else if let Some(n) = t.strip_suffix('m') {
+        (n, 60)
+    } else if t.ends_with('s') {
+        return t.parse::<Duration>().map_err(|_| bad());
+    } else {
+        return Err(bad());
+    };
+    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let n: u64 = number.parse().map_err(|_| bad())?;
+    n.checked_mul(unit_secs)
+        .and_then(|s| s.checked_mul(1_000_000_000))
+        .map(Duration)
+        .ok_or_else(bad)
+}
+
+/// A comma-separated list of denoms; the empty string is the empty list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DenomList(pub Vec<String>);
+
+/// Parses `uatom,utia` (or `""` for none).
+pub fn parse_denom_list(text: &str) -> std::result::Result<DenomList, String> {
+    let denoms: Vec<String> = text
+        .split(',')
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(str::to_string)
+        .collect();
+    for d in &denoms {
+        phalanx_types::coin::validate_denom(d).map_err(|e| format!("{d:?}: {e}"))?;
+    }
+    Ok(DenomList(denoms))
+}
+
+/// Parses one trusted service: `SERVICE_ID` (all pools) or `SERVICE_ID:POOL_ID,POOL_ID`.
+pub fn parse_trust(text: &str) -> std::result::Result<TrustedServiceEntry, String> {
+    let bad = || {
+        format!(
+            "invalid --trust {text:?}: write a service id, optionally followed by ':' and pool ids, e.g. 2 or 2:1,3"
+        )
+    };
+    let (service, pools) = match text.split_once(':') {
+        Some((s, p)) => (s, Some(p)),
+        None => (text, None),
+    };
+    let service_id = ServiceId(service.trim().parse().map_err(|_| bad())?);
+    let pool_ids = match pools {
+        None => Vec::new(),
+        Some(p) => p
+            .split(',')
+            .map(|id| id.trim().parse::<u32>().map(PoolId).map_err(|_| bad()))
+            .collect::<std::result::Result<Vec<_>, _>>()?,
+    };
+    Ok(TrustedServiceEntry {
+        service_id,
+        pool_ids,
+    })
+}
+
+/// Options of every `tx` command: who signs, the fee, and how to broadcast.
+#[derive(Debug, Clone, PartialEq, Eq, Args)]
+pub struct SignOpts {
+    /// Name (or address) of the key that signs; see `phalanxd keys list`.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub from: Option<String>,
+    /// Sign and broadcast without asking for confirmation.
+    #[arg(short = 'y', long, global = true)]
+    pub yes: bool,
+    /// Gas limit of the transaction.
+    #[arg(long, global = true, value_name = "GAS", default_value_t = crate::tx::DEFAULT_GAS)]
+    pub gas: u64,
+    /// Fee to pay [default: gas × 0.01 uphx, rounded up; 2000uphx for the default gas].
+    #[arg(long, global = true, value_name = "COINS")]
+    pub fees: Option<Coins>,
+    /// Note stored with the transaction.
+    #[arg(long, global = true, default_value = "")]
+    pub memo: String,
+    /// Chain id to sign for [default: the node's, from its /status].
+    #[arg(long, global = true, value_name = "ID")]
+    pub chain_id: Option<String>,
+    /// commit: wait until the transaction is in a block and show its result; sync: return once the
+    /// node's mempool admitted it.
+    #[arg(long, global = true, value_enum, default_value_t = BroadcastMode::Commit)]
+    pub broadcast_mode: BroadcastMode,
+    /// Check the arguments and print the message without signing or sending anything.
+    #[arg(long, global = true)]
+    pub dry_run: bool,
+}
+
+/// How long `tx` waits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum BroadcastMode {
+    /// Wait for the block and report the result.
+    #[default]
+    Commit,
+    /// Return once the node admitted the transaction to its mempool.
+    Sync,
+}
+
+/// Transactions, by module.
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum TxCmd {
+    /// Send coins.
+    #[command(subcommand)]
+    Bank(BankTx),
+    /// Asset registry and prices (authority only).
+    #[command(subcommand)]
+    Assets(AssetsTx),
+    /// Register and manage operators.
+    #[command(subcommand)]
+    Operators(OperatorsTx),
+    /// Create and manage services.
+    #[command(subcommand)]
+    Services(ServicesTx),
+    /// Delegate, undelegate, join services, set trust preferences.
+    #[command(subcommand)]
+    Restaking(RestakingTx),
+}
+
+/// `tx bank ...`.
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum BankTx {
+    /// Send coins from --from to an address (or to a key of the keyring, by name).
+    Send {
+        /// Recipient address or key name.
+        to: String,
+        /// Coins, e.g. 1000000uatom or 5uatom,7uphx.
+        amount: Coins,
+    },
+}
+
+/// `tx assets ...` (signed by the genesis authority).
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum AssetsTx {
+    /// Register (or replace) an asset: the ticker that prices DENOM and its decimals.
+    Register {
+        /// On-chain denom, e.g. uatom.
+        denom: String,
+        /// Price ticker, e.g. ATOM.
+        ticker: String,
+        /// Decimals: one whole token is 10^EXPONENT base units (at most 18).
+        exponent: u32,
+    },
+    /// Remove a registered asset.
+    Deregister {
+        /// The denom to remove.
+        denom: String,
+    },
+    /// Post the USD price of one whole token of TICKER.
+    PostPrice {
+        /// Ticker priced, e.g. ATOM.
+        ticker: String,
+        /// USD per whole token, e.g. 7.25.
+        price: Dec,
+        /// When the price was observed (RFC 3339 UTC) [default: the latest block's time].
+        #[arg(long, value_name = "TIME")]
+        time: Option<Timestamp>,
+    },
+    /// Change the assets params; flags not given keep their current value.
+    UpdateParams {
+        /// A price older than this counts as missing, e.g. 24h.
+        #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+        max_price_age: Option<Duration>,
+    },
+}
+
+/// `tx operators ...`.
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum OperatorsTx {
+    /// Register a new operator administered by --from.
+    Register {
+        /// Display name.
+        moniker: String,
+        /// Website.
+        #[arg(long, default_value = "")]
+        website: String,
+        /// Picture URL.
+        #[arg(long, default_value = "")]
+        picture_url: String,
+        /// Registration fee to pay, if the chain charges one (see `query operators params`).
+        #[arg(long, value_name = "COINS")]
+        fee_amount: Option<Coins>,
+    },
+    /// Change an operator's moniker, website or picture; flags not given are kept.
+    Update {
+        /// Operator id.
+        operator_id: u32,
+        /// New display name.
+        #[arg(long)]
+        moniker: Option<String>,
+        /// New website.
+        #[arg(long)]
+        website: Option<String>,
+        /// New picture URL.
+        #[arg(long)]
+        picture_url: Option<String>,
+    },
+    /// Start deactivating an operator (it becomes inactive after the deactivation time).
+    Deactivate {
+        /// Operator id.
+        operator_id: u32,
+    },
+    /// Make an inactive operator active again.
+    Reactivate {
+        /// Operator id.
+        operator_id: u32,
+    },
+    /// Delete an inactive operator that has no stake left.
+    Delete {
+        /// Operator id.
+        operator_id: u32,
+    },
+    /// Set an operator's commission.
+    SetParams {
+        /// Operator id.
+        operator_id: u32,
+        /// Share of rewards the operator keeps, between 0 and 1, e.g. 0.05.
+        #[arg(long, value_name = "RATE")]
+        commission_rate: Dec,
+    },
+    /// Hand an operator to a new admin.
+    TransferOwnership {
+        /// Operator id.
+        operator_id: u32,
+        /// New admin address (or key name).
+        new_admin: String,
+    },
+    /// Change the operators params; flags not given keep their current value (authority only).
+    UpdateParams {
+        /// Registration fee; any one of the coins suffices ("" for free).
+        #[arg(long, value_name = "COINS")]
+        registration_fee: Option<Coins>,
+        /// Time from deactivation to inactive, e.g. 72h.
+        #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+        deactivation_time: Option<Duration>,
+    },
+}
+
+/// `tx services ...`.
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum ServicesTx {
+    /// Create a service administered by --from (status CREATED until activated).
+    Create {
+        /// Name.
+        name: String,
+        /// Description.
+        #[arg(long, default_value = "")]
+        description: String,
+        /// Website.
+        #[arg(long, default_value = "")]
+        website: String,
+        /// Picture URL.
+        #[arg(long, default_value = "")]
+        picture_url: String,
+        /// Registration fee to pay, if the chain charges one (see `query services params`).
+        #[arg(long, value_name = "COINS")]
+        fee_amount: Option<Coins>,
+    },
+    /// Change a service's name, description, website or picture; flags not given are kept.
+    Update {
+        /// Service id.
+        service_id: u32,
+        /// New name.
+        #[arg(long)]
+        name: Option<String>,
+        /// New description.
+        #[arg(long)]
+        description: Option<String>,
+        /// New website.
+        #[arg(long)]
+        website: Option<String>,
+        /// New picture URL.
+        #[arg(long)]
+        picture_url: Option<String>,
+    },
+    /// Activate a service so operators can join and users delegate.
+    Activate {
+        /// Service id.
+        service_id: u32,
+    },
+    /// Deactivate an active service.
+    Deactivate {
+        /// Service id.
+        service_id: u32,
+    },
+    /// Delete an inactive service with no stake left.
+    Delete {
+        /// Service id.
+        service_id: u32,
+    },
+    /// Hand a service to a new admin.
+    TransferOwnership {
+        /// Service id.
+        service_id: u32,
+        /// New admin address (or key name).
+        new_admin: String,
+    },
+    /// Set the denoms a service accepts (none: no service-level limit).
+    SetParams {
+        /// Service id.
+        service_id: u32,
+        /// Accepted denoms.
+        #[arg(value_name = "DENOM")]
+        allowed_denoms: Vec<String>,
+    },
+    /// Accredit a service (authority only).
+    Accredit {
+        /// Service id.
+        service_id: u32,
+    },
+    /// Revoke a service's accreditation (authority only).
+    RevokeAccreditation {
+        /// Service id.
+        service_id: u32,
+    },
+    /// Change the services params (authority only).
+    UpdateParams {
+        /// Registration fee; any one of the coins suffices ("" for free).
+        #[arg(long, value_name = "COINS")]
+        registration_fee: Option<Coins>,
+    },
+}
+
+/// `tx restaking ...`.
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum RestakingTx {
+    /// Delegate one coin to the pool of its denom.
+    DelegatePool {
+        /// Amount, e.g. 1000000uatom.
+        amount: Coin,
+    },
+    /// Delegate coins to an active operator.
+    DelegateOperator {
+        /// Operator id.
+        operator_id: u32,
+        /// Amount, e.g. 1000000uatom or 5uatom,7utia.
+        amount: Coins,
+    },
+    /// Delegate coins directly to an active service.
+    DelegateService {
+        /// Service id.
+        service_id: u32,
+        /// Amount.
+        amount: Coins,
+    },
+    /// Start unbonding from the pool of the coin's denom.
+    UndelegatePool {
+        /// Amount.
+        amount: Coin,
+    },
+    /// Start unbonding from an operator.
+    UndelegateOperator {
+        /// Operator id.
+        operator_id: u32,
+        /// Amount.
+        amount: Coins,
+    },
+    /// Start unbonding from a service.
+    UndelegateService {
+        /// Service id.
+        service_id: u32,
+        /// Amount.
+        amount: Coins,
+    },
+    /// An operator (administered by --from) starts securing a service.
+    JoinService {
+        /// Operator id.
+        operator_id: u32,
+        /// Service id.
+        service_id: u32,
+    },
+    /// An operator stops securing a service.
+    LeaveService {
+        /// Operator id.
+        operator_id: u32,
+        /// Service id.
+        service_id: u32,
+    },
+    /// A service admin adds an operator to the service's allow-list.
+    AllowOperator {
+        /// Service id.
+        service_id: u32,
+        /// Operator id.
+        operator_id: u32,
+    },
+    /// A service admin removes an operator from the allow-list.
+    RemoveAllowedOperator {
+        /// Service id.
+        service_id: u32,
+        /// Operator id.
+        operator_id: u32,
+    },
+    /// A service starts borrowing security from a pool.
+    BorrowPoolSecurity {
+        /// Service id.
+        service_id: u32,
+        /// Pool id.
+        pool_id: u32,
+    },
+    /// A service stops borrowing security from a pool.
+    CeasePoolSecurityBorrow {
+        /// Service id.
+        service_id: u32,
+        /// Pool id.
+        pool_id: u32,
+    },
+    /// Replace your trust preferences: which services may use (and slash) your pool stake.
+    /// No --trust trusts nothing.
+    SetUserPreferences {
+        /// A trusted service, with all your pools (`2`) or some (`2:1,3`); repeat for several.
+        #[arg(long = "trust", value_parser = parse_trust, value_name = "SERVICE[:POOLS]")]
+        trust: Vec<TrustedServiceEntry>,
+    },
+    /// Change the restaking params; flags not given keep their current value (authority only).
+    UpdateParams {
+        /// How long undelegated stake stays locked, e.g. 72h.
+        #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+        unbonding_time: Option<Duration>,
+        /// Denoms that may be restaked, comma-separated ("" for every denom).
+        #[arg(long, value_parser = parse_denom_list, value_name = "DENOMS")]
+        allowed_denoms: Option<DenomList>,
+        /// Most USD restaked in total (0 for no cap).
+        #[arg(long, value_name = "USD")]
+        restaking_cap: Option<Dec>,
+        /// Most pending unbonding entries per delegator and target.
+        #[arg(long, value_name = "N")]
+        max_entries: Option<u32>,
+    },
+}
+
+/// Current module params, for commands that change some fields and keep the others.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ModuleParams {
+    /// `assets` params.
+    Assets(AssetsParams),
+    /// `operators` params.
+    Operators(OperatorsParams),
+    /// `services` params.
+    Services(ServicesParams),
+    /// `restaking` params.
+    Restaking(RestakingParams),
+}
+
+/// What turning a command into a message may need besides its arguments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildContext {
+    /// The account that signs (the `--from` key).
+    pub signer: Address,
+    /// Latest block time, the default observation time of a price.
+    pub block_time: Timestamp,
+    /// Current params of [`TxCmd::params_module`]'s module, when it names one.
+    pub params: Option<ModuleParams>,
+    /// Keys of the keyring, so arguments may name a key instead of an address.
+    pub keys: Vec<KeyInfo>,
+}
+
+impl BuildContext {
+    /// An address argument: a `phx1...` address or the name of a key.
+    pub fn address(&self, text: &str) -> Result<Address> {
+        if let Ok(a) = text.parse::<Address>() {
+            return Ok(a);
+        }
+        self.keys
+            .iter()
+            .find(|k| k.name == text)
+            .map(|k| k.address)
+            .ok_or_else(|| {
+                ClientError::invalid(format!(
+                    "{text:?} is neither a phx1... address nor the name of a key (see `phalanxd keys list`)"
+                ))
+            })
+    }
+
+    fn missing_params(module: &str) -> ClientError {
+        ClientError::invalid(format!(
+            "the current {module} params are needed to build this message; query them with `phalanxd query {module} params`"
+        ))
+    }
+}
+
+fn nothing_to_change(flags: &str) -> ClientError {
+    ClientError::invalid(format!("nothing to change: pass at least one of {flags}"))
+}
+
+/// Fee to offer for a registration: the one given, or none when the chain charges none.
+fn registration_fee(
+    given: &Option<Coins>,
+    required: &Coins,
+    what: &str,
+    flag: &str,
+) -> Result<Coins> {
+    match given {
+        Some(fee) => Ok(fee.clone()),
+        None if required.is_empty() => Ok(Coins::empty()),
+        None => Err(ClientError::invalid(format!(
+            "{what} costs one of {required}; pass {flag} with one of them"
+        ))),
+    }
+}
+
+impl TxCmd {
+    /// The module whose current params [`TxCmd::to_msg`] needs in [`BuildContext::params`], if any.
+    pub fn params_module(&self) -> Option<&'static str> {
+        match self {
+            TxCmd::Assets(AssetsTx::UpdateParams { .. }) => Some("assets"),
+            TxCmd::Operators(OperatorsTx::UpdateParams { .. } | OperatorsTx::Register { .. }) => {
+                Some("operators")
+            }
+            TxCmd::Services(ServicesTx::UpdateParams { .. } | ServicesTx::Create { .. }) => {
+                Some("services")
+            }
+            TxCmd::Restaking(RestakingTx::UpdateParams { .. }) => Some("restaking"),
+            _ => None,
+        }
+    }
+
+    /// The message this command sends, signed by `ctx.signer`.
+    pub fn to_msg(&self, ctx: &BuildContext) -> Result<Msg> {
+        let me = ctx.signer;
+        Ok(match self {
+            TxCmd::Bank(BankTx::Send { to, amount }) => MsgSend {
+                from_address: me,
+                to_address: ctx.address(to)?,
+                amount: amount.clone(),
+            }
+            .into(),
+            TxCmd::Assets(a) => assets_msg(a, ctx)?,
+            TxCmd::Operators(o) => operators_msg(o, ctx)?,
+            TxCmd::Services(s) => services_msg(s, ctx)?,
+            TxCmd::Restaking(r) => restaking_msg(r, ctx)?,
+        })
+    }
+}
+
+fn assets_msg(cmd: &AssetsTx, ctx: &BuildContext) -> Result<Msg> {
+    let authority = ctx.signer;
+    Ok(match cmd {
+        AssetsTx::Register {
+            denom,
+            ticker,
+            exponent,
+        } => MsgRegisterAsset {
+            authority,
+            asset: Asset {
+                denom: denom.clone(),
+                ticker: ticker.clone(),
+                exponent: *exponent,
+            },
+        }
+        .into(),
+        AssetsTx::Deregister { denom } => MsgDeregisterAsset {
+            authority,
+            denom: denom.clone(),
+        }
+        .into(),
+        AssetsTx::PostPrice {
+            ticker,
+            price,
+            time,
+        } => MsgPostPrice {
+            authority,
+            ticker: ticker.clone(),
+            price: *price,
+            time: time.unwrap_or(ctx.block_time),
+        }
+        .into(),
+        AssetsTx::UpdateParams { max_price_age } => {
+            let Some(ModuleParams::Assets(mut params)) = ctx.params.clone() else {
+                return Err(BuildContext::missing_params("assets"));
+            };
+            let Some(age) = max_price_age else {
+                return Err(nothing_to_change("--max-price-age"));
+            };
+            params.max_price_age = *age;
+            MsgUpdateAssetsParams { authority, params }.into()
+        }
+    })
+}
+
+fn operators_msg(cmd: &OperatorsTx, ctx: &BuildContext) -> Result<Msg> {
+    let sender = ctx.signer;
+    Ok(match cmd {
+        OperatorsTx::Register {
+            moniker,
+            website,
+            picture_url,
+            fee_amount,
+        } => {
+            let Some(ModuleParams::Operators(params)) = &ctx.params else {
+                return Err(BuildContext::missing_params("operators"));
+            };
+            MsgRegisterOperator {
+                sender,
+                moniker: moniker.clone(),
+                website: website.clone(),
+                picture_url: picture_url.clone(),
+                fee_amount: registration_fee(
+                    fee_amount,
+                    &params.operator_registration_fee,
+                    "registering an operator",
+                    "--fee-amount",
+                )?,
+            }
+            .into()
+        }
+        OperatorsTx::Update {
+            operator_id,
+            moniker,
+            website,
+            picture_url,
+        } => {
+            if moniker.is_none() && website.is_none() && picture_url.is_none() {
+                return Err(nothing_to_change("--moniker, --website, --picture-url"));
+            }
+            MsgUpdateOperator {
+                sender,
+                operator_id: OperatorId(*operator_id),
+                moniker: moniker.clone(),
+                website: website.clone(),
+                picture_url: picture_url.clone(),
+            }
+            .into()
+        }
+        OperatorsTx::Deactivate { operator_id } => MsgDeactivateOperator {
+            sender,
+            operator_id: OperatorId(*operator_id),
+        }
+        .into(),
+        OperatorsTx::Reactivate { operator_id } => MsgReactivateOperator {
+            sender,
+            operator_id: OperatorId(*operator_id),
+        }
+        .into(),
+        OperatorsTx::Delete { operator_id } => MsgDeleteOperator {
+            sender,
+            operator_id: OperatorId(*operator_id),
+        }
+        .into(),
+        OperatorsTx::SetParams {
+            operator_id,
+            commission_rate,
+        } => MsgSetOperatorParams {
+            sender,
+            operator_id: OperatorId(*operator_id),
+            params: OperatorParams {
+                commission_rate: *commission_rate,
+            },
+        }
+        .into(),
+        OperatorsTx::TransferOwnership {
+            operator_id,
+            new_admin,
+        } => MsgTransferOperatorOwnership {
+            sender,
+            operator_id: OperatorId(*operator_id),
+            new_admin: ctx.address(new_admin)?,
+        }
+        .into(),
+        OperatorsTx::UpdateParams {
+            registration_fee,
+            deactivation_time,
+        } => {
+            let Some(ModuleParams::Operators(mut params)) = ctx.params.clone() else {
+                return Err(BuildContext::missing_params("operators"));
+            };
+            if registration_fee.is_none() && deactivation_time.is_none() {
+                return Err(nothing_to_change("--registration-fee, --deactivation-time"));
+            }
+            if let Some(fee) = registration_fee {
+                params.operator_registration_fee = fee.clone();
+            }
+            if let Some(t) = deactivation_time {
+                params.deactivation_time = *t;
+            }
+            MsgUpdateOperatorsParams {
+                authority: sender,
+                params,
+            }
+            .into()
+        }
+    })
+}
+
+fn services_msg(cmd: &ServicesTx, ctx: &BuildContext) -> Result<Msg> {
+    let sender = ctx.signer;
+    Ok(match cmd {
+        ServicesTx::Create {
+            name,
+            description,
+            website,
+            picture_url,
+            fee_amount,
+        } => {
+            let Some(ModuleParams::Services(params)) = &ctx.params else {
+                return Err(BuildContext::missing_params("services"));
+            };
+            MsgCreateService {
+                sender,
+                name: name.clone(),
+                description: description.clone(),
+                website: website.clone(),
+                picture_url: picture_url.clone(),
+                fee_amount: registration_fee(
+                    fee_amount,
+                    &params.service_registration_fee,
+                    "creating a service",
+                    "--fee-amount",
+                )?,
+            }
+            .into()
+        }
+        ServicesTx::Update {
+            service_id,
+            name,
+            description,
+            website,
+            picture_url,
+        } => {
+            if name.is_none() && description.is_none() && website.is_none() && picture_url.is_none()
+            {
+                return Err(nothing_to_change(
+                    "--name, --description, --website, --picture-url",
+                ));
+            }
+            MsgUpdateService {
+                sender,
+                service_id: ServiceId(*service_id),
+                name: name.clone(),
+                description: description.clone(),
+                website: website.clone(),
+                picture_url: picture_url.clone(),
+            }
+            .into()
+        }
+        ServicesTx::Activate { service_id } => MsgActivateService {
+            sender,
+            service_id: ServiceId(*service_id),
+        }
+        .into(),
+        ServicesTx::Deactivate { service_id } => MsgDeactivateService {
+            sender,
+            service_id: ServiceId(*service_id),
+        }
+        .into(),
+        ServicesTx::Delete { service_id } => MsgDeleteService {
+            sender,
+            service_id: ServiceId(*service_id),
+        }
+        .into(),
+        ServicesTx::TransferOwnership {
+            service_id,
+            new_admin,
+        } => MsgTransferServiceOwnership {
+            sender,
+            service_id: ServiceId(*service_id),
+            new_admin: ctx.address(new_admin)?,
+        }
+        .into(),
+        ServicesTx::SetParams {
+            service_id,
+            allowed_denoms,
+        } => MsgSetServiceParams {
+            sender,
+            service_id: ServiceId(*service_id),
+            service_params: ServiceParams {
+                allowed_denoms: allowed_denoms.clone(),
+            },
+        }
+        .into(),
+        ServicesTx::Accredit { service_id } => MsgAccreditService {
+            authority: sender,
+            service_id: ServiceId(*service_id),
+        }
+        .into(),
+        ServicesTx::RevokeAccreditation { service_id } => MsgRevokeServiceAccreditation {
+            authority: sender,
+            service_id: ServiceId(*service_id),
+        }
+        .into(),
+        ServicesTx::UpdateParams { registration_fee } => {
+            let Some(ModuleParams::Services(mut params)) = ctx.params.clone() else {
+                return Err(BuildContext::missing_params("services"));
+            };
+            let Some(fee) = registration_fee else {
+                return Err(nothing_to_change("--registration-fee"));
+            };
+            params.service_registration_fee = fee.clone();
+            MsgUpdateServicesParams {
+                authority: sender,
+                params,
+            }
+            .into()
+        }
+    })
+}
+
+fn restaking_msg(cmd: &RestakingTx, ctx: &BuildContext) -> Result<Msg> {
+    let me = ctx.signer;
+    Ok(match cmd {
+        RestakingTx::DelegatePool { amount } => MsgDelegatePool {
+            delegator: me,
+            amount: amount.clone(),
+        }
+        .into(),
+        RestakingTx::DelegateOperator {
+            operator_id,
+            amount,
+        } => MsgDelegateOperator {
+            delegator: me,
+            operator_id: OperatorId(*operator_id),
+            amount: amount.clone(),
+        }
+        .into(),
+        RestakingTx::DelegateService { service_id, amount } => MsgDelegateService {
+            delegator: me,
+            service_id: ServiceId(*service_id),
+            amount: amount.clone(),
+        }
+        .into(),
+        RestakingTx::UndelegatePool { amount } => MsgUndelegatePool {
+            delegator: me,
+            amount: amount.clone(),
+        }
+        .into(),
+        RestakingTx::UndelegateOperator {
+            operator_id,
+            amount,
+        } => MsgUndelegateOperator {
+            delegator: me,
+            operator_id: OperatorId(*operator_id),
+            amount: amount.clone(),
+        }
+        .into(),
+        RestakingTx::UndelegateService { service_id, amount } => MsgUndelegateService {
+            delegator: me,
+            service_id: ServiceId(*service_id),
+            amount: amount.clone(),
+        }
+        .into(),
+        RestakingTx::JoinService {
+            operator_id,
+            service_id,
+        } => MsgJoinService {
+            sender: me,
+            operator_id: OperatorId(*operator_id),
+            service_id: ServiceId(*service_id),
+        }
+        .into(),
+        RestakingTx::LeaveService {
+            operator_id,
+            service_id,
+        } => MsgLeaveService {
+            sender: me,
+            operator_id: OperatorId(*operator_id),
+            service_id: ServiceId(*service_id),
+        }
+        .into(),
+        RestakingTx::AllowOperator {
+            service_id,
+            operator_id,
+        } => MsgAddOperatorToAllowList {
+            sender: me,
+            service_id: ServiceId(*service_id),
+            operator_id: OperatorId(*operator_id),
+        }
+        .into(),
+        RestakingTx::RemoveAllowedOperator {
+            service_id,
+            operator_id,
+        } => MsgRemoveOperatorFromAllowList {
+            sender: me,
+            service_id: ServiceId(*service_id),
+            operator_id: OperatorId(*operator_id),
+        }
+        .into(),
+        RestakingTx::BorrowPoolSecurity {
+            service_id,
+            pool_id,
+        } => MsgBorrowPoolSecurity {
+            sender: me,
+            service_id: ServiceId(*service_id),
+            pool_id: PoolId(*pool_id),
+        }
+        .into(),
+        RestakingTx::CeasePoolSecurityBorrow {
+            service_id,
+            pool_id,
+        } => MsgCeasePoolSecurityBorrow {
+            sender: me,
+            service_id: ServiceId(*service_id),
+            pool_id: PoolId(*pool_id),
+        }
+        .into(),
+        RestakingTx::SetUserPreferences { trust } => MsgSetUserPreferences {
+            user: me,
+            preferences: UserPreferences {
+                trusted_services: trust.clone(),
+            },
+        }
+        .into(),
+        RestakingTx::UpdateParams {
+            unbonding_time,
+            allowed_denoms,
+            restaking_cap,
+            max_entries,
+        } => {
+            let Some(ModuleParams::Restaking(mut params)) = ctx.params.clone() else {
+                return Err(BuildContext::missing_params("restaking"));
+            };
+            if unbonding_time.is_none()
+                && allowed_denoms.is_none()
+                && restaking_cap.is_none()
+                && max_entries.is_none()
+            {
+                return Err(nothing_to_change(
+                    "--unbonding-time, --allowed-denoms, --restaking-cap, --max-entries",
+                ));
+            }
+            if let Some(t) = unbonding_time {
+                params.unbonding_time = *t;
+            }
+            if let Some(DenomList(d)) = allowed_denoms {
+                params.allowed_denoms = d.clone();
+            }
+            if let Some(c) = restaking_cap {
+                params.restaking_cap = *c;
+            }
+            if let Some(m) = max_entries {
+                params.max_entries = *m;
+            }
+            MsgUpdateRestakingParams {
+                authority: me,
+                params,
+            }
+            .into()
+        }
+    })
+}
+
+/// Reads the current params of `module` from the node.
+pub async fn fetch_params(client: &Client, module: &str) -> Result<ModuleParams> {
+    Ok(match module {
+        "assets" => ModuleParams::Assets(client.assets_params().await?),
+        "operators" => ModuleParams::Operators(client.operators_params().await?),
+        "services" => ModuleParams::Services(client.services_params().await?),
+        "restaking" => ModuleParams::Restaking(client.restaking_params().await?),
+        other => {
+            return Err(ClientError::invalid(format!(
+                "module {other:?} has no params this client knows"
+            )));
+        }
+    })
+}
+
+/// What a command shows before asking to sign.
+fn summary(msgs: &[Msg], from: &KeyInfo, chain_id: &str, options: &TxOptions) -> Result<String> {
+    let msgs_json = serde_json::to_string_pretty(msgs)
+        .map_err(|e| ClientError::invalid(format!("cannot show the messages: {e}")))?;
+    Ok(format!(
+        "{msgs_json}\nsigner: {} ({})\nchain: {chain_id}\ngas limit: {}\nfee: {}{}",
+        from.name,
+        from.address,
+        options.gas_limit,
+        options.fee(),
+        if options.memo.is_empty() {
+            String::new()
+        } else {
+            format!("\nmemo: {}", options.memo)
+        }
+    ))
+}
+
+/// A transaction result as text.
+pub fn render_tx_result(r: &TxResponse) -> String {
+    let mut out = format!("txhash: {}\n", r.txhash);
+    match r.height {
+        Some(h) => {
+            out.push_str(&format!("height: {h}\ncode: {}\n", r.code));
+            if !r.codespace.is_empty() {
+                out.push_str(&format!("codespace: {}\n", r.codespace));
+            }
+            if !r.log.is_empty() {
+                out.push_str(&format!("log: {}\n", r.log));
+            }
+            if let (Some(used), Some(wanted)) = (r.gas_used, r.gas_wanted) {
+                out.push_str(&format!("gas: {used} used of {wanted}\n"));
+            }
+            if !r.events.is_empty() {
+                out.push_str("events:\n");
+                for e in &r.events {
+                    out.push_str(&format!("  {}:", e.kind));
+                    for (k, v) in &e.attributes {
+                        out.push_str(&format!(" {k}={v}"));
+                    }
+                    out.push('\n');
+                }
+            }
+        }
+        None => {
+            out.push_str("accepted into the mempool; follow it with `phalanxd query tx HASH`\n")
+        }
+    }
+    out
+}
+
+/// Everything `run_tx` needs besides the command.
+pub struct TxEnv<'a> {
+    /// Keys.
+    pub keyring: &'a Keyring,
+    /// The node.
+    pub client: &'a Client,
+    /// Signing options.
+    pub sign: &'a SignOpts,
+    /// Output format.
+    pub format: OutputFormat,
+}
+
+/// Builds, checks, confirms, signs and broadcasts the message of `cmd`; prints the result. A
+/// transaction that lands in a block but fails returns [`ClientError::TxFailed`] after printing it.
+pub async fn run_tx(cmd: &TxCmd, env: &TxEnv<'_>, io: &mut Io<'_>) -> Result<()> {
+    let from = env.sign.from.as_deref().ok_or_else(|| {
+        ClientError::invalid("pass --from NAME: the key that signs (see `phalanxd keys list`)")
+    })?;
+    let info = env.keyring.find(from)?;
+    let status = env.client.status().await?;
+    let chain_id = env.sign.chain_id.clone().unwrap_or(status.chain_id);
+    let params = match cmd.params_module() {
+        Some(module) => Some(fetch_params(env.client, module).await?),
+        None => None,
+    };
+    let ctx = BuildContext {
+        signer: info.address,
+        block_time: status.latest_block_time,
+        params,
+        keys: env.keyring.list_readable(),
+    };
+    let msgs = vec![cmd.to_msg(&ctx)?];
+    check_msgs(&msgs, &info.address)?;
+    let options = TxOptions {
+        gas_limit: env.sign.gas,
+        fee: env.sign.fees.clone(),
+        memo: env.sign.memo.clone(),
+        timeout_height: 0,
+    };
+    if env.sign.dry_run {
+        let json = serde_json::to_value(&msgs)
+            .map_err(|e| ClientError::invalid(format!("cannot show the messages: {e}")))?;
+        return match env.format {
+            OutputFormat::Json => io.println(json.to_string()),
+            OutputFormat::Text => io.println(summary(&msgs, &info, &chain_id, &options)?),
+        };
+    }
+    let account = env.client.account(&info.address).await?.ok_or_else(|| {
+        ClientError::invalid(format!(
+            "account {} does not exist on chain {chain_id} yet: it is created when it first receives coins; send it some fee tokens first, e.g. `phalanxd tx bank send {} 1000000uphx --from <a funded key>`",
+            info.address, info.address
+        ))
+    })?;
+    if !env.sign.yes {
+        io.eprintln(summary(&msgs, &info, &chain_id, &options)?)?;
+        if !io.confirm("Sign and broadcast this transaction?")? {
+            return Err(ClientError::Cancelled);
+        }
+    }
+    let key = unlock(env.keyring, &info.name, io)?;
+    let signer = SignerData {
+        chain_id,
+        account_number: account.account_number,
+        sequence: account.sequence,
+    };
+    let signed = build_signed_tx(&key, &msgs, &signer, &options)?;
+    drop(key);
+    let commit = env.sign.broadcast_mode == BroadcastMode::Commit;
+    let raw: Value = env.client.broadcast_json(&signed.bytes, commit).await?;
+    let result = decode_tx_response(raw.clone(), &format!("{}/txs", env.client.base_url()))?;
+    match env.format {
+        OutputFormat::Json => io.println(raw.to_string())?,
+        OutputFormat::Text => io.println(render_tx_result(&result).trim_end())?,
+    }
+    match result.failure() {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}

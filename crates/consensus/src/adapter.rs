@@ -1,0 +1,303 @@
+//! The block-level Commonware `Application` over a [`ChainApp`].
+//!
+//! This is the only place that implements Commonware's ALPHA `Application` trait; marshal's
+//! `Inline` wrapper turns it into the automaton, relay and reporter simplex needs. Proposal paces
+//! block production and fills the header; verification checks only what every honest node can
+//! compute: linkage, time, the executed-height claim against its own executed state, and the
+//! application's stateless checks.
+
+use crate::{
+    app::ChainApp,
+    block::{AppHash, Block, BlockLimits},
+};
+use commonware_consensus::{
+    Application,
+    marshal::ancestry::Ancestry,
+    simplex::{scheme::ed25519::Scheme, types::Context},
+};
+use commonware_cryptography::{Digested, Digestible, ed25519::PublicKey};
+use commonware_runtime::Clock;
+use commonware_utils::{channel::watch, sync::Mutex};
+use futures::StreamExt as _;
+use std::{
+    future::Future,
+    sync::Arc,
+    time::{Duration, SystemTime, UNIX_EPOCH},
+};
+use tracing::{debug, warn};
+
+/// Consensus context for a proposal: round, leader and parent.
+pub(crate) type ProposalContext = Context<crate::block::BlockDigest, PublicKey>;
+
+/// The latest executed height and app hash, as published by the executor.
+pub(crate) type Executed = (u64, AppHash);
+
+/// State shared by proposal, verification and execution.
+pub(crate) struct Shared<A> {
+    /// The application, behind a lock because all three paths call it.
+    pub(crate) app: Mutex<A>,
+    /// Decoding limits, also applied to what we propose.
+    pub(crate) limits: BlockLimits,
+    /// Target interval between a block and its child.
+    pub(crate) block_time: Duration,
+    /// How far ahead of our clock a proposal's timestamp may be before we wait for our clock.
+    pub(crate) max_clock_drift: Duration,
+}
+
+/// The block-level application handed to marshal's `Inline` wrapper.
+pub(crate) struct Adapter<A> {
+    shared: Arc<Shared<A>>,
+    executed: watch::Receiver<Executed>,
+}
+
+impl<A> Clone for Adapter<A> {
+    fn clone(&self) -> Self {
+        Self {
+            shared: self.shared.clone(),
+            executed: self.executed.clone(),
+        }
+    }
+}
+
+impl<A: ChainApp> Adapter<A> {
+    pub(crate) const fn new(shared: Arc<Shared<A>>, executed: watch::Receiver<Executed>) -> Self {
+        Self { shared, executed }
+    }
+}
+
+/// Milliseconds since the Unix epoch on `clock` (0 before the epoch, saturating far after it).
+pub(crate) fn now_ms(clock: &impl Clock) -> u64 {
+    millis_since_epoch(clock.current())
+}
+
+fn millis_since_epoch(time: SystemTime) -> u64 {
+    time.duration_since(UNIX_EPOCH)
+        .map(|elapsed| u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX))
+        .unwrap_or(0)
+}
+
+fn duration_ms(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// Keeps transactions in order while they fit the limits; drops the rest.
+fn fit_to_limits(txs: Vec<Vec<u8>>, limits: &BlockLimits) -> Vec<Vec<u8>> {
+    let mut kept = Vec::with_capacity(txs.len().min(limits.max_txs));
+    let mut total = 0usize;
+    for tx in txs {
+        if kept.len() >= limits.max_txs {
+            break;
+        }
+        if tx.len() > limits.max_tx_bytes {
+            continue;
+        }
+        let Some(next) = total.checked_add(tx.len()) else {
+            continue;
+        };
+        if next > limits.max_block_tx_bytes {
+            continue;
+        }
+        total = next;
+        kept.push(tx);
+    }
+    kept
+}
+
+/// Why a block is permanently invalid relative to its parent (checked before any waiting).
+fn linkage_error(
+    block: &Block,
+    parent: &Block,
+    parent_digest: crate::block::BlockDigest,
+) -> Option<&'static str> {
+    if block.parent() != parent_digest {
+        return Some("parent digest mismatch");
+    }
+    if parent.height().checked_add(1) != Some(block.height()) {
+        return Some("height is not parent height plus one");
+    }
+    if block.timestamp_ms() <= parent.timestamp_ms() {
+        return Some("timestamp not after parent's");
+    }
+    if block.executed_height() < parent.executed_height() {
+        return Some("executed height went backwards");
+    }
+    if block.executed_height() > parent.height() {
+        return Some("executed height above parent height");
+    }
+    if block.executed_height() == parent.executed_height() && block.app_hash() != parent.app_hash()
+    {
+        return Some("app hash differs from parent's for the same executed height");
+    }
+    None
+}
+
+impl<E, A> Application<E> for Adapter<A>
+where
+    E: Clock + Send + Sync + 'static,
+    A: ChainApp,
+{
+    type SigningScheme = Scheme;
+    type Context = ProposalContext;
+    type Block = Block;
+    type Input = ();
+
+    fn propose(
+        &mut self,
+        (runtime, context): (E, Self::Context),
+        mut ancestry: impl Ancestry<Self::Block>,
+        _input: (),
+    ) -> impl Future<Output = Option<Digested<Self::Block>>> + Send {
+        let shared = self.shared.clone();
+        let executed = self.executed.clone();
+        async move {
+            let parent = ancestry.next().await?;
+            let parent_digest = parent.digest();
+            let parent = parent.inner();
+
+            // Pace production: a child no earlier than `block_time` after its parent, so an idle
+            // chain makes one (empty) block per interval instead of one per network round trip.
+            let target = parent
+                .timestamp_ms()
+                .saturating_add(duration_ms(shared.block_time));
+            let now = now_ms(&runtime);
+            if now < target {
+                runtime
+                    .sleep(Duration::from_millis(target.saturating_sub(now)))
+                    .await;
+            }
+            let timestamp_ms = now_ms(&runtime).max(parent.timestamp_ms().checked_add(1)?);
+            let height = parent.height().checked_add(1)?;
+
+            // Commit to the latest height we executed; if we lag behind what the parent already
+            // claims (say right after a restart), repeat the parent's claim, which was verified.
+            let (mut executed_height, mut app_hash) = *executed.borrow();
+            if executed_height < parent.executed_height() || executed_height > parent.height() {
+                executed_height = parent.executed_height();
+                app_hash = parent.app_hash();
+            }
+
+            let txs = {
+                let mut app = shared.app.lock();
+                app.propose_txs(shared.limits.max_block_tx_bytes)
+            };
+            let txs = fit_to_limits(txs, &shared.limits);
+            let block = Block::new(
+                height,
+                parent_digest,
+                timestamp_ms,
+                executed_height,
+                app_hash,
+                txs,
+            );
+            debug!(
+                round = %context.round,
+                height,
+                txs = block.txs().len(),
+                "proposing block"
+            );
+            let digest = block.block_digest();
+            Some(Digested::precomputed(block, digest))
+        }
+    }
+
+    fn verify(
+        &mut self,
+        (runtime, context): (E, Self::Context),
+        mut ancestry: impl Ancestry<Self::Block>,
+    ) -> impl Future<Output = bool> + Send {
+        let shared = self.shared.clone();
+        let mut executed = self.executed.clone();
+        async move {
+            // Marshal yields the proposed block first, then its parent.
+            let Some(block) = ancestry.next().await else {
+                return false;
+            };
+            let Some(parent) = ancestry.next().await else {
+                return false;
+            };
+            let block = block.inner();
+            if let Some(reason) = linkage_error(block, parent.inner(), parent.digest()) {
+                warn!(round = %context.round, height = block.height(), reason, "rejecting block");
+                return false;
+            }
+            if block.txs().len() > shared.limits.max_txs
+                || block.tx_bytes() > shared.limits.max_block_tx_bytes
+            {
+                warn!(round = %context.round, "rejecting block over the size limits");
+                return false;
+            }
+
+            // A timestamp ahead of our clock is a temporary condition: wait for our clock to
+            // reach it (less the tolerated drift) instead of voting against it. Consensus drops
+            // this future if the view moves on meanwhile.
+            let drift = duration_ms(shared.max_clock_drift);
+            let earliest = block.timestamp_ms().saturating_sub(drift);
+            let now = now_ms(&runtime);
+            if earliest > now {
+                runtime
+                    .sleep(Duration::from_millis(earliest.saturating_sub(now)))
+                    .await;
+            }
+
+            // The claimed app hash is for a finalized height; once we executed it ourselves we
+            // can compare. Until then, wait: marshal delivers that height to us too.
+            let claimed = block.executed_height();
+            if executed
+                .wait_for(|(height, _)| *height >= claimed)
+                .await
+                .is_err()
+            {
+                // The executor stopped, so the engine is shutting down: never conclude.
+                return std::future::pending::<bool>().await;
+            }
+            let local = shared.app.lock().app_hash_at(claimed);
+            match local {
+                Some(hash) if hash == block.app_hash() => {}
+                Some(_) => {
+                    warn!(round = %context.round, claimed, "rejecting block: app hash mismatch");
+                    return false;
+                }
+                None => {
+                    warn!(round = %context.round, claimed, "rejecting block: no app hash for the claimed height");
+                    return false;
+                }
+            }
+            shared.app.lock().check_block(block)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_to_limits_keeps_order_and_drops_what_does_not_fit() {
+        let limits = BlockLimits {
+            max_txs: 3,
+            max_tx_bytes: 4,
+            max_block_tx_bytes: 6,
+        };
+        let txs = vec![
+            vec![1; 2],
+            vec![2; 5], // too big alone
+            vec![3; 3],
+            vec![4; 2], // would exceed the block total
+            vec![5; 1],
+            vec![6; 1], // over the count
+        ];
+        assert_eq!(
+            fit_to_limits(txs, &limits),
+            vec![vec![1; 2], vec![3; 3], vec![5; 1]]
+        );
+    }
+
+    #[test]
+    fn millis_handle_times_before_the_epoch() {
+        assert_eq!(millis_since_epoch(UNIX_EPOCH), 0);
+        assert_eq!(
+            millis_since_epoch(UNIX_EPOCH + Duration::from_millis(1_500)),
+            1_500
+        );
+    }
+}

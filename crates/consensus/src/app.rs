@@ -1,0 +1,54 @@
+//! The boundary between consensus and the Phalanx application.
+//!
+//! The node implements [`ChainApp`] over its mempool and state store; the engine calls it from
+//! proposal, verification and finalized-block delivery. Keeping the boundary this narrow means the
+//! application never sees a Commonware type (several of the block-level ones are ALPHA and change
+//! between releases) and consensus never sees a transaction format.
+
+use crate::block::{AppHash, Block};
+
+/// What consensus needs from the application.
+///
+/// Calls are made from the engine's tasks under a lock, one at a time, so the implementation may
+/// keep plain mutable state. They should return quickly: proposal and verification sit on the
+/// consensus critical path, and execution delays the next acknowledgement to marshal.
+pub trait ChainApp: Send + 'static {
+    /// Error returned when a finalized block cannot be executed.
+    ///
+    /// Such an error is fatal for the node (the chain already agreed on the block), so the engine
+    /// stops and reports it rather than skipping the block.
+    type Error: std::fmt::Display + Send + 'static;
+
+    /// Transactions for a new block, in order, taken from the mempool.
+    ///
+    /// The sum of their sizes should not exceed `max_bytes`, and each must fit the block limits;
+    /// the engine drops any that do not rather than produce a block peers would reject. Returning
+    /// an empty vector is fine: blocks are produced on schedule even when empty.
+    fn propose_txs(&mut self, max_bytes: usize) -> Vec<Vec<u8>>;
+
+    /// Cheap, stateless checks of a proposed block's transactions (decoding, signatures, sizes).
+    ///
+    /// Must give the same answer on every honest node for the same block, because consensus votes
+    /// on it: no local state, no clock. Return `false` only when the block is invalid for good.
+    fn check_block(&mut self, block: &Block) -> bool;
+
+    /// Executes a finalized block and returns the app hash after it.
+    ///
+    /// The engine calls this exactly once per height, in height order, after finalization; it
+    /// skips heights at or below [`ChainApp::last_executed`] (marshal may redeliver after a
+    /// restart). The implementation must persist the new state, the hash and the height
+    /// atomically before returning, so a crash leaves either the old or the new height.
+    fn execute_finalized(&mut self, block: &Block) -> Result<AppHash, Self::Error>;
+
+    /// The latest executed height and the app hash after it (`(0, genesis hash)` on a fresh
+    /// chain). Read at start-up and after every execution.
+    fn last_executed(&self) -> (u64, AppHash);
+
+    /// App hash after executing `height`, if this node has executed it.
+    ///
+    /// Verification compares a proposal's claimed `(executed_height, app_hash)` against this, so
+    /// the node must answer for every height it executed (its block index), including height 0
+    /// (the genesis state). `None` for a height at or below [`ChainApp::last_executed`] makes the
+    /// node reject proposals that claim it.
+    fn app_hash_at(&self, height: u64) -> Option<AppHash>;
+}

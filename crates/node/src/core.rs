@@ -1,0 +1,290 @@
+//! The node's shared core: the persistent state, the block index, the mempool and the event feed.
+//! Consensus drives it through [`phalanx_consensus::ChainApp`]; the API reads it through
+//! [`phalanx_api::NodeView`]. Both are implemented here over one `Arc<NodeCore>`.
+
+use crate::index::{Index, IndexedBlock};
+use phalanx_api::{
+    BlockEvents, BlockHeaderView, BlockView, KeyProof, NodeError, NodeStatus, NodeView, ProveError,
+    StateSnapshot, SubmitError, TxHash, TxRecord,
+};
+use phalanx_app::mempool::{Mempool, MempoolError};
+use phalanx_app::{BlockHeader, Genesis, execute_signed_block};
+use phalanx_consensus::{AppHash, Block, ChainApp};
+use phalanx_state::{Entry, PersistentState, Snapshot, StateError, StateRead};
+use phalanx_types::Timestamp;
+use phalanx_types::proto::tx::{TxLimits, decode_tx_with_limits, tx_hash};
+use std::sync::{Arc, Mutex};
+use tokio::sync::broadcast;
+
+/// Everything the node keeps between blocks.
+pub struct NodeCore {
+    store: PersistentState,
+    index: Index,
+    mempool: Mutex<Mempool>,
+    events: broadcast::Sender<Arc<BlockEvents>>,
+    chain_id: String,
+    moniker: String,
+    node_id: String,
+}
+
+/// Why the node could not start or execute.
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    /// Storage failed.
+    #[error(transparent)]
+    State(#[from] StateError),
+    /// The app refused (genesis invalid, block inconsistent).
+    #[error(transparent)]
+    App(#[from] phalanx_types::Error),
+    /// The block index failed.
+    #[error(transparent)]
+    Index(#[from] crate::index::IndexError),
+}
+
+impl NodeCore {
+    /// Opens the node's state; a fresh store gets `genesis` committed as height 0.
+    pub fn open(
+        store: PersistentState,
+        index: Index,
+        genesis: &Genesis,
+        mempool: Mempool,
+        moniker: String,
+        node_id: String,
+    ) -> Result<Arc<Self>, CoreError> {
+        if store.last_applied_height()?.is_none() {
+            let mut buffer = store.begin_block(0)?;
+            phalanx_app::init_genesis(&mut buffer, genesis)?;
+            buffer.commit()?;
+        }
+        let (events, _) = broadcast::channel(256);
+        Ok(Arc::new(Self {
+            store,
+            index,
+            mempool: Mutex::new(mempool),
+            events,
+            chain_id: genesis.chain_id.clone(),
+            moniker,
+            node_id,
+        }))
+    }
+
+    /// The last executed height and the app hash after it.
+    pub fn last_executed(&self) -> Result<(u64, AppHash), StateError> {
+        Ok((
+            self.store.last_applied_height()?.unwrap_or(0),
+            self.store.app_hash()?.0,
+        ))
+    }
+
+    /// Executes a finalized block, commits state, indexes it, prunes the mempool and publishes events.
+    pub fn execute(&self, block: &Block) -> Result<AppHash, CoreError> {
+        let height = block.height();
+        let time = Timestamp(block.timestamp_ms().saturating_mul(1_000_000));
+        let header = BlockHeader { height, time };
+        let mut buffer = self.store.begin_block(height)?;
+        let result = execute_signed_block(&mut buffer, &header, block.txs())?;
+        let app_hash = buffer.commit()?;
+        let hashes: Vec<[u8; 32]> = block.txs().iter().map(|t| tx_hash(t)).collect();
+        let indexed = IndexedBlock {
+            height,
+            time,
+            hash: block.digest_bytes(),
+            parent_hash: block.parent().as_ref().try_into().unwrap_or([0u8; 32]),
+            app_hash: app_hash.0,
+            tx_hashes: hashes.clone(),
+            results: result.clone(),
+        };
+        let pairs: Vec<(Vec<u8>, [u8; 32])> = block
+            .txs()
+            .iter()
+            .cloned()
+            .zip(hashes.iter().copied())
+            .collect();
+        self.index.record(&indexed, &pairs)?;
+        let snapshot = self.store.snapshot()?;
+        if let Ok(mut pool) = self.mempool.lock() {
+            pool.update(&snapshot, &hashes, height.saturating_add(1));
+        }
+        let mut events = result.begin_events.clone();
+        for tx in &result.tx_results {
+            events.extend(tx.events.iter().cloned());
+        }
+        events.extend(result.end_events.iter().cloned());
+        // Nobody listening is fine: the feed is best effort for live subscribers.
+        let _ = self.events.send(Arc::new(BlockEvents { height, events }));
+        Ok(app_hash.0)
+    }
+}
+
+/// The consensus side of the node.
+pub struct NodeApp(pub Arc<NodeCore>);
+
+impl ChainApp for NodeApp {
+    type Error = CoreError;
+
+    fn propose_txs(&mut self, max_bytes: usize) -> Vec<Vec<u8>> {
+        let max_gas = self
+            .0
+            .store
+            .snapshot()
+            .ok()
+            .and_then(|s| phalanx_app::ante::tx_params(&s).ok())
+            .map(|p| p.max_block_gas)
+            .unwrap_or(0);
+        match self.0.mempool.lock() {
+            Ok(pool) => pool.reap(max_bytes, max_gas),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    fn check_block(&mut self, block: &Block) -> bool {
+        // Only what every honest node can check without state: each transaction decodes within the
+        // limits. Signatures, sequences and fees are checked at execution, where a failure costs the
+        // proposer's block space, not the chain's safety.
+        let limits = TxLimits::default();
+        block
+            .txs()
+            .iter()
+            .all(|t| decode_tx_with_limits(t, &limits).is_ok())
+    }
+
+    fn execute_finalized(&mut self, block: &Block) -> Result<AppHash, CoreError> {
+        self.0.execute(block)
+    }
+
+    fn last_executed(&self) -> (u64, AppHash) {
+        self.0.last_executed().unwrap_or((0, [0u8; 32]))
+    }
+
+    fn app_hash_at(&self, height: u64) -> Option<AppHash> {
+        self.0
+            .store
+            .block(height)
+            .ok()
+            .flatten()
+            .map(|r| r.app_hash.0)
+    }
+}
+
+/// A committed state version for the API.
+struct ApiSnapshot(Snapshot);
+
+impl StateRead for ApiSnapshot {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
+        self.0.get(key)
+    }
+
+    fn range(
+        &self,
+        start: &[u8],
+        end: Option<&[u8]>,
+        limit: Option<usize>,
+    ) -> Result<Vec<Entry>, StateError> {
+        self.0.range(start, end, limit)
+    }
+}
+
+impl StateSnapshot for ApiSnapshot {
+    fn height(&self) -> u64 {
+        self.0.height().unwrap_or(0)
+    }
+
+    fn app_hash(&self) -> Vec<u8> {
+        self.0.app_hash().0.to_vec()
+    }
+
+    fn prove(&self, key: &[u8]) -> Result<KeyProof, ProveError> {
+        let (value, proof) = self
+            .0
+            .prove(key)
+            .map_err(|e| ProveError::Failed(e.to_string()))?;
+        let proof = proof
+            .to_bytes()
+            .map_err(|e| ProveError::Failed(e.to_string()))?;
+        Ok(KeyProof { value, proof })
+    }
+}
+
+fn internal(e: impl std::fmt::Display) -> NodeError {
+    NodeError::Internal(e.to_string())
+}
+
+impl NodeView for NodeCore {
+    fn snapshot(&self) -> Result<Box<dyn StateSnapshot>, NodeError> {
+        Ok(Box::new(ApiSnapshot(
+            self.store.snapshot().map_err(internal)?,
+        )))
+    }
+
+    fn status(&self) -> Result<NodeStatus, NodeError> {
+        let snap = self.store.snapshot().map_err(internal)?;
+        Ok(NodeStatus {
+            chain_id: self.chain_id.clone(),
+            latest_height: snap.height().unwrap_or(0),
+            latest_app_hash: snap.app_hash().0.to_vec(),
+            latest_block_time: phalanx_app::last_block_time(&snap).map_err(internal)?,
+            earliest_height: 0,
+            catching_up: false,
+            node_id: self.node_id.clone(),
+            moniker: self.moniker.clone(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        })
+    }
+
+    fn block(&self, height: u64) -> Result<Option<BlockView>, NodeError> {
+        let Some(b) = self.index.block(height).map_err(internal)? else {
+            return Ok(None);
+        };
+        Ok(Some(BlockView {
+            header: BlockHeaderView {
+                chain_id: self.chain_id.clone(),
+                height: b.height,
+                time: b.time,
+                hash: b.hash.to_vec(),
+                parent_hash: b.parent_hash.to_vec(),
+                app_hash: b.app_hash.to_vec(),
+                proposer: String::new(),
+            },
+            tx_hashes: b.tx_hashes.iter().map(|h| TxHash(*h)).collect(),
+            results: Some(b.results),
+        }))
+    }
+
+    fn tx(&self, hash: &TxHash) -> Result<Option<TxRecord>, NodeError> {
+        Ok(self.index.tx(&hash.0).map_err(internal)?.map(|t| TxRecord {
+            hash: *hash,
+            height: t.height,
+            index: t.index,
+            time: t.time,
+            result: t.result,
+            tx_bytes: Some(t.tx_bytes),
+        }))
+    }
+
+    fn submit_tx(&self, tx_bytes: Vec<u8>) -> Result<TxHash, SubmitError> {
+        let snap = self
+            .store
+            .snapshot()
+            .map_err(|e| SubmitError::unavailable(e.to_string()))?;
+        let next = snap.height().unwrap_or(0).saturating_add(1);
+        let mut pool = self
+            .mempool
+            .lock()
+            .map_err(|_| SubmitError::unavailable("mempool lock poisoned"))?;
+        match pool.insert(&snap, tx_bytes, next) {
+            Ok(hash) => Ok(TxHash(hash)),
+            Err(MempoolError::Rejected(e)) => Err(e.into()),
+            Err(e @ MempoolError::Duplicate(_)) => Err(SubmitError {
+                kind: phalanx_api::SubmitErrorKind::Rejected,
+                code: 19,
+                codespace: "sdk".into(),
+                message: e.to_string(),
+            }),
+            Err(e @ MempoolError::Full(_)) => Err(SubmitError::unavailable(e.to_string())),
+        }
+    }
+
+    fn subscribe(&self) -> broadcast::Receiver<Arc<BlockEvents>> {
+        self.events.subscribe()
+    }
+}

@@ -1,0 +1,123 @@
+//! The block and transaction index: what each executed block contained and produced, so the API can
+//! answer `/blocks/{height}` and `/txs/{hash}`. It is not consensus state (it is not in the app hash):
+//! it lives in its own redb file and is written right after the block's state commit.
+
+use phalanx_app::{BlockResult, TxResult};
+use phalanx_types::Timestamp;
+use redb::{Database, ReadableDatabase, TableDefinition};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+const BLOCKS: TableDefinition<u64, &[u8]> = TableDefinition::new("blocks");
+const TXS: TableDefinition<&[u8; 32], &[u8]> = TableDefinition::new("txs");
+
+/// An indexed block.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexedBlock {
+    /// Height.
+    pub height: u64,
+    /// Header time.
+    pub time: Timestamp,
+    /// Consensus digest of the block.
+    pub hash: [u8; 32],
+    /// Digest of its parent.
+    pub parent_hash: [u8; 32],
+    /// App hash after executing it.
+    pub app_hash: [u8; 32],
+    /// Hashes of its transactions, in order.
+    pub tx_hashes: Vec<[u8; 32]>,
+    /// What execution produced.
+    pub results: BlockResult,
+}
+
+/// An indexed transaction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexedTx {
+    /// Height of the block that included it.
+    pub height: u64,
+    /// Position in the block.
+    pub index: u32,
+    /// Header time of that block.
+    pub time: Timestamp,
+    /// Its result.
+    pub result: TxResult,
+    /// The bytes as broadcast.
+    pub tx_bytes: Vec<u8>,
+}
+
+/// Why the index could not be read or written.
+#[derive(Debug, thiserror::Error)]
+#[error("block index: {0}")]
+pub struct IndexError(String);
+
+fn err(e: impl std::fmt::Display) -> IndexError {
+    IndexError(e.to_string())
+}
+
+/// The index database.
+pub struct Index {
+    db: Database,
+}
+
+impl Index {
+    /// Opens (or creates) the index at `path`.
+    pub fn open(path: &Path) -> Result<Self, IndexError> {
+        let db = Database::create(path).map_err(err)?;
+        let w = db.begin_write().map_err(err)?;
+        w.open_table(BLOCKS).map_err(err)?;
+        w.open_table(TXS).map_err(err)?;
+        w.commit().map_err(err)?;
+        Ok(Self { db })
+    }
+
+    /// Records a block and its transactions in one write.
+    pub fn record(
+        &self,
+        block: &IndexedBlock,
+        txs: &[(Vec<u8>, [u8; 32])],
+    ) -> Result<(), IndexError> {
+        let w = self.db.begin_write().map_err(err)?;
+        {
+            let mut blocks = w.open_table(BLOCKS).map_err(err)?;
+            let encoded = serde_json::to_vec(block).map_err(err)?;
+            blocks
+                .insert(block.height, encoded.as_slice())
+                .map_err(err)?;
+            let mut table = w.open_table(TXS).map_err(err)?;
+            for ((bytes, hash), (i, result)) in
+                txs.iter().zip(block.results.tx_results.iter().enumerate())
+            {
+                let tx = IndexedTx {
+                    height: block.height,
+                    index: u32::try_from(i).map_err(err)?,
+                    time: block.time,
+                    result: result.clone(),
+                    tx_bytes: bytes.clone(),
+                };
+                let encoded = serde_json::to_vec(&tx).map_err(err)?;
+                table.insert(hash, encoded.as_slice()).map_err(err)?;
+            }
+        }
+        w.commit().map_err(err)
+    }
+
+    /// The block at `height`, if indexed.
+    pub fn block(&self, height: u64) -> Result<Option<IndexedBlock>, IndexError> {
+        let r = self.db.begin_read().map_err(err)?;
+        let t = r.open_table(BLOCKS).map_err(err)?;
+        match t.get(height).map_err(err)? {
+            Some(v) => serde_json::from_slice(v.value()).map(Some).map_err(err),
+            None => Ok(None),
+        }
+    }
+
+    /// The transaction with this hash, if indexed.
+    pub fn tx(&self, hash: &[u8; 32]) -> Result<Option<IndexedTx>, IndexError> {
+        let r = self.db.begin_read().map_err(err)?;
+        let t = r.open_table(TXS).map_err(err)?;
+        match t.get(hash).map_err(err)? {
+            Some(v) => serde_json::from_slice(v.value()).map(Some).map_err(err),
+            None => Ok(None),
+        }
+    }
+}

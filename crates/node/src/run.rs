@@ -1,0 +1,195 @@
+//! `init` and `start`: the validator key, and the process that runs storage, API and consensus.
+
+use crate::core::{NodeApp, NodeCore};
+use crate::home::{self, Home, HomeError, InitOptions, NodeConfig};
+use crate::index::Index;
+use commonware_codec::{DecodeExt, Encode};
+use commonware_cryptography::Signer as _;
+use commonware_runtime::Runner as _;
+use phalanx_app::Genesis;
+use phalanx_app::mempool::Mempool;
+use phalanx_consensus::{
+    EngineConfig, P2pConfig, PrivateKey, PublicKey, start, tokio_runtime_config,
+};
+use phalanx_state::PersistentState;
+use phalanx_types::Timestamp;
+use phalanx_types::encoding::{decode_hex, hex_lower};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The validator's consensus key as stored in `config/validator_key.json`.
+#[derive(Serialize, Deserialize)]
+struct ValidatorKeyFile {
+    /// Hex of the 32-byte ed25519 secret.
+    private_key: String,
+    /// Hex of the public key, for operators to copy into other validators' configs.
+    public_key: String,
+}
+
+/// Why the node could not be set up or run.
+#[derive(Debug, thiserror::Error)]
+pub enum NodeRunError {
+    /// Home directory problem.
+    #[error(transparent)]
+    Home(#[from] HomeError),
+    /// Storage or execution problem.
+    #[error(transparent)]
+    Core(#[from] crate::core::CoreError),
+    /// Consensus refused to start or stopped.
+    #[error("consensus: {0}")]
+    Consensus(String),
+    /// Anything else, with what to do.
+    #[error("{0}")]
+    Other(String),
+}
+
+fn unhex(s: &str) -> Result<Vec<u8>, NodeRunError> {
+    decode_hex(s).map_err(|e| NodeRunError::Other(format!("invalid hex {s:?}: {e}")))
+}
+
+fn new_validator_key() -> Result<PrivateKey, NodeRunError> {
+    let mut seed = [0u8; 32];
+    getrandom::fill(&mut seed)
+        .map_err(|e| NodeRunError::Other(format!("no OS randomness: {e}")))?;
+    PrivateKey::decode(seed.to_vec()).map_err(|e| NodeRunError::Other(e.to_string()))
+}
+
+fn load_validator_key(home: &Home) -> Result<PrivateKey, NodeRunError> {
+    let file: ValidatorKeyFile = home::read_json(&home.validator_key())?;
+    PrivateKey::decode(unhex(&file.private_key)?)
+        .map_err(|e| NodeRunError::Other(format!("{}: {e}", home.validator_key().display())))
+}
+
+/// Options of `start` that override `config/node.json`.
+#[derive(Debug, Clone, Default)]
+pub struct StartOptions {
+    /// API listen address.
+    pub api_address: Option<String>,
+    /// p2p listen address.
+    pub p2p_address: Option<String>,
+}
+
+/// Initialises a home for a single-validator development chain.
+pub fn init(
+    home: &Home,
+    chain_id: &str,
+    moniker: &str,
+    api_address: &str,
+    p2p_address: &str,
+    block_time_ms: u64,
+) -> Result<(), NodeRunError> {
+    let key = new_validator_key()?;
+    let public = hex_lower(key.public_key().encode().as_ref());
+    // The wall clock is read here, in node code, never by the state machine.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_err(|e| NodeRunError::Other(e.to_string()))?;
+    let millis = u64::try_from(now.as_millis()).unwrap_or(u64::MAX);
+    let genesis_time = Timestamp(millis.saturating_mul(1_000_000));
+    home::init(
+        home,
+        &InitOptions {
+            chain_id: chain_id.into(),
+            moniker: moniker.into(),
+            api_address: api_address.into(),
+            p2p_address: p2p_address.into(),
+            block_time_ms,
+            genesis_time,
+            validator_public_key: public.clone(),
+        },
+    )?;
+    home::write_json(
+        &home.validator_key(),
+        &ValidatorKeyFile {
+            private_key: hex_lower(key.encode().as_ref()),
+            public_key: public,
+        },
+    )?;
+    Ok(())
+}
+
+fn parse_addr(s: &str, what: &str) -> Result<SocketAddr, NodeRunError> {
+    s.parse().map_err(|_| {
+        NodeRunError::Other(format!(
+            "{what} {s:?} is not HOST:PORT (e.g. 127.0.0.1:1317)"
+        ))
+    })
+}
+
+/// Runs the node until interrupted (Ctrl-C / SIGINT) or until consensus fails.
+pub fn start_node(home: &Home, opts: &StartOptions) -> Result<(), NodeRunError> {
+    let mut config: NodeConfig = home::read_json(&home.node_config())?;
+    if let Some(a) = &opts.api_address {
+        config.api_address.clone_from(a);
+    }
+    if let Some(p) = &opts.p2p_address {
+        config.p2p_address.clone_from(p);
+    }
+    let genesis: Genesis = home::read_json(&home.genesis())?;
+    let signer = load_validator_key(home)?;
+    let data = home.data_dir();
+    std::fs::create_dir_all(&data)
+        .map_err(|e| NodeRunError::Other(format!("{}: {e}", data.display())))?;
+    let store =
+        PersistentState::open(data.join("state.redb")).map_err(crate::core::CoreError::from)?;
+    let index = Index::open(&data.join("index.redb")).map_err(crate::core::CoreError::from)?;
+    let mempool = Mempool::new(config.mempool_max_txs, config.mempool_max_bytes);
+    let node_id = hex_lower(signer.public_key().encode().as_ref());
+    let core = NodeCore::open(
+        store,
+        index,
+        &genesis,
+        mempool,
+        config.moniker.clone(),
+        node_id,
+    )?;
+
+    let mut participants = Vec::new();
+    let mut peers = Vec::new();
+    for v in &config.validators {
+        let key = PublicKey::decode(unhex(&v.public_key)?)
+            .map_err(|e| NodeRunError::Other(format!("validator key {}: {e}", v.public_key)))?;
+        let addr = if key == signer.public_key() {
+            parse_addr(&config.p2p_address, "p2p address")?
+        } else {
+            parse_addr(&v.p2p_address, "validator p2p address")?
+        };
+        participants.push(key.clone());
+        peers.push((key, addr));
+    }
+    let api_addr = parse_addr(&config.api_address, "API address")?;
+    let p2p = P2pConfig {
+        listen: parse_addr(&config.p2p_address, "p2p address")?,
+        peers,
+        local: true,
+    };
+    let mut engine = EngineConfig::new(signer, participants, genesis.chain_id.as_bytes().to_vec());
+    engine.genesis_time_ms = genesis.genesis_time.as_nanos() / 1_000_000;
+    engine.set_block_time(Duration::from_millis(config.block_time_ms.max(1)));
+
+    let runner =
+        commonware_runtime::tokio::Runner::new(tokio_runtime_config(&data.join("consensus"), 2));
+    runner.start(|context| async move {
+        let view: Arc<dyn phalanx_api::NodeView> = core.clone();
+        let api = phalanx_api::serve(api_addr, view, phalanx_api::ApiConfig::default())
+            .await
+            .map_err(|e| NodeRunError::Other(format!("cannot listen on {api_addr}: {e}")))?;
+        let (height, _) = core.last_executed().map_err(crate::core::CoreError::from)?;
+        println!(
+            "phalanxd: chain {} at height {height}; API on http://{}",
+            genesis.chain_id,
+            api.local_addr()
+        );
+        let handle = start(context, engine, p2p, NodeApp(core))
+            .await
+            .map_err(|e| NodeRunError::Consensus(e.to_string()))?;
+        let outcome = tokio::select! {
+            _ = tokio::signal::ctrl_c() => Ok(()),
+            e = handle.join() => Err(NodeRunError::Consensus(e.to_string())),
+        };
+        let _ = api.shutdown().await;
+        outcome
+    })
+}
