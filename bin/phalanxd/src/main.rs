@@ -2,7 +2,7 @@
 
 use clap::{Args, Parser, Subcommand};
 use phalanx_client::cli::ClientCommand;
-use phalanx_node::{Home, StartOptions};
+use phalanx_node::{DevChainOptions, Home, StartOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -53,6 +53,10 @@ struct InitArgs {
     /// Target block interval in milliseconds.
     #[arg(long, default_value_t = 1000)]
     block_time_ms: u64,
+    /// Unbonding (and operator deactivation) time in seconds; short on a dev chain so you can watch
+    /// an unbonding complete.
+    #[arg(long, default_value_t = 60)]
+    unbonding_time_secs: u64,
 }
 
 #[derive(Args)]
@@ -80,11 +84,14 @@ fn init(a: &InitArgs) -> Result<(), String> {
     let home = home_dir(&a.home)?;
     phalanx_node::init(
         &home,
-        &a.chain_id,
-        &a.moniker,
-        &a.api_address,
-        &a.p2p_address,
-        a.block_time_ms,
+        &DevChainOptions {
+            chain_id: a.chain_id.clone(),
+            moniker: a.moniker.clone(),
+            api_address: a.api_address.clone(),
+            p2p_address: a.p2p_address.clone(),
+            block_time_ms: a.block_time_ms,
+            unbonding_secs: a.unbonding_time_secs,
+        },
     )
     .map_err(|e| e.to_string())?;
     println!(
@@ -98,16 +105,14 @@ fn init(a: &InitArgs) -> Result<(), String> {
 fn start(a: &StartArgs) -> Result<(), String> {
     let home = home_dir(&a.home)?;
     if !home.is_initialised() {
-        let api = a
-            .api_address
-            .clone()
-            .unwrap_or_else(|| "127.0.0.1:1317".into());
-        let p2p = a
-            .p2p_address
-            .clone()
-            .unwrap_or_else(|| "127.0.0.1:26656".into());
-        phalanx_node::init(&home, "phalanx-dev", "phalanx-node", &api, &p2p, 1000)
-            .map_err(|e| e.to_string())?;
+        let mut options = DevChainOptions::default();
+        if let Some(api) = &a.api_address {
+            options.api_address.clone_from(api);
+        }
+        if let Some(p2p) = &a.p2p_address {
+            options.p2p_address.clone_from(p2p);
+        }
+        phalanx_node::init(&home, &options).map_err(|e| e.to_string())?;
         println!("initialised a development chain in {}", home.0.display());
     }
     phalanx_node::start_node(

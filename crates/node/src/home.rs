@@ -127,6 +127,9 @@ pub struct InitOptions {
     pub genesis_time: Timestamp,
     /// The validator's ed25519 public key, hex.
     pub validator_public_key: String,
+    /// Unbonding time (and operator deactivation time) of the dev chain, in seconds: short, so a
+    /// walkthrough can watch an unbonding complete.
+    pub unbonding_secs: u64,
 }
 
 /// The demo genesis: demo keys funded, demo assets priced, the first demo key as authority.
@@ -184,7 +187,10 @@ pub fn init(home: &Home, opts: &InitOptions) -> Result<(), HomeError> {
         )));
     }
     let accounts = demo_keys(&home.0)?;
-    let genesis = demo_genesis(&opts.chain_id, opts.genesis_time, &accounts)?;
+    let mut genesis = demo_genesis(&opts.chain_id, opts.genesis_time, &accounts)?;
+    let unbonding = phalanx_types::Duration::from_secs(opts.unbonding_secs.max(1));
+    genesis.restaking.params.unbonding_time = unbonding;
+    genesis.operators.params.deactivation_time = unbonding;
     write_json(&home.genesis(), &genesis)?;
     let config = NodeConfig {
         moniker: opts.moniker.clone(),

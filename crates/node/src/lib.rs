@@ -7,4 +7,4 @@ pub mod index;
 pub mod run;
 
 pub use home::Home;
-pub use run::{NodeRunError, StartOptions, init, start_node};
+pub use run::{DevChainOptions, NodeRunError, StartOptions, init, start_node};

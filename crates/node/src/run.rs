@@ -71,15 +71,38 @@ pub struct StartOptions {
     pub p2p_address: Option<String>,
 }
 
+/// What `init` may choose for a development chain.
+#[derive(Debug, Clone)]
+pub struct DevChainOptions {
+    /// Chain id.
+    pub chain_id: String,
+    /// Name shown by `/status`.
+    pub moniker: String,
+    /// API listen address.
+    pub api_address: String,
+    /// p2p listen address.
+    pub p2p_address: String,
+    /// Target block interval in milliseconds.
+    pub block_time_ms: u64,
+    /// Unbonding and operator deactivation time, in seconds.
+    pub unbonding_secs: u64,
+}
+
+impl Default for DevChainOptions {
+    fn default() -> Self {
+        Self {
+            chain_id: "phalanx-dev".into(),
+            moniker: "phalanx-node".into(),
+            api_address: "127.0.0.1:1317".into(),
+            p2p_address: "127.0.0.1:26656".into(),
+            block_time_ms: 1000,
+            unbonding_secs: 60,
+        }
+    }
+}
+
 /// Initialises a home for a single-validator development chain.
-pub fn init(
-    home: &Home,
-    chain_id: &str,
-    moniker: &str,
-    api_address: &str,
-    p2p_address: &str,
-    block_time_ms: u64,
-) -> Result<(), NodeRunError> {
+pub fn init(home: &Home, o: &DevChainOptions) -> Result<(), NodeRunError> {
     let key = new_validator_key()?;
     let public = hex_lower(key.public_key().encode().as_ref());
     // The wall clock is read here, in node code, never by the state machine.
@@ -91,13 +114,14 @@ pub fn init(
     home::init(
         home,
         &InitOptions {
-            chain_id: chain_id.into(),
-            moniker: moniker.into(),
-            api_address: api_address.into(),
-            p2p_address: p2p_address.into(),
-            block_time_ms,
+            chain_id: o.chain_id.clone(),
+            moniker: o.moniker.clone(),
+            api_address: o.api_address.clone(),
+            p2p_address: o.p2p_address.clone(),
+            block_time_ms: o.block_time_ms,
             genesis_time,
             validator_public_key: public.clone(),
+            unbonding_secs: o.unbonding_secs,
         },
     )?;
     home::write_json(
