@@ -409,8 +409,8 @@ impl Keyring {
         };
         let mut keys = Vec::new();
         for entry in entries {
-            let entry = entry
-                .map_err(|e| ClientError::io(format!("reading {}", self.dir.display()), e))?;
+            let entry =
+                entry.map_err(|e| ClientError::io(format!("reading {}", self.dir.display()), e))?;
             let file_name = entry.file_name();
             let Some(name) = file_name.to_str().and_then(|n| n.strip_suffix(".json")) else {
                 continue;

@@ -4,12 +4,12 @@
 use crate::encoding::hex_upper;
 use crate::error::{ClientError, Result};
 use crate::key::SigningKey;
+use phalanx_types::Coins;
 use phalanx_types::msgs::Msg;
 use phalanx_types::proto::tx::{
     MAX_MEMO_CHARS, MAX_MSGS_PER_TX, encode_auth_info, encode_tx_body, encode_tx_raw,
     sign_doc_bytes, tx_hash,
 };
-use phalanx_types::Coins;
 
 /// Gas limit used when the user sets none; a restaking transaction uses far less.
 pub const DEFAULT_GAS: u64 = 200_000;
