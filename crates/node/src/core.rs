@@ -83,14 +83,12 @@ impl NodeCore {
         let header = BlockHeader { height, time };
         let mut buffer = self.store.begin_block(height)?;
         let result = execute_signed_block(&mut buffer, &header, block.txs())?;
-        let app_hash = buffer.commit()?;
         let hashes: Vec<[u8; 32]> = block.txs().iter().map(|t| tx_hash(t)).collect();
         let indexed = IndexedBlock {
             height,
             time,
             hash: block.digest_bytes(),
             parent_hash: block.parent().as_ref().try_into().unwrap_or([0u8; 32]),
-            app_hash: app_hash.0,
             tx_hashes: hashes.clone(),
             results: result.clone(),
         };
@@ -100,7 +98,9 @@ impl NodeCore {
             .cloned()
             .zip(hashes.iter().copied())
             .collect();
+        // Index first, state second: see the index module for why this order survives a crash.
         self.index.record(&indexed, &pairs)?;
+        let app_hash = buffer.commit()?;
         let snapshot = self.store.snapshot()?;
         if let Ok(mut pool) = self.mempool.lock() {
             pool.update(&snapshot, &hashes, height.saturating_add(1));
@@ -232,6 +232,11 @@ impl NodeView for NodeCore {
     }
 
     fn block(&self, height: u64) -> Result<Option<BlockView>, NodeError> {
+        // The state's own block record is the commit point; an index entry without it is not
+        // committed yet (see the index module).
+        let Some(record) = self.store.block(height).map_err(internal)? else {
+            return Ok(None);
+        };
         let Some(b) = self.index.block(height).map_err(internal)? else {
             return Ok(None);
         };
@@ -242,7 +247,7 @@ impl NodeView for NodeCore {
                 time: b.time,
                 hash: b.hash.to_vec(),
                 parent_hash: b.parent_hash.to_vec(),
-                app_hash: b.app_hash.to_vec(),
+                app_hash: record.app_hash.0.to_vec(),
                 proposer: String::new(),
             },
             tx_hashes: b.tx_hashes.iter().map(|h| TxHash(*h)).collect(),
@@ -251,7 +256,9 @@ impl NodeView for NodeCore {
     }
 
     fn tx(&self, hash: &TxHash) -> Result<Option<TxRecord>, NodeError> {
-        Ok(self.index.tx(&hash.0).map_err(internal)?.map(|t| TxRecord {
+        let committed = self.store.last_applied_height().map_err(internal)?.unwrap_or(0);
+        let found = self.index.tx(&hash.0).map_err(internal)?;
+        Ok(found.filter(|t| t.height <= committed).map(|t| TxRecord {
             hash: *hash,
             height: t.height,
             index: t.index,

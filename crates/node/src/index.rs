@@ -1,6 +1,12 @@
 //! The block and transaction index: what each executed block contained and produced, so the API can
-//! answer `/blocks/{height}` and `/txs/{hash}`. It is not consensus state (it is not in the app hash):
-//! it lives in its own redb file and is written right after the block's state commit.
+//! answer `/blocks/{height}` and `/txs/{hash}`. It is not consensus state (it is not in the app hash)
+//! and lives in its own redb file.
+//!
+//! It is written just BEFORE the block's state commit, and readers ignore entries above the state's
+//! last applied height. A crash between the two writes leaves an entry for a block the state does not
+//! have yet; on restart consensus re-executes that finalized block and rewrites the entry with the same
+//! content (execution is deterministic). Writing after the commit instead would lose the entry of a
+//! block the state already has, and nothing would ever write it again.
 
 use phalanx_app::{BlockResult, TxResult};
 use phalanx_types::Timestamp;
@@ -22,8 +28,6 @@ pub struct IndexedBlock {
     pub hash: [u8; 32],
     /// Digest of its parent.
     pub parent_hash: [u8; 32],
-    /// App hash after executing it.
-    pub app_hash: [u8; 32],
     /// Hashes of its transactions, in order.
     pub tx_hashes: Vec<[u8; 32]>,
     /// What execution produced.

@@ -1,0 +1,79 @@
+//! `cargo run --release -p phalanx-bench`: measures the DESIGN.md §5 figures in one run and prints
+//! each as one JSON object per line on stdout (`{"name", "value", "unit"}`); progress goes to stderr.
+//! Exits non-zero with a message if any measurement fails.
+
+use phalanx_bench::{Metric, api, cores, txs, verify};
+use std::io::Write;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// How long the raw verification rate is measured.
+const VERIFY_DURATION: Duration = Duration::from_secs(3);
+
+fn emit(metric: &Metric) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", metric.to_json_line())?;
+    out.flush()?;
+    Ok(())
+}
+
+fn run() -> anyhow::Result<()> {
+    let threads = cores();
+    eprintln!(
+        "secp256k1: verifying on {threads} threads for {:.0} s",
+        VERIFY_DURATION.as_secs_f64()
+    );
+    let v = verify::measure(VERIFY_DURATION, threads)?;
+    eprintln!(
+        "secp256k1: {} verifications in {:.2} s ({:.0}/s per thread)",
+        v.verifications,
+        v.elapsed.as_secs_f64(),
+        v.per_second / v.threads as f64
+    );
+    emit(&Metric::new(
+        "secp256k1_verify_per_s",
+        v.per_second,
+        "verifications/s",
+        1,
+    ))?;
+
+    let t = txs::measure(&txs::TxBenchConfig::default())?;
+    eprintln!(
+        "tx throughput: {} txs in {} blocks in {:.2} s, of which commit {:.2} s; mix: {} pool \
+         delegations, {} operator delegations, {} pool undelegations",
+        t.txs,
+        t.blocks,
+        t.elapsed.as_secs_f64(),
+        t.commit.as_secs_f64(),
+        t.mix[0],
+        t.mix[1],
+        t.mix[2]
+    );
+    emit(&Metric::new("tx_throughput_tps", t.per_second, "txs/s", 1))?;
+    emit(&Metric::new(
+        "tx_throughput_vs_verify_ratio",
+        t.per_second / v.per_second,
+        "ratio",
+        4,
+    ))?;
+
+    let a = api::measure(&api::ApiBenchConfig::default())?;
+    eprintln!(
+        "api: {} requests answered, max latency {:.3} ms",
+        a.requests, a.max_ms
+    );
+    emit(&Metric::new("api_p50_ms", a.p50_ms, "ms", 3))?;
+    emit(&Metric::new("api_p99_ms", a.p99_ms, "ms", 3))?;
+    emit(&Metric::new("api_achieved_rps", a.achieved_rps, "req/s", 1))?;
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("phalanx-bench: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,278 @@
+//! Signed restaking transactions executed and committed through the real app on the real store.
+//!
+//! Many funded accounts send a mix of `MsgDelegatePool`, `MsgDelegateOperator` and
+//! `MsgUndelegatePool`, signed beforehand (signing is the client's cost). Each block goes through
+//! [`PersistentState::begin_block`], [`execute_signed_block`] (decode, size, gas, fee, sequence and
+//! signature checks per transaction, then execution) and [`BlockBuffer::commit`] (one redb
+//! transaction with the JMT update, fsync on). The figure is transactions per second of wall time
+//! over all measured blocks.
+//!
+//! [`BlockBuffer::commit`]: phalanx_state::BlockBuffer::commit
+
+use crate::chain::{self, Key, Signer, check_block, pool_denom};
+use anyhow::{Context, Result, anyhow, bail};
+use phalanx_app::{BlockHeader, execute_signed_block};
+use phalanx_state::{PersistentConfig, PersistentState};
+use phalanx_types::msgs::{Msg, MsgDelegateOperator, MsgDelegatePool, MsgUndelegatePool};
+use phalanx_types::{Coin, Coins, OperatorId, Timestamp};
+use std::time::{Duration, Instant};
+
+/// Shape of the throughput run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TxBenchConfig {
+    /// Funded delegator accounts; each block holds at most one transaction per account.
+    pub accounts: usize,
+    /// Operators registered (untimed) before the measured blocks.
+    pub operators: usize,
+    /// Measured blocks.
+    pub blocks: usize,
+    /// Transactions per block; must not exceed `accounts`.
+    pub txs_per_block: usize,
+}
+
+impl Default for TxBenchConfig {
+    fn default() -> Self {
+        Self {
+            accounts: 10_000,
+            operators: 10,
+            blocks: 30,
+            txs_per_block: 1_000,
+        }
+    }
+}
+
+/// Kinds of transaction in the mix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    DelegatePool,
+    DelegateOperator,
+    UndelegatePool,
+}
+
+impl Kind {
+    /// Round 0 gives every account a pool delegation; later rounds mix the three kinds, so an
+    /// undelegation always has a delegation to take from.
+    fn of(account: usize, round: usize) -> Self {
+        if round == 0 {
+            return Kind::DelegatePool;
+        }
+        match round.wrapping_add(account) % 3 {
+            0 => Kind::DelegatePool,
+            1 => Kind::DelegateOperator,
+            _ => Kind::UndelegatePool,
+        }
+    }
+}
+
+/// The outcome of a throughput run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TxThroughput {
+    /// Transactions executed and committed (all succeeded).
+    pub txs: usize,
+    /// Blocks measured.
+    pub blocks: usize,
+    /// Wall time over all measured blocks (begin, execute, commit).
+    pub elapsed: Duration,
+    /// Of which spent in [`phalanx_state::BlockBuffer::commit`] (JMT update, redb write, fsync).
+    pub commit: Duration,
+    /// Transactions per second of wall time.
+    pub per_second: f64,
+    /// Transactions of each kind: pool delegations, operator delegations, pool undelegations.
+    pub mix: [usize; 3],
+}
+
+/// One planned transaction.
+struct Planned {
+    account: usize,
+    sequence: u64,
+    msg: Msg,
+}
+
+fn plan(cfg: &TxBenchConfig, keys: &[Key], operators: &[OperatorId]) -> Result<Vec<Planned>> {
+    let total = cfg
+        .blocks
+        .checked_mul(cfg.txs_per_block)
+        .ok_or_else(|| anyhow!("too many transactions"))?;
+    let mut out = Vec::with_capacity(total);
+    for i in 0..total {
+        let account = i.checked_rem(cfg.accounts).context("no accounts")?;
+        let round = i.checked_div(cfg.accounts).context("no accounts")?;
+        let key = keys
+            .get(account)
+            .ok_or_else(|| anyhow!("no key {account}"))?;
+        let delegator = key.address;
+        let denom = pool_denom(account);
+        let msg: Msg = match Kind::of(account, round) {
+            Kind::DelegatePool => MsgDelegatePool {
+                delegator,
+                amount: Coin::new(denom, 1_000_000u128.saturating_add(account as u128 % 1000)),
+            }
+            .into(),
+            Kind::DelegateOperator => MsgDelegateOperator {
+                delegator,
+                operator_id: *operators
+                    .get(account.checked_rem(operators.len()).unwrap_or(0))
+                    .ok_or_else(|| anyhow!("no operators registered"))?,
+                amount: Coins::single("uatom", 500_000)?,
+            }
+            .into(),
+            Kind::UndelegatePool => MsgUndelegatePool {
+                delegator,
+                amount: Coin::new(denom, 400_000),
+            }
+            .into(),
+        };
+        out.push(Planned {
+            account,
+            sequence: u64::try_from(round)?,
+            msg,
+        });
+    }
+    Ok(out)
+}
+
+/// Signs `planned` on every core, keeping the order.
+fn sign_all(planned: &[Planned], keys: &[Key], numbers: &[u64]) -> Result<Vec<Vec<u8>>> {
+    let chunk = planned.len().div_ceil(crate::cores()).max(1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = planned
+            .chunks(chunk)
+            .map(|part| {
+                s.spawn(move || -> Result<Vec<Vec<u8>>> {
+                    part.iter()
+                        .map(|p| {
+                            let key = keys.get(p.account).context("key")?;
+                            let account_number = *numbers.get(p.account).context("number")?;
+                            chain::sign(
+                                Signer {
+                                    key,
+                                    account_number,
+                                    sequence: p.sequence,
+                                },
+                                std::slice::from_ref(&p.msg),
+                            )
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        let mut all = Vec::with_capacity(planned.len());
+        for h in handles {
+            all.extend(
+                h.join()
+                    .map_err(|_| anyhow!("a signing thread panicked"))??,
+            );
+        }
+        Ok(all)
+    })
+}
+
+/// One block through the real path: begin, execute the signed transactions, commit (fsync).
+/// Returns the block result and the time spent in commit.
+fn run_block(
+    store: &PersistentState,
+    height: u64,
+    time: Timestamp,
+    txs: &[Vec<u8>],
+) -> Result<(phalanx_app::BlockResult, Duration)> {
+    let mut buffer = store.begin_block(height)?;
+    let result = execute_signed_block(&mut buffer, &BlockHeader { height, time }, txs)?;
+    let committing = Instant::now();
+    buffer.commit()?;
+    Ok((result, committing.elapsed()))
+}
+
+fn next_time(t: Timestamp) -> Timestamp {
+    Timestamp(t.0.saturating_add(1_000_000_000))
+}
+
+/// Runs the throughput benchmark in a fresh temporary directory.
+pub fn measure(cfg: &TxBenchConfig) -> Result<TxThroughput> {
+    if cfg.txs_per_block == 0 || cfg.txs_per_block > cfg.accounts {
+        bail!("txs_per_block must be between 1 and the number of accounts");
+    }
+    let dir = tempfile::tempdir().context("creating a temporary directory")?;
+    eprintln!(
+        "tx throughput: deriving {} delegator and {} operator keys",
+        cfg.accounts, cfg.operators
+    );
+    let delegators = Key::family("delegator", cfg.accounts)?;
+    let admins = Key::family("operator-admin", cfg.operators.max(1))?;
+    let addresses: Vec<_> = delegators
+        .iter()
+        .chain(&admins)
+        .map(|k| k.address)
+        .collect();
+    let genesis = chain::funded_genesis(&addresses)?;
+
+    // fsync on every commit, as a node runs (PersistentConfig::default()).
+    let config = PersistentConfig::default();
+    let store = PersistentState::open_with(dir.path().join("state.redb"), config)?;
+    let mut buffer = store.begin_block(0)?;
+    phalanx_app::init_genesis(&mut buffer, &genesis)?;
+    buffer.commit()?;
+    let snapshot = store.snapshot()?;
+    let numbers = chain::account_numbers(&snapshot, &delegators)?;
+    let admin_numbers = chain::account_numbers(&snapshot, &admins)?;
+    drop(snapshot);
+
+    // Untimed setup block: operators and pools exist before the measured blocks.
+    let mut time = next_time(genesis.genesis_time);
+    let setup = chain::setup_txs(&admins, &admin_numbers)?;
+    let (result, _) = run_block(&store, 1, time, &setup)?;
+    let operators = check_block(1, &result)?;
+
+    let planned = plan(cfg, &delegators, &operators)?;
+    let mut mix = [0usize; 3];
+    for p in &planned {
+        let slot = match p.msg {
+            Msg::MsgDelegatePool(_) => mix.get_mut(0),
+            Msg::MsgDelegateOperator(_) => mix.get_mut(1),
+            _ => mix.get_mut(2),
+        };
+        if let Some(n) = slot {
+            *n = n.saturating_add(1);
+        }
+    }
+    eprintln!(
+        "tx throughput: signing {} transactions on {} threads (not timed)",
+        planned.len(),
+        crate::cores()
+    );
+    let txs = sign_all(&planned, &delegators, &numbers)?;
+    drop(planned);
+
+    eprintln!(
+        "tx throughput: executing {} blocks of {} signed txs (fsync on)",
+        cfg.blocks, cfg.txs_per_block
+    );
+    let mut elapsed = Duration::ZERO;
+    let mut commit = Duration::ZERO;
+    let mut height = 1u64;
+    let mut executed = 0usize;
+    for block in txs.chunks(cfg.txs_per_block) {
+        height = height.checked_add(1).context("height overflow")?;
+        time = next_time(time);
+        let started = Instant::now();
+        let (result, committing) = run_block(&store, height, time, block)?;
+        let took = started.elapsed();
+        check_block(height, &result)?;
+        elapsed = elapsed.saturating_add(took);
+        commit = commit.saturating_add(committing);
+        executed = executed.saturating_add(block.len());
+        eprintln!(
+            "  block {height}: {} txs in {:.1} ms (commit {:.1} ms)",
+            block.len(),
+            took.as_secs_f64() * 1e3,
+            committing.as_secs_f64() * 1e3
+        );
+    }
+    Ok(TxThroughput {
+        txs: executed,
+        blocks: cfg.blocks,
+        elapsed,
+        commit,
+        per_second: crate::per_second(executed, elapsed),
+        mix,
+    })
+}
