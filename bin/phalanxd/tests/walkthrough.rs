@@ -29,13 +29,19 @@ fn free_port() -> u16 {
 
 /// A plain HTTP/1.1 GET on loopback; returns (status, body).
 fn http_get(addr: &str, path: &str) -> (u16, String) {
+    http(addr, "GET", path, "")
+}
+
+/// A plain HTTP/1.1 request on loopback with a JSON body; returns (status, body).
+fn http(addr: &str, method: &str, path: &str, body: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(addr).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
+    let len = body.len();
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {len}\r\n\r\n{body}"
     )
     .unwrap();
     let mut raw = String::new();
@@ -262,6 +268,31 @@ fn readme_walkthrough_through_cli_and_api() {
     assert_eq!(
         dels["delegations"][0]["balance"][0]["amount"], "500000",
         "{dels}"
+    );
+
+    // Bad input is refused at the API with the node's code and changes nothing: garbage bytes, and a
+    // replay of a committed transaction (its sequence is used).
+    let before_bad = get_json(&node.api, &format!("/cosmos/auth/v1beta1/accounts/{carol}"));
+    let (status, body) = http(&node.api, "POST", "/txs", r#"{"tx_bytes":"bm90IGEgdHg="}"#);
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("\"code\""), "{body}");
+    let replay = node.tx(&["bank", "send", "dave", "1uatom"], "carol");
+    let replay_body = format!(r#"{{"tx_bytes":"{}"}}"#, replay["tx"].as_str().unwrap());
+    let (status, body) = http(&node.api, "POST", "/txs", &replay_body);
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("sequence"), "{body}");
+    let after_bad = get_json(&node.api, &format!("/cosmos/auth/v1beta1/accounts/{carol}"));
+    let seq = |v: &Value| {
+        v["account"]["sequence"]
+            .as_str()
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+    };
+    assert_eq!(
+        seq(&after_bad),
+        seq(&before_bad) + 1,
+        "only the one real send used a sequence"
     );
 
     // Undelegate, see the unbonding, and watch it complete after the unbonding time.
