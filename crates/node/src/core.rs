@@ -256,7 +256,11 @@ impl NodeView for NodeCore {
     }
 
     fn tx(&self, hash: &TxHash) -> Result<Option<TxRecord>, NodeError> {
-        let committed = self.store.last_applied_height().map_err(internal)?.unwrap_or(0);
+        let committed = self
+            .store
+            .last_applied_height()
+            .map_err(internal)?
+            .unwrap_or(0);
         let found = self.index.tx(&hash.0).map_err(internal)?;
         Ok(found.filter(|t| t.height <= committed).map(|t| TxRecord {
             hash: *hash,
