@@ -11,7 +11,7 @@ use phalanx_types::encoding::hex_upper;
 use phalanx_types::error::Result;
 use phalanx_types::proto::tx::tx_hash;
 use phalanx_types::{Address, Error};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A transaction's identity: sha256 of its bytes, as Cosmos computes it.
 pub type TxHash = [u8; 32];
@@ -157,11 +157,24 @@ impl Mempool {
     /// limits). A signer's transaction is skipped once an earlier one of theirs did not fit, so no
     /// proposal ever carries a sequence gap.
     pub fn reap(&self, max_bytes: usize, max_gas: u64) -> Vec<Vec<u8>> {
+        self.reap_excluding(max_bytes, max_gas, &BTreeSet::new())
+    }
+
+    /// Like [`Mempool::reap`], leaving out the transactions in `exclude`: those already ordered in
+    /// blocks that are not executed yet (the pool is pruned only at execution), which would
+    /// otherwise be proposed a second time. A signer's later transactions are still reaped, since
+    /// the excluded ones execute first, in the earlier block.
+    pub fn reap_excluding(
+        &self,
+        max_bytes: usize,
+        max_gas: u64,
+        exclude: &BTreeSet<TxHash>,
+    ) -> Vec<Vec<u8>> {
         let mut out = Vec::new();
         let (mut bytes, mut gas) = (0usize, 0u64);
         let mut blocked: Vec<Address> = Vec::new();
-        for (_, p) in self.by_arrival.values() {
-            if blocked.contains(&p.signer) {
+        for (hash, p) in self.by_arrival.values() {
+            if exclude.contains(hash) || blocked.contains(&p.signer) {
                 continue;
             }
             let next_bytes = bytes.saturating_add(p.bytes.len());

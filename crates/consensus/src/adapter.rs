@@ -103,6 +103,34 @@ fn fit_to_limits(txs: Vec<Vec<u8>>, limits: &BlockLimits) -> Vec<Vec<u8>> {
     kept
 }
 
+/// Most unexecuted ancestors a proposal walks back through to exclude their transactions.
+///
+/// Normally one or two blocks sit between notarization and execution; a node far behind (just
+/// restarted, catching up) proposes empty blocks instead of walking an unbounded ancestry.
+const MAX_UNEXECUTED_ANCESTORS: usize = 64;
+
+/// The parent and its ancestors above `executed_height`, newest first, or `None` when there are
+/// more than [`MAX_UNEXECUTED_ANCESTORS`] (or the ancestry ends early).
+async fn unexecuted_ancestors(
+    parent: &Digested<Block>,
+    ancestry: &mut impl Ancestry<Block>,
+    executed_height: u64,
+) -> Option<Vec<Digested<Block>>> {
+    let mut pending = Vec::new();
+    let mut next = Some(parent.clone());
+    while let Some(block) = next {
+        if block.inner().height() <= executed_height {
+            return Some(pending);
+        }
+        if pending.len() >= MAX_UNEXECUTED_ANCESTORS {
+            return None;
+        }
+        pending.push(block);
+        next = ancestry.next().await;
+    }
+    None
+}
+
 /// Why a block is permanently invalid relative to its parent (checked before any waiting).
 fn linkage_error(
     block: &Block,
@@ -150,9 +178,9 @@ where
         let shared = self.shared.clone();
         let executed = self.executed.clone();
         async move {
-            let parent = ancestry.next().await?;
-            let parent_digest = parent.digest();
-            let parent = parent.inner();
+            let parent_block = ancestry.next().await?;
+            let parent_digest = parent_block.digest();
+            let parent = parent_block.inner();
 
             // Pace production: a child no earlier than `block_time` after its parent, so an idle
             // chain makes one (empty) block per interval instead of one per network round trip.
@@ -176,9 +204,21 @@ where
                 app_hash = parent.app_hash();
             }
 
-            let txs = {
-                let mut app = shared.app.lock();
-                app.propose_txs(shared.limits.max_block_tx_bytes)
+            // Ancestors that are notarized or finalized but not executed here yet: their
+            // transactions are still in our mempool (it is pruned at execution), so the
+            // application must leave them out or the same transaction would be ordered twice.
+            let local_executed = executed.borrow().0;
+            let txs = match unexecuted_ancestors(&parent_block, &mut ancestry, local_executed).await
+            {
+                Some(pending) => {
+                    let pending: Vec<&Block> = pending.iter().map(|block| block.inner()).collect();
+                    let mut app = shared.app.lock();
+                    app.propose_txs(shared.limits.max_block_tx_bytes, &pending)
+                }
+                None => {
+                    warn!(round = %context.round, height, "too many unexecuted ancestors; proposing an empty block");
+                    Vec::new()
+                }
             };
             let txs = fit_to_limits(txs, &shared.limits);
             let block = Block::new(

@@ -24,7 +24,12 @@ pub trait ChainApp: Send + 'static {
     /// The sum of their sizes should not exceed `max_bytes`, and each must fit the block limits;
     /// the engine drops any that do not rather than produce a block peers would reject. Returning
     /// an empty vector is fine: blocks are produced on schedule even when empty.
-    fn propose_txs(&mut self, max_bytes: usize) -> Vec<Vec<u8>>;
+    ///
+    /// `pending` holds the new block's ancestors that are ordered (notarized or finalized) but
+    /// not executed here yet, newest first. Their transactions are typically still in the
+    /// mempool, which is pruned only at execution; the application must not propose any of them
+    /// again, or the same transaction would be included twice.
+    fn propose_txs(&mut self, max_bytes: usize, pending: &[&Block]) -> Vec<Vec<u8>>;
 
     /// Cheap, stateless checks of a proposed block's transactions (decoding, signatures, sizes).
     ///

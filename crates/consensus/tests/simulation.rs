@@ -42,6 +42,10 @@ struct Net {
 }
 
 async fn network(context: &deterministic::Context, n: u64) -> Net {
+    network_with(context, n, link()).await
+}
+
+async fn network_with(context: &deterministic::Context, n: u64, link: Link) -> Net {
     let signers: Vec<PrivateKey> = (0..n).map(|i| PrivateKey::from_seed(1_000 + i)).collect();
     let participants: Vec<PublicKey> = signers.iter().map(|s| s.public_key()).collect();
     let (network, oracle) = Network::new_with_peers(
@@ -59,7 +63,7 @@ async fn network(context: &deterministic::Context, n: u64) -> Net {
     for a in &participants {
         for b in &participants {
             if a != b {
-                oracle.add_link(a.clone(), b.clone(), link()).await.unwrap();
+                oracle.add_link(a.clone(), b.clone(), link.clone()).await.unwrap();
             }
         }
     }
@@ -494,5 +498,51 @@ fn application_behind_marshal_re_executes_from_the_archive() {
             "heights after the loss not executed in order"
         );
         handle.stop().await;
+    });
+}
+
+/// Regression: the same transaction was included in two consecutive blocks. A proposal is built
+/// on a parent that is notarized but not yet executed, while mempools are pruned only at
+/// execution; the engine must hand the unexecuted ancestors to the application so it leaves
+/// their transactions out. Every validator holds every transaction here (as after gossip), so
+/// any leader may re-propose one. Slow links make finalization (and so execution) of a block
+/// come after its child's proposal.
+#[test]
+fn a_transaction_in_an_unexecuted_ancestor_is_not_proposed_again() {
+    runner(61).start(|context| async move {
+        let slow = Link {
+            latency: Duration::from_millis(450),
+            jitter: Duration::from_millis(10),
+            success_rate: probability!(1.0),
+        };
+        let net = network_with(&context, 4, slow).await;
+        let apps: Vec<HashChainApp> = (0..4)
+            .map(|_| HashChainApp::pruning_at_execution())
+            .collect();
+        let mut handles = Vec::new();
+        for (i, app) in apps.iter().enumerate() {
+            handles.push(start_validator(&context, &net, i, app.clone()).await);
+        }
+        for round in 0..20u8 {
+            for app in &apps {
+                app.submit(vec![2, round]);
+            }
+            context.sleep(Duration::from_millis(450)).await;
+        }
+        let refs: Vec<&EngineHandle> = handles.iter().collect();
+        let now = refs[0].last_executed().0;
+        wait_all(&context, &refs, now + 4).await;
+        for app in &apps {
+            let state = app.state.lock().unwrap();
+            let mut txs = state.txs.clone();
+            txs.sort();
+            txs.dedup();
+            assert_eq!(txs.len(), 20, "not every transaction was executed");
+            assert_eq!(state.txs.len(), 20, "a transaction was included twice");
+        }
+        drop(refs);
+        for handle in handles {
+            handle.stop().await;
+        }
     });
 }

@@ -13,6 +13,7 @@ use phalanx_consensus::{AppHash, Block, ChainApp};
 use phalanx_state::{Entry, PersistentState, Snapshot, StateError, StateRead};
 use phalanx_types::Timestamp;
 use phalanx_types::proto::tx::{TxLimits, decode_tx_with_limits, tx_hash};
+use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 use tokio::sync::broadcast;
 
@@ -122,7 +123,11 @@ pub struct NodeApp(pub Arc<NodeCore>);
 impl ChainApp for NodeApp {
     type Error = CoreError;
 
-    fn propose_txs(&mut self, max_bytes: usize) -> Vec<Vec<u8>> {
+    fn propose_txs(&mut self, max_bytes: usize, pending: &[&Block]) -> Vec<Vec<u8>> {
+        let ordered: BTreeSet<[u8; 32]> = pending
+            .iter()
+            .flat_map(|block| block.txs().iter().map(|t| tx_hash(t)))
+            .collect();
         let max_gas = self
             .0
             .store
@@ -132,7 +137,7 @@ impl ChainApp for NodeApp {
             .map(|p| p.max_block_gas)
             .unwrap_or(0);
         match self.0.mempool.lock() {
-            Ok(pool) => pool.reap(max_bytes, max_gas),
+            Ok(pool) => pool.reap_excluding(max_bytes, max_gas, &ordered),
             Err(_) => Vec::new(),
         }
     }

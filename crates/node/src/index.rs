@@ -10,7 +10,7 @@
 
 use phalanx_app::{BlockResult, TxResult};
 use phalanx_types::Timestamp;
-use redb::{Database, ReadableDatabase, TableDefinition};
+use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -74,7 +74,8 @@ impl Index {
         Ok(Self { db })
     }
 
-    /// Records a block and its transactions in one write.
+    /// Records a block and its transactions in one write, keeping the first inclusion of each
+    /// transaction hash.
     pub fn record(
         &self,
         block: &IndexedBlock,
@@ -98,6 +99,17 @@ impl Index {
                     result: result.clone(),
                     tx_bytes: bytes.clone(),
                 };
+                // The first inclusion of a transaction is the one that executed; a later copy of
+                // the same bytes fails (its sequence is used) and must not replace that record.
+                // An entry at this same position is a re-execution after a crash and is
+                // rewritten with the same content.
+                if let Some(existing) = table.get(hash).map_err(err)? {
+                    let existing: IndexedTx =
+                        serde_json::from_slice(existing.value()).map_err(err)?;
+                    if (existing.height, existing.index) < (tx.height, tx.index) {
+                        continue;
+                    }
+                }
                 let encoded = serde_json::to_vec(&tx).map_err(err)?;
                 table.insert(hash, encoded.as_slice()).map_err(err)?;
             }
@@ -123,5 +135,66 @@ impl Index {
             Some(v) => serde_json::from_slice(v.value()).map(Some).map_err(err),
             None => Ok(None),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(
+        clippy::unwrap_used,
+        clippy::indexing_slicing,
+        clippy::cast_possible_truncation
+    )]
+    use super::*;
+
+    fn block(height: u64, hashes: &[[u8; 32]], codes: &[u32]) -> IndexedBlock {
+        IndexedBlock {
+            height,
+            time: Timestamp(height),
+            hash: [height as u8; 32],
+            parent_hash: [0; 32],
+            tx_hashes: hashes.to_vec(),
+            results: BlockResult {
+                tx_results: codes
+                    .iter()
+                    .map(|code| TxResult {
+                        codespace: String::new(),
+                        code: *code,
+                        log: String::new(),
+                        responses: Vec::new(),
+                        events: Vec::new(),
+                        gas_wanted: 0,
+                        gas_used: 0,
+                    })
+                    .collect(),
+                begin_events: Vec::new(),
+                end_events: Vec::new(),
+            },
+        }
+    }
+
+    /// Regression: a transaction included again in a later block (where it fails with a used
+    /// sequence) must not replace the record of its first, successful inclusion.
+    #[test]
+    fn a_later_duplicate_never_overwrites_the_first_inclusion() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = Index::open(&dir.path().join("index.redb")).unwrap();
+        let hash = [7u8; 32];
+        let tx = vec![(b"tx".to_vec(), hash)];
+        index.record(&block(5, &[hash], &[0]), &tx).unwrap();
+        index.record(&block(6, &[hash], &[32]), &tx).unwrap();
+        let found = index.tx(&hash).unwrap().unwrap();
+        assert_eq!((found.height, found.result.code), (5, 0));
+        // A re-execution of the first block (after a crash) rewrites the same entry.
+        index.record(&block(5, &[hash], &[0]), &tx).unwrap();
+        assert_eq!(index.tx(&hash).unwrap().unwrap().height, 5);
+        // Twice in one block: the first position wins.
+        let other = [8u8; 32];
+        let both = vec![(b"a".to_vec(), other), (b"a".to_vec(), other)];
+        index
+            .record(&block(7, &[other, other], &[0, 32]), &both)
+            .unwrap();
+        let found = index.tx(&other).unwrap().unwrap();
+        assert_eq!((found.index, found.result.code), (0, 0));
     }
 }

@@ -48,6 +48,8 @@ pub struct HashChainApp {
     pub mempool: Arc<Mutex<VecDeque<Vec<u8>>>>,
     /// A deliberately faulty validator: from this height on its state transition differs.
     diverge_from: Option<u64>,
+    /// Like the node's mempool: proposing does not remove transactions, only execution does.
+    prune_at_execution: bool,
 }
 
 impl HashChainApp {
@@ -56,12 +58,22 @@ impl HashChainApp {
             state: Arc::new(Mutex::new(ChainState::new())),
             mempool: Arc::new(Mutex::new(VecDeque::new())),
             diverge_from: None,
+            prune_at_execution: false,
         }
     }
 
     pub fn diverging_from(height: u64) -> Self {
         Self {
             diverge_from: Some(height),
+            ..Self::new()
+        }
+    }
+
+    /// An app whose mempool keeps transactions until a block including them executes, as the
+    /// node's does, so proposals must leave out those of unexecuted ancestors.
+    pub fn pruning_at_execution() -> Self {
+        Self {
+            prune_at_execution: true,
             ..Self::new()
         }
     }
@@ -85,10 +97,23 @@ impl HashChainApp {
 impl ChainApp for HashChainApp {
     type Error = String;
 
-    fn propose_txs(&mut self, max_bytes: usize) -> Vec<Vec<u8>> {
+    fn propose_txs(&mut self, max_bytes: usize, pending: &[&Block]) -> Vec<Vec<u8>> {
         let mut mempool = self.mempool.lock().unwrap();
         let mut out = Vec::new();
         let mut used = 0;
+        if self.prune_at_execution {
+            for tx in mempool.iter() {
+                if pending.iter().any(|block| block.txs().contains(tx)) {
+                    continue;
+                }
+                if used + tx.len() > max_bytes {
+                    break;
+                }
+                used += tx.len();
+                out.push(tx.clone());
+            }
+            return out;
+        }
         while let Some(tx) = mempool.front() {
             if used + tx.len() > max_bytes {
                 break;
