@@ -63,7 +63,10 @@ async fn network_with(context: &deterministic::Context, n: u64, link: Link) -> N
     for a in &participants {
         for b in &participants {
             if a != b {
-                oracle.add_link(a.clone(), b.clone(), link.clone()).await.unwrap();
+                oracle
+                    .add_link(a.clone(), b.clone(), link.clone())
+                    .await
+                    .unwrap();
             }
         }
     }
