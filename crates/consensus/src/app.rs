@@ -31,6 +31,12 @@ pub trait ChainApp: Send + 'static {
     /// again, or the same transaction would be included twice.
     fn propose_txs(&mut self, max_bytes: usize, pending: &[&Block]) -> Vec<Vec<u8>>;
 
+    /// Transactions another validator admitted and gossiped to us.
+    ///
+    /// Admit the valid ones to the mempool (duplicates and invalid ones are simply dropped) and do
+    /// not gossip them again: validators are fully connected, so the sender reached everyone.
+    fn receive_txs(&mut self, txs: Vec<Vec<u8>>);
+
     /// Cheap, stateless checks of a proposed block's transactions (decoding, signatures, sizes).
     ///
     /// Must give the same answer on every honest node for the same block, because consensus votes

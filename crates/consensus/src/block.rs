@@ -186,22 +186,58 @@ impl Write for Block {
         self.timestamp_ms.write(buf);
         self.executed_height.write(buf);
         self.app_hash.write(buf);
-        UInt(self.txs.len() as u64).write(buf);
-        for tx in &self.txs {
-            tx.write(buf);
-        }
+        write_txs(&self.txs, buf);
     }
+}
+
+/// Writes a transaction list: a varint count, then each transaction length-prefixed. Shared by
+/// blocks and transaction gossip so both have one format and one set of limits.
+pub(crate) fn write_txs(txs: &[Vec<u8>], buf: &mut impl BufMut) {
+    UInt(txs.len() as u64).write(buf);
+    for tx in txs {
+        tx.write(buf);
+    }
+}
+
+/// Encoded size of [`write_txs`]'s output.
+pub(crate) fn txs_encode_size(txs: &[Vec<u8>]) -> usize {
+    txs.iter()
+        .fold(UInt(txs.len() as u64).encode_size(), |acc, tx| {
+            acc.saturating_add(tx.encode_size())
+        })
+}
+
+/// Reads a transaction list written by [`write_txs`], refusing more transactions, larger ones or
+/// more bytes in total than `limits` admit (before allocating for them).
+pub(crate) fn read_txs(
+    buf: &mut impl Buf,
+    limits: &BlockLimits,
+) -> Result<Vec<Vec<u8>>, CodecError> {
+    let count: u64 = UInt::read(buf)?.into();
+    let count = usize::try_from(count).map_err(|_| CodecError::InvalidUsize)?;
+    if count > limits.max_txs {
+        return Err(CodecError::InvalidLength(count));
+    }
+    let tx_range = RangeCfg::new(..=limits.max_tx_bytes);
+    let mut txs = Vec::with_capacity(count);
+    let mut total = 0usize;
+    for _ in 0..count {
+        let tx = Vec::<u8>::read_cfg(buf, &(tx_range, ()))?;
+        total = total.saturating_add(tx.len());
+        if total > limits.max_block_tx_bytes {
+            return Err(CodecError::Invalid(
+                "Block",
+                "transactions exceed the block limit",
+            ));
+        }
+        txs.push(tx);
+    }
+    Ok(txs)
 }
 
 impl EncodeSize for Block {
     fn encode_size(&self) -> usize {
-        let txs = self
-            .txs
-            .iter()
-            .fold(0usize, |acc, tx| acc.saturating_add(tx.encode_size()));
-        HEADER_LEN
-            .saturating_add(UInt(self.txs.len() as u64).encode_size())
-            .saturating_add(txs)
+        HEADER_LEN.saturating_add(txs_encode_size(&self.txs))
     }
 }
 
@@ -214,25 +250,7 @@ impl Read for Block {
         let timestamp_ms = u64::read(buf)?;
         let executed_height = u64::read(buf)?;
         let app_hash = <[u8; APP_HASH_LEN]>::read(buf)?;
-        let count: u64 = UInt::read(buf)?.into();
-        let count = usize::try_from(count).map_err(|_| CodecError::InvalidUsize)?;
-        if count > limits.max_txs {
-            return Err(CodecError::InvalidLength(count));
-        }
-        let tx_range = RangeCfg::new(..=limits.max_tx_bytes);
-        let mut txs = Vec::with_capacity(count);
-        let mut total = 0usize;
-        for _ in 0..count {
-            let tx = Vec::<u8>::read_cfg(buf, &(tx_range, ()))?;
-            total = total.saturating_add(tx.len());
-            if total > limits.max_block_tx_bytes {
-                return Err(CodecError::Invalid(
-                    "Block",
-                    "transactions exceed the block limit",
-                ));
-            }
-            txs.push(tx);
-        }
+        let txs = read_txs(buf, limits)?;
         if executed_height >= height && height != 0 {
             return Err(CodecError::Invalid(
                 "Block",

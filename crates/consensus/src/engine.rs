@@ -14,6 +14,7 @@ use crate::{
     block::{Block, BlockDigest, BlockLimits},
     error::Error,
     executor::{self, FinalizedReporter},
+    gossip::{self, TxGossip},
 };
 use commonware_broadcast::buffered;
 use commonware_consensus::{
@@ -80,6 +81,8 @@ pub const CHANNEL_RESOLVER: Channel = 2;
 pub const CHANNEL_BLOCKS: Channel = 3;
 /// p2p channel carrying marshal's backfill of finalized blocks (catch-up).
 pub const CHANNEL_BACKFILL: Channel = 4;
+/// p2p channel carrying transaction gossip between mempools.
+pub const CHANNEL_TXS: Channel = 5;
 
 /// Per-peer rate on every channel: generous, since the validator set is small and known.
 const CHANNEL_RATE_PER_SECOND: u32 = 1_024;
@@ -263,7 +266,7 @@ pub trait EngineRuntime: Spawner + Clock + Storage + Metrics + CryptoRng {}
 
 impl<T: Spawner + Clock + Storage + Metrics + CryptoRng> EngineRuntime for T {}
 
-/// The five p2p channels the engine uses, as (sender, receiver) pairs.
+/// The six p2p channels the engine uses, as (sender, receiver) pairs.
 pub struct Channels<S, R> {
     /// [`CHANNEL_VOTES`].
     pub votes: (S, R),
@@ -275,6 +278,8 @@ pub struct Channels<S, R> {
     pub blocks: (S, R),
     /// [`CHANNEL_BACKFILL`].
     pub backfill: (S, R),
+    /// [`CHANNEL_TXS`].
+    pub txs: (S, R),
 }
 
 /// The rate limit to register each engine channel with.
@@ -321,9 +326,15 @@ pub struct EngineHandle {
     executed: watch::Receiver<Executed>,
     status: Arc<Status>,
     marshal: MarshalMailbox<Scheme, Standard<Block>>,
+    gossip: TxGossip,
 }
 
 impl EngineHandle {
+    /// Where to queue transactions admitted from clients so every other validator gets them.
+    pub fn tx_gossip(&self) -> TxGossip {
+        self.gossip.clone()
+    }
+
     /// Latest executed height and the app hash after it.
     pub fn last_executed(&self) -> (u64, [u8; 32]) {
         *self.executed.borrow()
@@ -446,6 +457,7 @@ where
             resolver: network.register(CHANNEL_RESOLVER, quota),
             blocks: network.register(CHANNEL_BLOCKS, quota),
             backfill: network.register(CHANNEL_BACKFILL, quota),
+            txs: network.register(CHANNEL_TXS, quota),
         };
         let network = network.start();
         Ok((channels, oracle.clone(), oracle, Some(network)))
@@ -534,8 +546,10 @@ where
                 return;
             }
             // Run until any part ends; returning aborts the rest (they are our children).
-            let mut all: Vec<Handle<Result<(), Error>>> = tasks;
-            all.push(executor);
+            // The executor goes first: when it fails, marshal stops too (its acknowledgement is
+            // dropped), and the executor's error is the one that says why.
+            let mut all: Vec<Handle<Result<(), Error>>> = vec![executor];
+            all.extend(tasks);
             let (result, index, _) = select_all(all).await;
             let error = match result {
                 Ok(Ok(())) => Error::Stopped(format!("engine task {index} exited")),
@@ -551,6 +565,7 @@ where
             executed: parts.executed,
             status: parts.status,
             marshal: parts.marshal,
+            gossip: parts.gossip,
         }),
         Ok(Err(err)) => {
             let _ = root.await;
@@ -568,6 +583,7 @@ struct HandleParts {
     executed: watch::Receiver<Executed>,
     status: Arc<Status>,
     marshal: MarshalMailbox<Scheme, Standard<Block>>,
+    gossip: TxGossip,
 }
 
 struct Assembled {
@@ -762,6 +778,17 @@ where
         },
     );
 
+    // Transaction gossip between mempools.
+    let (gossip_tx, gossip_rx) = mpsc::unbounded_channel();
+    let (txs_sender, txs_receiver) = channels.txs;
+    let gossip_out = context
+        .child("tx_gossip_out")
+        .spawn(move |_| gossip::broadcast(txs_sender, gossip_rx, config.limits));
+    let gossip_in = context.child("tx_gossip_in").spawn({
+        let shared = shared.clone();
+        move |_| gossip::receive(shared, txs_receiver, config.limits)
+    });
+
     let archive = marshal_mailbox.clone();
     // Start order: the executor and marshal first so consensus output always has a consumer.
     let executor = context
@@ -773,6 +800,8 @@ where
         consensus.start(channels.votes, channels.certificates, channels.resolver);
 
     let mut tasks = vec![
+        gossip_out,
+        gossip_in,
         supervise(context.child("watch_marshal"), "marshal", marshal_handle),
         supervise(context.child("watch_buffer"), "block buffer", buffer_handle),
         supervise(context.child("watch_simplex"), "simplex", consensus_handle),
@@ -791,6 +820,7 @@ where
                 failure: Mutex::new(None),
             }),
             marshal: marshal_mailbox,
+            gossip: TxGossip::new(gossip_tx),
         },
     })
 }

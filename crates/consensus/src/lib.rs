@@ -7,6 +7,7 @@
 //! - [`start`] / [`start_with_channels`]: the engine runner wiring simplex (ed25519 votes),
 //!   marshal (block dissemination, backfill, ordered delivery of finalized blocks), authenticated
 //!   p2p and the consensus journal, returning an [`EngineHandle`].
+//! - [`TxGossip`]: transactions admitted by one validator's mempool are broadcast to the others.
 //!
 //! # Execution after finality
 //!
@@ -29,15 +30,17 @@ mod block;
 mod engine;
 mod error;
 mod executor;
+mod gossip;
 
 pub use app::ChainApp;
 pub use block::{APP_HASH_LEN, AppHash, Block, BlockDigest, BlockLimits};
 pub use engine::{
-    CHANNEL_BACKFILL, CHANNEL_BLOCKS, CHANNEL_CERTIFICATES, CHANNEL_RESOLVER, CHANNEL_VOTES,
-    Channels, EngineConfig, EngineHandle, EngineRuntime, P2pConfig, channel_quota,
+    CHANNEL_BACKFILL, CHANNEL_BLOCKS, CHANNEL_CERTIFICATES, CHANNEL_RESOLVER, CHANNEL_TXS,
+    CHANNEL_VOTES, Channels, EngineConfig, EngineHandle, EngineRuntime, P2pConfig, channel_quota,
     max_message_size, start, start_with_channels, tokio_runtime_config,
 };
 pub use error::Error;
+pub use gossip::TxGossip;
 
 /// ed25519 keys used as validator consensus keys and p2p identities.
 pub use commonware_cryptography::ed25519::{PrivateKey, PublicKey};

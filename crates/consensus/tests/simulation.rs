@@ -18,7 +18,7 @@ use commonware_runtime::{Clock as _, Runner as _, Supervisor as _, deterministic
 use commonware_utils::{NZUsize, probability};
 use phalanx_consensus::{
     AppHash, BlockLimits, CHANNEL_BACKFILL, CHANNEL_BLOCKS, CHANNEL_CERTIFICATES, CHANNEL_RESOLVER,
-    CHANNEL_VOTES, Channels, EngineConfig, EngineHandle, Error, PrivateKey, PublicKey,
+    CHANNEL_TXS, CHANNEL_VOTES, Channels, EngineConfig, EngineHandle, Error, PrivateKey, PublicKey,
     channel_quota, max_message_size, start_with_channels,
 };
 use std::time::Duration;
@@ -102,6 +102,7 @@ async fn start_validator(
         resolver: control.register(CHANNEL_RESOLVER, quota).await.unwrap(),
         blocks: control.register(CHANNEL_BLOCKS, quota).await.unwrap(),
         backfill: control.register(CHANNEL_BACKFILL, quota).await.unwrap(),
+        txs: control.register(CHANNEL_TXS, quota).await.unwrap(),
     };
     start_with_channels(
         context.child("validator").with_attribute("index", index),
@@ -457,10 +458,11 @@ fn proposals_claiming_a_wrong_app_hash_are_rejected() {
         }
         // The faulty validator notices it diverged (finalized blocks commit to hashes it did
         // not compute) and stops instead of going on with a state nobody else has.
-        assert!(matches!(
-            handles[0].failure(),
-            Some(Error::Diverged { height: 3 })
-        ));
+        assert!(
+            matches!(handles[0].failure(), Some(Error::Diverged { height: 3 })),
+            "{:?}",
+            handles[0].failure()
+        );
         drop(honest);
         for handle in handles {
             handle.stop().await;
@@ -545,6 +547,47 @@ fn a_transaction_in_an_unexecuted_ancestor_is_not_proposed_again() {
         }
         drop(refs);
         for handle in handles {
+            handle.stop().await;
+        }
+    });
+}
+
+/// A transaction admitted by one validator reaches the others' mempools by gossip: it is
+/// finalized even though the validator that received it from the client stops right after.
+#[test]
+fn gossiped_transaction_is_included_after_its_origin_stops() {
+    runner(67).start(|context| async move {
+        let net = network(&context, 4).await;
+        let apps: Vec<HashChainApp> = (0..4)
+            .map(|_| HashChainApp::pruning_at_execution())
+            .collect();
+        let mut handles = Vec::new();
+        for (i, app) in apps.iter().enumerate() {
+            handles.push(Some(start_validator(&context, &net, i, app.clone()).await));
+        }
+        {
+            let refs: Vec<&EngineHandle> = handles.iter().flatten().collect();
+            wait_all(&context, &refs, 2).await;
+        }
+        let tx = b"from-a-client-of-validator-0".to_vec();
+        let origin = handles[0].take().unwrap();
+        apps[0].submit(tx.clone());
+        origin.tx_gossip().broadcast(tx.clone());
+        context.sleep(Duration::from_millis(200)).await;
+        origin.stop().await;
+        let refs: Vec<&EngineHandle> = handles.iter().flatten().collect();
+        let now = refs[0].last_executed().0;
+        wait_all(&context, &refs, now + 6).await;
+        for app in &apps[1..] {
+            let state = app.state.lock().unwrap();
+            assert_eq!(
+                state.txs.iter().filter(|t| **t == tx).count(),
+                1,
+                "gossiped transaction not executed exactly once"
+            );
+        }
+        drop(refs);
+        for handle in handles.into_iter().flatten() {
             handle.stop().await;
         }
     });

@@ -9,12 +9,12 @@ use phalanx_api::{
 };
 use phalanx_app::mempool::{Mempool, MempoolError};
 use phalanx_app::{BlockHeader, Genesis, execute_signed_block};
-use phalanx_consensus::{AppHash, Block, ChainApp};
+use phalanx_consensus::{AppHash, Block, ChainApp, TxGossip};
 use phalanx_state::{Entry, PersistentState, Snapshot, StateError, StateRead};
 use phalanx_types::Timestamp;
 use phalanx_types::proto::tx::{TxLimits, decode_tx_with_limits, tx_hash};
 use std::collections::BTreeSet;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use tokio::sync::broadcast;
 
 /// Everything the node keeps between blocks.
@@ -22,6 +22,9 @@ pub struct NodeCore {
     store: PersistentState,
     index: Index,
     mempool: Mutex<Mempool>,
+    /// Where transactions admitted from clients are queued for the other validators; set once
+    /// consensus has started (before that, they wait in the local mempool only).
+    gossip: OnceLock<TxGossip>,
     events: broadcast::Sender<Arc<BlockEvents>>,
     chain_id: String,
     moniker: String,
@@ -62,11 +65,31 @@ impl NodeCore {
             store,
             index,
             mempool: Mutex::new(mempool),
+            gossip: OnceLock::new(),
             events,
             chain_id: genesis.chain_id.clone(),
             moniker,
             node_id,
         }))
+    }
+
+    /// Connects the mempool to consensus's transaction gossip; later calls are ignored.
+    pub fn set_gossip(&self, gossip: TxGossip) {
+        let _ = self.gossip.set(gossip);
+    }
+
+    /// Admits transactions gossiped by another validator (no re-gossip); invalid ones and
+    /// duplicates are dropped, as the sender's own checks may have run against a different state.
+    fn admit_gossiped(&self, txs: Vec<Vec<u8>>) {
+        let Ok(snap) = self.store.snapshot() else {
+            return;
+        };
+        let next = snap.height().unwrap_or(0).saturating_add(1);
+        if let Ok(mut pool) = self.mempool.lock() {
+            for tx in txs {
+                let _ = pool.insert(&snap, tx, next);
+            }
+        }
     }
 
     /// The last executed height and the app hash after it.
@@ -140,6 +163,10 @@ impl ChainApp for NodeApp {
             Ok(pool) => pool.reap_excluding(max_bytes, max_gas, &ordered),
             Err(_) => Vec::new(),
         }
+    }
+
+    fn receive_txs(&mut self, txs: Vec<Vec<u8>>) {
+        self.0.admit_gossiped(txs);
     }
 
     fn check_block(&mut self, block: &Block) -> bool {
@@ -287,8 +314,15 @@ impl NodeView for NodeCore {
             .mempool
             .lock()
             .map_err(|_| SubmitError::unavailable("mempool lock poisoned"))?;
+        let copy = self.gossip.get().map(|_| tx_bytes.clone());
         match pool.insert(&snap, tx_bytes, next) {
-            Ok(hash) => Ok(TxHash(hash)),
+            Ok(hash) => {
+                drop(pool);
+                if let (Some(gossip), Some(bytes)) = (self.gossip.get(), copy) {
+                    gossip.broadcast(bytes);
+                }
+                Ok(TxHash(hash))
+            }
             Err(MempoolError::Rejected(e)) => Err(e.into()),
             Err(e @ MempoolError::Duplicate(_)) => Err(SubmitError {
                 kind: phalanx_api::SubmitErrorKind::Rejected,

@@ -206,9 +206,10 @@ pub fn start_node(home: &Home, opts: &StartOptions) -> Result<(), NodeRunError> 
             genesis.chain_id,
             api.local_addr()
         );
-        let handle = start(context, engine, p2p, NodeApp(core))
+        let handle = start(context, engine, p2p, NodeApp(core.clone()))
             .await
             .map_err(|e| NodeRunError::Consensus(e.to_string()))?;
+        core.set_gossip(handle.tx_gossip());
         let outcome = tokio::select! {
             _ = tokio::signal::ctrl_c() => Ok(()),
             e = handle.join() => Err(NodeRunError::Consensus(e.to_string())),

@@ -124,6 +124,15 @@ impl ChainApp for HashChainApp {
         out
     }
 
+    fn receive_txs(&mut self, txs: Vec<Vec<u8>>) {
+        let mut mempool = self.mempool.lock().unwrap();
+        for tx in txs {
+            if !mempool.contains(&tx) {
+                mempool.push_back(tx);
+            }
+        }
+    }
+
     fn check_block(&mut self, block: &Block) -> bool {
         // Stateless rule of this toy chain: transactions are non-empty and never start with 0xFF.
         block
