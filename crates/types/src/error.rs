@@ -157,6 +157,30 @@ module_error!(
 );
 
 module_error!(
+    /// Errors of reward plans, reward accounting and withdrawals.
+    RewardsError, "rewards" {
+        /// No plan with that id.
+        1 => PlanNotFound(u64) = "rewards plan {0} not found",
+        /// A delegation has no reward record (a state fault or a delegation that does not exist).
+        2 => NoDelegationRecord(String) = "no reward record for {0}; delegate first",
+        /// The operator has no whole commission unit to withdraw.
+        3 => NoOperatorCommission(u32) = "operator {0} has no commission to withdraw yet",
+        /// The plan is malformed; fix the named field.
+        4 => InvalidPlan(String) = "invalid rewards plan: {0}",
+        /// The plan has ended and can no longer be edited or funded.
+        5 => PlanEnded(u64) = "rewards plan {0} has ended",
+        /// The creation fee offered does not cover the required fee.
+        6 => InsufficientFee(String, String) = "plan creation fee {0} does not cover the required fee {1}; offer at least one of its coins in full",
+        /// Params are invalid.
+        7 => InvalidParams(String) = "invalid rewards params: {0}",
+        /// A weighted distribution names a target that does not exist.
+        8 => TargetNotFound(String) = "distribution target {0} not found",
+        /// The coins offered are not in the plan's denom.
+        9 => WrongDenom(String, String) = "plan pays in {0}; cannot fund it with {1}",
+    }
+);
+
+module_error!(
     /// Why a signed transaction is not admitted: checked before any message runs. Codes follow the
     /// Cosmos SDK's root codespace so wallets recognise them.
     AuthError, "sdk" {
@@ -220,6 +244,9 @@ pub enum Error {
     /// Restaking error.
     #[error(transparent)]
     Restaking(#[from] RestakingError),
+    /// Rewards error.
+    #[error(transparent)]
+    Rewards(#[from] RewardsError),
     /// Transaction authentication error.
     #[error(transparent)]
     Auth(#[from] AuthError),
@@ -245,6 +272,7 @@ impl Error {
             Error::Operators(e) => e.code(),
             Error::Services(e) => e.code(),
             Error::Restaking(e) => e.code(),
+            Error::Rewards(e) => e.code(),
             Error::Auth(e) => e.code(),
         }
     }

@@ -6,7 +6,9 @@
 use crate::address::Address;
 use crate::coin::{Coin, Coins, validate_denom};
 use crate::dec::Dec;
-use crate::error::{AssetsError, Error, OperatorsError, RestakingError, Result, ServicesError};
+use crate::error::{
+    AssetsError, Error, OperatorsError, RestakingError, Result, RewardsError, ServicesError,
+};
 use crate::ids::{OperatorId, PoolId, ServiceId};
 use crate::time::{Duration, Timestamp};
 use borsh::{BorshDeserialize, BorshSerialize};
@@ -170,6 +172,120 @@ impl RestakingParams {
             return Err(bad("max_entries must be greater than zero".into()));
         }
         validate_denom_list(&self.allowed_denoms).map_err(|e| bad(e.to_string()))
+    }
+}
+
+/// How one category's share of a plan's block reward is split among its targets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, BorshSerialize, BorshDeserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum DistributionType {
+    /// In proportion to the USD value of each target's stake that trusts the service.
+    Basic,
+    /// By fixed weights; targets not listed get nothing.
+    Weighted {
+        /// One weight per listed target.
+        weights: Vec<DistributionWeight>,
+    },
+    /// Equally among the targets that hold any valued stake.
+    Egalitarian,
+}
+
+/// One target's weight in a weighted distribution.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, BorshSerialize, BorshDeserialize)]
+pub struct DistributionWeight {
+    /// Pool or operator id (by the category).
+    pub target_id: u32,
+    /// Relative weight, positive.
+    pub weight: u32,
+}
+
+/// The pools or operators category of a plan: its weight against the other categories and its split.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, BorshSerialize, BorshDeserialize)]
+pub struct Distribution {
+    /// Weight of the category; when every valued category weighs 0, categories split by USD value.
+    pub weight: u32,
+    /// How the category's share is split among its targets.
+    pub kind: DistributionType,
+}
+
+impl Distribution {
+    /// Weighted lists: ids non-zero, weights positive, no id twice.
+    pub fn validate(&self, category: &str) -> Result<()> {
+        if let DistributionType::Weighted { weights } = &self.kind {
+            let mut seen = BTreeSet::new();
+            for w in weights {
+                if w.target_id == 0 || w.weight == 0 {
+                    return Err(RewardsError::InvalidPlan(format!(
+                        "{category} weights need non-zero target ids and positive weights"
+                    ))
+                    .into());
+                }
+                if !seen.insert(w.target_id) {
+                    return Err(RewardsError::InvalidPlan(format!(
+                        "{category} weights list target {} twice",
+                        w.target_id
+                    ))
+                    .into());
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The direct-delegators category of a plan (always split by value: the service is its only target).
+#[derive(
+    Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, BorshSerialize, BorshDeserialize,
+)]
+pub struct UsersDistribution {
+    /// Weight of the category.
+    pub weight: u32,
+}
+
+/// Module params of rewards.
+#[derive(
+    Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, BorshSerialize, BorshDeserialize,
+)]
+pub struct RewardsParams {
+    /// Fee to create a plan; paying any one of these coins in full suffices. Empty = free.
+    pub rewards_plan_creation_fee: Coins,
+}
+
+/// The fields of a plan its service admin chooses, shared by creation and edits so both check alike.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, BorshSerialize, BorshDeserialize)]
+pub struct PlanTerms {
+    /// Free text, at most 1000 bytes.
+    pub description: String,
+    /// Paid per 24 hours of block time, pro rata per block.
+    pub amount_per_day: Coin,
+    /// First instant rewards accrue (inclusive).
+    pub start_time: Timestamp,
+    /// Instant the plan ends (exclusive); the remainder is then refunded.
+    pub end_time: Timestamp,
+    /// Pools category.
+    pub pools_distribution: Distribution,
+    /// Operators category.
+    pub operators_distribution: Distribution,
+    /// Direct service delegators category.
+    pub users_distribution: UsersDistribution,
+}
+
+impl PlanTerms {
+    /// Text bound, positive amount, end after start, well-formed distributions.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |m: &str| -> Error { RewardsError::InvalidPlan(m.into()).into() };
+        if self.description.len() > MAX_DESCRIPTION_LEN {
+            return Err(bad("description is longer than 1000 bytes"));
+        }
+        self.amount_per_day.validate()?;
+        if self.amount_per_day.is_zero() {
+            return Err(bad("amount_per_day must be positive"));
+        }
+        if self.end_time <= self.start_time {
+            return Err(bad("end_time must be after start_time"));
+        }
+        self.pools_distribution.validate("pools")?;
+        self.operators_distribution.validate("operators")
     }
 }
 
@@ -437,6 +553,23 @@ MsgSetUserPreferences { /** User, signs. */ user: Address, /** New preferences. 
 message!(/// Replaces the restaking params (authority only).
 MsgUpdateRestakingParams { /** The genesis authority. */ authority: Address, /** New params. */ params: RestakingParams });
 
+message!(/// Creates a rewards plan for a service (service admin only).
+MsgCreateRewardsPlan { /** Service admin. */ sender: Address, /** Service paying. */ service_id: ServiceId,
+    /** Plan terms. */ terms: PlanTerms, /** Creation fee offered. */ fee_amount: Coins });
+message!(/// Replaces a running plan's terms (service admin only).
+MsgEditRewardsPlan { /** Service admin. */ sender: Address, /** Plan. */ plan_id: u64, /** New terms. */ terms: PlanTerms });
+message!(/// Adds coins of the plan's denom to a plan's account (anyone may fund).
+MsgFundRewardsPlan { /** Funder, signs. */ sender: Address, /** Plan. */ plan_id: u64, /** Coins added. */ amount: Coin });
+message!(/// Sets where the sender's rewards (and, for an operator admin, commission) are paid.
+MsgSetWithdrawAddress { /** Delegator or operator admin. */ sender: Address, /** Recipient. */ withdraw_address: Address });
+message!(/// Pays a delegation's accrued rewards.
+MsgWithdrawDelegatorReward { /** Delegator, signs. */ delegator: Address, /** Kind of target. */ delegation_type: DelegationKind,
+    /** Target id. */ target_id: u32 });
+message!(/// Pays an operator's accumulated commission to its admin (or the admin's withdraw address).
+MsgWithdrawOperatorCommission { /** Operator admin. */ sender: Address, /** Operator. */ operator_id: OperatorId });
+message!(/// Replaces the rewards params (authority only).
+MsgUpdateRewardsParams { /** The genesis authority. */ authority: Address, /** New params. */ params: RewardsParams });
+
 /// Declares the `Msg` enum, its type URLs and signers in one table so none can drift from another.
 macro_rules! msg_enum {
     ($( $variant:ident => $url:literal, $signer:ident ; )*) => {
@@ -509,6 +642,13 @@ msg_enum! {
     MsgCeasePoolSecurityBorrow => "/phalanx.restaking.v1.MsgCeasePoolSecurityBorrow", sender;
     MsgSetUserPreferences => "/phalanx.restaking.v1.MsgSetUserPreferences", user;
     MsgUpdateRestakingParams => "/phalanx.restaking.v1.MsgUpdateParams", authority;
+    MsgCreateRewardsPlan => "/phalanx.rewards.v1.MsgCreateRewardsPlan", sender;
+    MsgEditRewardsPlan => "/phalanx.rewards.v1.MsgEditRewardsPlan", sender;
+    MsgFundRewardsPlan => "/phalanx.rewards.v1.MsgFundRewardsPlan", sender;
+    MsgSetWithdrawAddress => "/phalanx.rewards.v1.MsgSetWithdrawAddress", sender;
+    MsgWithdrawDelegatorReward => "/phalanx.rewards.v1.MsgWithdrawDelegatorReward", delegator;
+    MsgWithdrawOperatorCommission => "/phalanx.rewards.v1.MsgWithdrawOperatorCommission", sender;
+    MsgUpdateRewardsParams => "/phalanx.rewards.v1.MsgUpdateParams", authority;
 }
 
 impl Msg {
@@ -660,6 +800,23 @@ impl Msg {
             }
             Msg::MsgSetUserPreferences(m) => m.preferences.validate(),
             Msg::MsgUpdateRestakingParams(m) => m.params.validate(),
+            Msg::MsgCreateRewardsPlan(m) => {
+                require_id("service_id", m.service_id.is_zero())?;
+                m.terms.validate()
+            }
+            Msg::MsgEditRewardsPlan(m) => {
+                require_id("plan_id", m.plan_id == 0)?;
+                m.terms.validate()
+            }
+            Msg::MsgFundRewardsPlan(m) => {
+                require_id("plan_id", m.plan_id == 0)?;
+                require_positive_coin("amount", &m.amount)
+            }
+            Msg::MsgSetWithdrawAddress(_) | Msg::MsgUpdateRewardsParams(_) => Ok(()),
+            Msg::MsgWithdrawDelegatorReward(m) => require_id("target_id", m.target_id == 0),
+            Msg::MsgWithdrawOperatorCommission(m) => {
+                require_id("operator_id", m.operator_id.is_zero())
+            }
         }
     }
 }

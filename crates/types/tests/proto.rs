@@ -31,7 +31,7 @@ use phalanx_types::proto::google::protobuf::{
 };
 use phalanx_types::proto::phalanx::{
     assets::v1 as assets, bank::v1 as bank, operators::v1 as operators, restaking::v1 as restaking,
-    services::v1 as services,
+    rewards::v1 as rewards, services::v1 as services,
 };
 use phalanx_types::proto::wire::{FieldKind, MessageSchema, Schema};
 use phalanx_types::proto::{self as pb, TxLimits, decode_tx, decode_tx_with_limits};
@@ -138,6 +138,13 @@ macro_rules! for_each_type {
             restaking::MsgAddOperatorToAllowList, restaking::MsgRemoveOperatorFromAllowList,
             restaking::MsgBorrowPoolSecurity, restaking::MsgCeasePoolSecurityBorrow,
             restaking::MsgSetUserPreferences, restaking::MsgUpdateParams,
+            rewards::DistributionWeight, rewards::DistributionType,
+            rewards::distribution_type::Basic, rewards::distribution_type::Weighted,
+            rewards::distribution_type::Egalitarian, rewards::Distribution,
+            rewards::UsersDistribution, rewards::PlanTerms, rewards::RewardsParams,
+            rewards::MsgCreateRewardsPlan, rewards::MsgEditRewardsPlan, rewards::MsgFundRewardsPlan,
+            rewards::MsgSetWithdrawAddress, rewards::MsgWithdrawDelegatorReward,
+            rewards::MsgWithdrawOperatorCommission, rewards::MsgUpdateParams,
         )
     };
     (@ $f:ident $($t:ty),* $(,)?) => {
@@ -229,11 +236,23 @@ fn check_type<T: Message + Default + Name + Schema + std::fmt::Debug>() -> Strin
         let name = field.name();
         let real_oneof = field.containing_oneof().filter(|o| !o.is_synthetic());
         if let Some(oneof) = real_oneof {
+            // `populate` leaves only the last member of a oneof set, so each member is checked alone:
+            // it survives the Rust struct and lands in the variant of its name.
             expected_names.insert(oneof.name().to_owned());
+            let mut alone = DynamicMessage::new(desc.clone());
+            alone.set_field(&field, sample_value(&field));
+            let rust_alone = T::decode(alone.encode_to_vec().as_slice()).unwrap();
+            let back = DynamicMessage::decode(desc.clone(), rust_alone.encode_to_vec().as_slice())
+                .unwrap();
+            assert_eq!(
+                back, alone,
+                "{full_name}: oneof member {name} lost or changed"
+            );
+            let debug_alone = format!("{rust_alone:?}");
             let needle = format!("{}: Some({}(", oneof.name(), camel(name));
             assert!(
-                debug.contains(&needle),
-                "{full_name}: {needle} not in {debug}"
+                debug_alone.contains(&needle),
+                "{full_name}: {needle} not in {debug_alone}"
             );
             continue;
         }
@@ -469,10 +488,45 @@ fn variant_index(msg: &Msg) -> usize {
         Msg::MsgCeasePoolSecurityBorrow(_) => 34,
         Msg::MsgSetUserPreferences(_) => 35,
         Msg::MsgUpdateRestakingParams(_) => 36,
+        Msg::MsgCreateRewardsPlan(_) => 37,
+        Msg::MsgEditRewardsPlan(_) => 38,
+        Msg::MsgFundRewardsPlan(_) => 39,
+        Msg::MsgSetWithdrawAddress(_) => 40,
+        Msg::MsgWithdrawDelegatorReward(_) => 41,
+        Msg::MsgWithdrawOperatorCommission(_) => 42,
+        Msg::MsgUpdateRewardsParams(_) => 43,
     }
 }
 
-const VARIANTS: usize = 37;
+const VARIANTS: usize = 44;
+
+/// Plan terms with every field set; the two categories use different split kinds.
+fn sample_terms(pools: DistributionType, operators: DistributionType) -> PlanTerms {
+    PlanTerms {
+        description: "ten days of uphx".into(),
+        amount_per_day: Coin::new("uphx", 1_000_000),
+        start_time: "2025-01-01T00:00:00Z".parse().unwrap(),
+        end_time: Timestamp(1_736_640_000_000_000_001),
+        pools_distribution: Distribution {
+            weight: 3,
+            kind: pools,
+        },
+        operators_distribution: Distribution {
+            weight: 1,
+            kind: operators,
+        },
+        users_distribution: UsersDistribution { weight: 2 },
+    }
+}
+
+fn weighted(pairs: &[(u32, u32)]) -> DistributionType {
+    DistributionType::Weighted {
+        weights: pairs
+            .iter()
+            .map(|&(target_id, weight)| DistributionWeight { target_id, weight })
+            .collect(),
+    }
+}
 
 /// One message of every variant, every field set to a non-default value.
 fn samples() -> Vec<Msg> {
@@ -727,7 +781,86 @@ fn samples() -> Vec<Msg> {
             },
         }
         .into(),
+        MsgCreateRewardsPlan {
+            sender: a,
+            service_id: ServiceId(4),
+            terms: sample_terms(weighted(&[(1, 3), (2, 1)]), DistributionType::Egalitarian),
+            fee_amount: fee.clone(),
+        }
+        .into(),
+        MsgEditRewardsPlan {
+            sender: a,
+            plan_id: u64::MAX,
+            terms: sample_terms(DistributionType::Basic, weighted(&[(9, 1)])),
+        }
+        .into(),
+        MsgFundRewardsPlan {
+            sender: b,
+            plan_id: 1 << 40,
+            amount: Coin::new("uphx", u128::MAX),
+        }
+        .into(),
+        MsgSetWithdrawAddress {
+            sender: a,
+            withdraw_address: b,
+        }
+        .into(),
+        MsgWithdrawDelegatorReward {
+            delegator: a,
+            delegation_type: DelegationKind::Operator,
+            target_id: 12,
+        }
+        .into(),
+        MsgWithdrawOperatorCommission {
+            sender: a,
+            operator_id: OperatorId(13),
+        }
+        .into(),
+        MsgUpdateRewardsParams {
+            authority: a,
+            params: RewardsParams {
+                rewards_plan_creation_fee: fee,
+            },
+        }
+        .into(),
     ]
+}
+
+#[test]
+fn every_split_kind_and_delegation_type_round_trips() {
+    let kinds = [
+        DistributionType::Basic,
+        DistributionType::Egalitarian,
+        weighted(&[]),
+        weighted(&[(1, 1)]),
+        weighted(&[(u32::MAX, u32::MAX), (1, 2)]),
+    ];
+    for pools in &kinds {
+        for operators in &kinds {
+            check_message(
+                &MsgEditRewardsPlan {
+                    sender: addr(1),
+                    plan_id: 1,
+                    terms: sample_terms(pools.clone(), operators.clone()),
+                }
+                .into(),
+            );
+        }
+    }
+    for kind in [
+        DelegationKind::Pool,
+        DelegationKind::Operator,
+        DelegationKind::Service,
+    ] {
+        check_message(
+            &MsgWithdrawDelegatorReward {
+                delegator: addr(1),
+                delegation_type: kind,
+                target_id: 1,
+            }
+            .into(),
+        );
+    }
 }
 
 #[test]
@@ -736,16 +869,62 @@ fn samples_cover_every_variant() {
     assert_eq!(seen, (0..VARIANTS).collect());
 }
 
-/// The message's JSON as the descriptor reads its protobuf bytes, with `@type` added.
+/// Rewrites the two protobuf JSON shapes that differ from serde's by design, and nothing else:
+/// - a `phalanx.rewards.v1.DistributionType` (`{"weighted": {"weights": [...]}}`, a oneof of messages)
+///   becomes serde's internally tagged enum (`{"type": "weighted", "weights": [...]}`);
+/// - a `phalanx.rewards.v1.DelegationType` value (`"DELEGATION_TYPE_POOL"`) becomes serde's `"pool"`.
+///
+/// Both are found through the descriptor (by message and enum type), not by field name.
+fn to_serde_conventions(desc: &MessageDescriptor, json: &mut serde_json::Value) {
+    let Some(object) = json.as_object_mut() else {
+        return;
+    };
+    if desc.full_name() == "phalanx.rewards.v1.DistributionType" {
+        let set: Vec<String> = object.keys().cloned().collect();
+        assert_eq!(set.len(), 1, "exactly one kind is set: {set:?}");
+        let tag = set[0].clone();
+        let inner = object.remove(&tag).unwrap();
+        object.insert("type".into(), serde_json::Value::String(tag));
+        object.extend(inner.as_object().unwrap().clone());
+        return;
+    }
+    for field in desc.fields() {
+        let Some(value) = object.get_mut(field.name()) else {
+            continue;
+        };
+        match field.kind() {
+            Kind::Message(inner) => {
+                if let Some(list) = value.as_array_mut() {
+                    list.iter_mut()
+                        .for_each(|v| to_serde_conventions(&inner, v));
+                } else {
+                    to_serde_conventions(&inner, value);
+                }
+            }
+            Kind::Enum(e) if e.full_name() == "phalanx.rewards.v1.DelegationType" => {
+                let name = value.as_str().unwrap();
+                let short = name.strip_prefix("DELEGATION_TYPE_").unwrap();
+                *value = serde_json::Value::String(short.to_ascii_lowercase());
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The message's JSON as the descriptor reads its protobuf bytes, with `@type` added, 64-bit integers
+/// as JSON numbers (serde's form; protobuf JSON would quote them) and the rewrites of
+/// [`to_serde_conventions`].
 fn json_through_descriptor(any: &Any) -> serde_json::Value {
     let desc = descriptor(any.type_url.strip_prefix('/').unwrap());
-    let dynamic = DynamicMessage::decode(desc, any.value.as_slice()).unwrap();
+    let dynamic = DynamicMessage::decode(desc.clone(), any.value.as_slice()).unwrap();
     let options = SerializeOptions::new()
         .use_proto_field_name(true)
-        .skip_default_fields(false);
+        .skip_default_fields(false)
+        .stringify_64_bit_integers(false);
     let mut json = dynamic
         .serialize_with_options(serde_json::value::Serializer, &options)
         .unwrap();
+    to_serde_conventions(&desc, &mut json);
     json.as_object_mut().unwrap().insert(
         "@type".into(),
         serde_json::Value::String(any.type_url.clone()),
@@ -842,6 +1021,54 @@ fn arb_duration() -> impl Strategy<Value = Duration> {
 
 fn arb_denoms() -> impl Strategy<Value = Vec<String>> {
     prop::collection::vec(arb_denom(), 0..3)
+}
+
+fn arb_distribution_type() -> impl Strategy<Value = DistributionType> {
+    prop_oneof![
+        Just(DistributionType::Basic),
+        Just(DistributionType::Egalitarian),
+        prop::collection::vec(
+            (any::<u32>(), any::<u32>())
+                .prop_map(|(target_id, weight)| DistributionWeight { target_id, weight }),
+            0..4
+        )
+        .prop_map(|weights| DistributionType::Weighted { weights }),
+    ]
+}
+
+fn arb_distribution() -> impl Strategy<Value = Distribution> {
+    (any::<u32>(), arb_distribution_type()).prop_map(|(weight, kind)| Distribution { weight, kind })
+}
+
+fn arb_terms() -> impl Strategy<Value = PlanTerms> {
+    (
+        arb_text(),
+        arb_coin(),
+        any::<u64>(),
+        any::<u64>(),
+        arb_distribution(),
+        arb_distribution(),
+        any::<u32>(),
+    )
+        .prop_map(
+            |(description, amount, start, end, pools, operators, users)| PlanTerms {
+                description,
+                amount_per_day: amount,
+                start_time: Timestamp(start),
+                end_time: Timestamp(end),
+                pools_distribution: pools,
+                operators_distribution: operators,
+                users_distribution: UsersDistribution { weight: users },
+            },
+        )
+}
+
+fn arb_delegation_kind() -> impl Strategy<Value = DelegationKind> {
+    prop_oneof![
+        Just(DelegationKind::Pool),
+        Just(DelegationKind::Operator),
+        Just(DelegationKind::Service),
+    ]
 }
 
 fn arb_msg() -> impl Strategy<Value = Msg> {
@@ -1266,6 +1493,76 @@ fn arb_msg() -> impl Strategy<Value = Msg> {
                 .into()
             })
             .boxed()),
+        s((arb_addr(), id(), arb_terms(), arb_coins())
+            .prop_map(|(a, i, t, f)| {
+                MsgCreateRewardsPlan {
+                    sender: a,
+                    service_id: ServiceId(i),
+                    terms: t,
+                    fee_amount: f,
+                }
+                .into()
+            })
+            .boxed()),
+        s((arb_addr(), any::<u64>(), arb_terms())
+            .prop_map(|(a, p, t)| {
+                MsgEditRewardsPlan {
+                    sender: a,
+                    plan_id: p,
+                    terms: t,
+                }
+                .into()
+            })
+            .boxed()),
+        s((arb_addr(), any::<u64>(), arb_coin())
+            .prop_map(|(a, p, c)| {
+                MsgFundRewardsPlan {
+                    sender: a,
+                    plan_id: p,
+                    amount: c,
+                }
+                .into()
+            })
+            .boxed()),
+        s((arb_addr(), arb_addr())
+            .prop_map(|(a, b)| {
+                MsgSetWithdrawAddress {
+                    sender: a,
+                    withdraw_address: b,
+                }
+                .into()
+            })
+            .boxed()),
+        s((arb_addr(), arb_delegation_kind(), id())
+            .prop_map(|(a, k, i)| {
+                MsgWithdrawDelegatorReward {
+                    delegator: a,
+                    delegation_type: k,
+                    target_id: i,
+                }
+                .into()
+            })
+            .boxed()),
+        s((arb_addr(), id())
+            .prop_map(|(a, i)| {
+                MsgWithdrawOperatorCommission {
+                    sender: a,
+                    operator_id: OperatorId(i),
+                }
+                .into()
+            })
+            .boxed()),
+        s((arb_addr(), arb_coins())
+            .prop_map(|(a, f)| {
+                MsgUpdateRewardsParams {
+                    authority: a,
+                    params: RewardsParams {
+                        rewards_plan_creation_fee: f,
+                    },
+                }
+                .into()
+            })
+            .boxed()),
     ];
     assert_eq!(strategies.len(), VARIANTS);
     proptest::strategy::Union::new(strategies)
@@ -1432,6 +1729,178 @@ fn malformed_fields_get_typed_errors() {
     };
     let err = Msg::from_any(&any_of(&m)).unwrap_err();
     assert!(err.to_string().contains("deactivation_time"), "{err}");
+}
+
+fn terms_proto() -> rewards::PlanTerms {
+    let distribution = |kind| rewards::Distribution {
+        weight: 1,
+        kind: Some(rewards::DistributionType { sum: Some(kind) }),
+    };
+    rewards::PlanTerms {
+        description: String::new(),
+        amount_per_day: Some(pcoin("uphx", "10")),
+        start_time: Some(PbTimestamp {
+            seconds: 1,
+            nanos: 0,
+        }),
+        end_time: Some(PbTimestamp {
+            seconds: 2,
+            nanos: 0,
+        }),
+        pools_distribution: Some(distribution(rewards::distribution_type::Sum::Basic(
+            rewards::distribution_type::Basic {},
+        ))),
+        operators_distribution: Some(distribution(rewards::distribution_type::Sum::Weighted(
+            rewards::distribution_type::Weighted {
+                weights: vec![rewards::DistributionWeight {
+                    target_id: 1,
+                    weight: 1,
+                }],
+            },
+        ))),
+        users_distribution: Some(rewards::UsersDistribution { weight: 0 }),
+    }
+}
+
+fn edit_plan_proto(terms: Option<rewards::PlanTerms>) -> rewards::MsgEditRewardsPlan {
+    rewards::MsgEditRewardsPlan {
+        sender: addr(1).to_string(),
+        plan_id: 1,
+        terms,
+    }
+}
+
+#[test]
+fn malformed_rewards_fields_get_typed_errors() {
+    assert!(Msg::from_any(&any_of(&edit_plan_proto(Some(terms_proto())))).is_ok());
+
+    let expect = |m: &rewards::MsgEditRewardsPlan, needle: &str| {
+        let err = Msg::from_any(&any_of(m)).unwrap_err();
+        assert!(err.to_string().contains(needle), "{needle}: {err}");
+    };
+    expect(&edit_plan_proto(None), "terms is required");
+    let with = |edit: fn(&mut rewards::PlanTerms)| {
+        let mut t = terms_proto();
+        edit(&mut t);
+        edit_plan_proto(Some(t))
+    };
+    expect(
+        &with(|t| t.amount_per_day = None),
+        "amount_per_day is required",
+    );
+    expect(
+        &with(|t| t.amount_per_day = Some(pcoin("uphx", "010"))),
+        "amount_per_day: amount",
+    );
+    expect(&with(|t| t.start_time = None), "start_time is required");
+    expect(
+        &with(|t| {
+            t.end_time = Some(PbTimestamp {
+                seconds: -1,
+                nanos: 0,
+            })
+        }),
+        "end_time must not be negative",
+    );
+    expect(
+        &with(|t| t.pools_distribution = None),
+        "pools_distribution is required",
+    );
+    expect(
+        &with(|t| t.users_distribution = None),
+        "users_distribution is required",
+    );
+    expect(
+        &with(|t| {
+            t.operators_distribution = Some(rewards::Distribution {
+                weight: 1,
+                kind: None,
+            })
+        }),
+        "kind is required",
+    );
+    expect(
+        &with(|t| {
+            t.operators_distribution = Some(rewards::Distribution {
+                weight: 1,
+                kind: Some(rewards::DistributionType { sum: None }),
+            })
+        }),
+        "kind is required: one of basic, weighted or egalitarian",
+    );
+
+    // Delegation types: UNSPECIFIED and unknown numbers are refused by name.
+    for value in [0, 4, -1] {
+        let m = rewards::MsgWithdrawDelegatorReward {
+            delegator: addr(1).to_string(),
+            delegation_type: value,
+            target_id: 1,
+        };
+        let err = Msg::from_any(&any_of(&m)).unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidRequest(s) if s.contains("delegation_type is")
+                && s.contains("DELEGATION_TYPE_POOL")),
+            "{value}: {err}"
+        );
+    }
+
+    let m = rewards::MsgFundRewardsPlan {
+        sender: addr(1).to_string(),
+        plan_id: 1,
+        amount: None,
+    };
+    let err = Msg::from_any(&any_of(&m)).unwrap_err();
+    assert!(err.to_string().contains("amount is required"), "{err}");
+    let m = rewards::MsgSetWithdrawAddress {
+        sender: addr(1).to_string(),
+        withdraw_address: String::new(),
+    };
+    let err = Msg::from_any(&any_of(&m)).unwrap_err();
+    assert!(
+        err.to_string().contains("withdraw_address is required"),
+        "{err}"
+    );
+    let m = rewards::MsgUpdateParams {
+        authority: addr(1).to_string(),
+        params: Some(rewards::RewardsParams {
+            rewards_plan_creation_fee: vec![pcoin("uphx", "1"), pcoin("uatom", "1")],
+        }),
+    };
+    let err = Msg::from_any(&any_of(&m)).unwrap_err();
+    assert!(
+        err.to_string().contains("rewards_plan_creation_fee"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unknown_fields_deep_inside_a_plan_are_rejected() {
+    // DistributionWeight { target_id: 1, weight: 1, field 3: 1 } inside Weighted inside DistributionType
+    // inside Distribution inside PlanTerms inside the message.
+    fn wrap(field: u8, inner: &[u8]) -> Vec<u8> {
+        let mut out = vec![(field << 3) | 2, u8::try_from(inner.len()).unwrap()];
+        out.extend_from_slice(inner);
+        out
+    }
+    let weight = [0x08, 0x01, 0x10, 0x01, 0x18, 0x01];
+    let kind = wrap(2, &wrap(1, &weight)); // DistributionType.weighted { weights }
+    let distribution = wrap(2, &kind); // Distribution.kind
+    let mut terms = terms_proto();
+    terms.operators_distribution = None;
+    let mut terms_bytes = terms.encode_to_vec();
+    terms_bytes.extend_from_slice(&wrap(6, &distribution));
+    let mut msg = edit_plan_proto(None).encode_to_vec();
+    msg.extend_from_slice(&wrap(3, &terms_bytes));
+    let err = Msg::from_any(&Any {
+        type_url: rewards::MsgEditRewardsPlan::type_url(),
+        value: msg,
+    })
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("phalanx.rewards.v1.DistributionWeight has no field 3"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -1917,7 +2386,7 @@ proptest! {
 
     #[test]
     fn arbitrary_bytes_never_panic_from_any(
-        url_index in 0usize..40,
+        url_index in 0usize..48,
         value in prop::collection::vec(any::<u8>(), 0..256),
     ) {
         let urls = known_urls();

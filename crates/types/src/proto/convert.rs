@@ -13,7 +13,7 @@ use super::cosmos::base::v1beta1 as base;
 use super::google::protobuf::{Any, Duration as PbDuration, Timestamp as PbTimestamp};
 use super::phalanx::{
     assets::v1 as assets, bank::v1 as bank, operators::v1 as operators, restaking::v1 as restaking,
-    services::v1 as services,
+    rewards::v1 as rewards, services::v1 as services,
 };
 use super::wire::{Schema, decode_strict};
 use crate::coin::validate_denom;
@@ -360,6 +360,135 @@ record!(
     })
 );
 
+record!(
+    m::DistributionWeight,
+    rewards::DistributionWeight,
+    |d| rewards::DistributionWeight {
+        target_id: d.target_id,
+        weight: d.weight
+    },
+    |p| Ok(m::DistributionWeight {
+        target_id: p.target_id,
+        weight: p.weight
+    })
+);
+
+record!(
+    m::DistributionType,
+    rewards::DistributionType,
+    |d| {
+        use rewards::distribution_type::{Basic, Egalitarian, Sum, Weighted};
+        let sum = match d {
+            m::DistributionType::Basic => Sum::Basic(Basic {}),
+            m::DistributionType::Weighted { weights } => Sum::Weighted(Weighted {
+                weights: weights.iter().map(Into::into).collect(),
+            }),
+            m::DistributionType::Egalitarian => Sum::Egalitarian(Egalitarian {}),
+        };
+        rewards::DistributionType { sum: Some(sum) }
+    },
+    |p| {
+        use rewards::distribution_type::Sum;
+        let sum = p.sum.as_ref().ok_or_else(|| {
+            Error::InvalidRequest("kind is required: one of basic, weighted or egalitarian".into())
+        })?;
+        Ok(match sum {
+            Sum::Basic(_) => m::DistributionType::Basic,
+            Sum::Weighted(w) => m::DistributionType::Weighted {
+                weights: w
+                    .weights
+                    .iter()
+                    .map(m::DistributionWeight::try_from)
+                    .collect::<Result<_>>()?,
+            },
+            Sum::Egalitarian(_) => m::DistributionType::Egalitarian,
+        })
+    }
+);
+
+record!(
+    m::Distribution,
+    rewards::Distribution,
+    |d| rewards::Distribution {
+        weight: d.weight,
+        kind: Some((&d.kind).into()),
+    },
+    |p| Ok(m::Distribution {
+        weight: p.weight,
+        kind: record("kind", &p.kind)?,
+    })
+);
+
+record!(
+    m::UsersDistribution,
+    rewards::UsersDistribution,
+    |d| rewards::UsersDistribution { weight: d.weight },
+    |p| Ok(m::UsersDistribution { weight: p.weight })
+);
+
+record!(
+    m::PlanTerms,
+    rewards::PlanTerms,
+    |d| rewards::PlanTerms {
+        description: d.description.clone(),
+        amount_per_day: Some((&d.amount_per_day).into()),
+        start_time: Some(d.start_time.into()),
+        end_time: Some(d.end_time.into()),
+        pools_distribution: Some((&d.pools_distribution).into()),
+        operators_distribution: Some((&d.operators_distribution).into()),
+        users_distribution: Some((&d.users_distribution).into()),
+    },
+    |p| Ok(m::PlanTerms {
+        description: p.description.clone(),
+        amount_per_day: coin(
+            "amount_per_day",
+            required("amount_per_day", p.amount_per_day.as_ref())?
+        )?,
+        start_time: timestamp("start_time", p.start_time)?,
+        end_time: timestamp("end_time", p.end_time)?,
+        pools_distribution: record("pools_distribution", &p.pools_distribution)?,
+        operators_distribution: record("operators_distribution", &p.operators_distribution)?,
+        users_distribution: record("users_distribution", &p.users_distribution)?,
+    })
+);
+
+record!(
+    m::RewardsParams,
+    rewards::RewardsParams,
+    |d| rewards::RewardsParams {
+        rewards_plan_creation_fee: coins_to_proto(&d.rewards_plan_creation_fee),
+    },
+    |p| Ok(m::RewardsParams {
+        rewards_plan_creation_fee: coins(
+            "rewards_plan_creation_fee",
+            &p.rewards_plan_creation_fee
+        )?,
+    })
+);
+
+impl From<m::DelegationKind> for rewards::DelegationType {
+    fn from(k: m::DelegationKind) -> Self {
+        match k {
+            m::DelegationKind::Pool => rewards::DelegationType::Pool,
+            m::DelegationKind::Operator => rewards::DelegationType::Operator,
+            m::DelegationKind::Service => rewards::DelegationType::Service,
+        }
+    }
+}
+
+/// A delegation kind from its protobuf enum number; `UNSPECIFIED` and unknown numbers are errors.
+fn delegation_kind(field: &str, value: i32) -> Result<m::DelegationKind> {
+    match rewards::DelegationType::try_from(value) {
+        Ok(rewards::DelegationType::Pool) => Ok(m::DelegationKind::Pool),
+        Ok(rewards::DelegationType::Operator) => Ok(m::DelegationKind::Operator),
+        Ok(rewards::DelegationType::Service) => Ok(m::DelegationKind::Service),
+        Ok(rewards::DelegationType::Unspecified) | Err(_) => Err(Error::InvalidRequest(format!(
+            "{field} is {value}; expected DELEGATION_TYPE_POOL (1), DELEGATION_TYPE_OPERATOR (2) or \
+             DELEGATION_TYPE_SERVICE (3)"
+        ))),
+    }
+}
+
 /// A required embedded record converted with its `TryFrom`.
 fn record<'a, P, D>(field: &str, value: &'a Option<P>) -> Result<D>
 where
@@ -663,6 +792,75 @@ proto_msg!(MsgUpdateRestakingParams => restaking::MsgUpdateParams,
     params: record("params", &p.params)?,
 });
 
+proto_msg!(MsgCreateRewardsPlan => rewards::MsgCreateRewardsPlan,
+|d| rewards::MsgCreateRewardsPlan {
+    sender: d.sender.to_string(),
+    service_id: d.service_id.0,
+    terms: Some((&d.terms).into()),
+    fee_amount: coins_to_proto(&d.fee_amount),
+},
+|p| m::MsgCreateRewardsPlan {
+    sender: address("sender", &p.sender)?,
+    service_id: ServiceId(p.service_id),
+    terms: record("terms", &p.terms)?,
+    fee_amount: coins("fee_amount", &p.fee_amount)?,
+});
+
+proto_msg!(MsgEditRewardsPlan => rewards::MsgEditRewardsPlan,
+|d| rewards::MsgEditRewardsPlan {
+    sender: d.sender.to_string(),
+    plan_id: d.plan_id,
+    terms: Some((&d.terms).into()),
+},
+|p| m::MsgEditRewardsPlan {
+    sender: address("sender", &p.sender)?,
+    plan_id: p.plan_id,
+    terms: record("terms", &p.terms)?,
+});
+
+proto_msg!(MsgFundRewardsPlan => rewards::MsgFundRewardsPlan,
+|d| rewards::MsgFundRewardsPlan {
+    sender: d.sender.to_string(),
+    plan_id: d.plan_id,
+    amount: Some((&d.amount).into()),
+},
+|p| m::MsgFundRewardsPlan {
+    sender: address("sender", &p.sender)?,
+    plan_id: p.plan_id,
+    amount: coin("amount", &required("amount", p.amount)?)?,
+});
+
+proto_msg!(MsgSetWithdrawAddress => rewards::MsgSetWithdrawAddress,
+|d| rewards::MsgSetWithdrawAddress {
+    sender: d.sender.to_string(),
+    withdraw_address: d.withdraw_address.to_string(),
+},
+|p| m::MsgSetWithdrawAddress {
+    sender: address("sender", &p.sender)?,
+    withdraw_address: address("withdraw_address", &p.withdraw_address)?,
+});
+
+proto_msg!(MsgWithdrawDelegatorReward => rewards::MsgWithdrawDelegatorReward,
+|d| rewards::MsgWithdrawDelegatorReward {
+    delegator: d.delegator.to_string(),
+    delegation_type: rewards::DelegationType::from(d.delegation_type).into(),
+    target_id: d.target_id,
+},
+|p| m::MsgWithdrawDelegatorReward {
+    delegator: address("delegator", &p.delegator)?,
+    delegation_type: delegation_kind("delegation_type", p.delegation_type)?,
+    target_id: p.target_id,
+});
+
+id_msg!(MsgWithdrawOperatorCommission => rewards::MsgWithdrawOperatorCommission, sender, operator_id: OperatorId);
+
+proto_msg!(MsgUpdateRewardsParams => rewards::MsgUpdateParams,
+|d| rewards::MsgUpdateParams { authority: d.authority.to_string(), params: Some((&d.params).into()) },
+|p| m::MsgUpdateRewardsParams {
+    authority: address("authority", &p.authority)?,
+    params: record("params", &p.params)?,
+});
+
 // ---------------------------------------------------------------------------------------------------------
 // Any
 // ---------------------------------------------------------------------------------------------------------
@@ -767,6 +965,13 @@ any_table!(
     MsgCeasePoolSecurityBorrow,
     MsgSetUserPreferences,
     MsgUpdateRestakingParams,
+    MsgCreateRewardsPlan,
+    MsgEditRewardsPlan,
+    MsgFundRewardsPlan,
+    MsgSetWithdrawAddress,
+    MsgWithdrawDelegatorReward,
+    MsgWithdrawOperatorCommission,
+    MsgUpdateRewardsParams,
 );
 
 #[cfg(test)]

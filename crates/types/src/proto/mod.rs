@@ -35,7 +35,9 @@
 //! decimal integer strings without leading zeros; decimals are strings in the canonical form with exactly
 //! 18 fractional digits (the same text as in JSON; note that the Cosmos SDK's own `LegacyDec` fields use
 //! a different binary form, the integer number of 10^-18 units, which Phalanx does not use); durations
-//! and times are `google.protobuf.Duration` and `google.protobuf.Timestamp`; ids are `uint32`. Decoding
+//! and times are `google.protobuf.Duration` and `google.protobuf.Timestamp`; ids are `uint32` (rewards
+//! plan ids `uint64`); an enum's zero value (`..._UNSPECIFIED`) is refused; a Rust enum with data
+//! (`DistributionType`) is a message holding a `oneof sum` of one message per variant. Decoding
 //! accepts only these canonical forms, so a decoded message re-encodes to the same bytes.
 
 pub mod convert;

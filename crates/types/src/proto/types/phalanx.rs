@@ -802,3 +802,295 @@ pub mod restaking {
         meta!(MsgUpdateParams, "phalanx.restaking.v1", "MsgUpdateParams", [1, 2 => RestakingParams]);
     }
 }
+
+/// Package `phalanx.rewards`.
+pub mod rewards {
+    /// Version `v1`.
+    pub mod v1 {
+        use crate::proto::cosmos::base::v1beta1::Coin;
+        use crate::proto::google::protobuf::Timestamp;
+
+        /// The kind of target a delegation is made to.
+        #[derive(
+            Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::prost::Enumeration,
+        )]
+        #[repr(i32)]
+        pub enum DelegationType {
+            /// `DELEGATION_TYPE_UNSPECIFIED`: not a valid value; rejected.
+            Unspecified = 0,
+            /// `DELEGATION_TYPE_POOL`: stake in the pool of one denom.
+            Pool = 1,
+            /// `DELEGATION_TYPE_OPERATOR`: stake delegated to an operator.
+            Operator = 2,
+            /// `DELEGATION_TYPE_SERVICE`: stake delegated directly to a service.
+            Service = 3,
+        }
+
+        /// One target's weight in a weighted distribution.
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct DistributionWeight {
+            /// Pool or operator id (by the category); not zero.
+            #[prost(uint32, tag = "1")]
+            pub target_id: u32,
+            /// Relative weight; positive.
+            #[prost(uint32, tag = "2")]
+            pub weight: u32,
+        }
+        meta!(
+            DistributionWeight,
+            "phalanx.rewards.v1",
+            "DistributionWeight",
+            [1, 2]
+        );
+
+        /// How one category's share of a plan's block reward is split among its targets.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct DistributionType {
+            /// The kind; required.
+            #[prost(oneof = "distribution_type::Sum", tags = "1, 2, 3")]
+            pub sum: Option<distribution_type::Sum>,
+        }
+        meta!(DistributionType, "phalanx.rewards.v1", "DistributionType", [
+            1 => distribution_type::Basic,
+            2 => distribution_type::Weighted,
+            3 => distribution_type::Egalitarian,
+        ]);
+
+        /// Types nested in [`DistributionType`].
+        pub mod distribution_type {
+            use super::DistributionWeight;
+
+            /// Split in proportion to the USD value of each target's stake.
+            #[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
+            pub struct Basic {}
+            meta!(Basic, "phalanx.rewards.v1", "DistributionType.Basic", []);
+
+            /// Split by fixed weights; targets not listed get nothing.
+            #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+            pub struct Weighted {
+                /// One weight per listed target, each target at most once.
+                #[prost(message, repeated, tag = "1")]
+                pub weights: Vec<DistributionWeight>,
+            }
+            meta!(Weighted, "phalanx.rewards.v1", "DistributionType.Weighted", [1 => DistributionWeight]);
+
+            /// Split equally among the targets that hold any valued stake.
+            #[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
+            pub struct Egalitarian {}
+            meta!(
+                Egalitarian,
+                "phalanx.rewards.v1",
+                "DistributionType.Egalitarian",
+                []
+            );
+
+            /// The `sum` oneof of [`DistributionType`](super::DistributionType).
+            #[derive(Clone, PartialEq, Eq, Hash, ::prost::Oneof)]
+            pub enum Sum {
+                /// Split by value.
+                #[prost(message, tag = "1")]
+                Basic(Basic),
+                /// Split by fixed weights.
+                #[prost(message, tag = "2")]
+                Weighted(Weighted),
+                /// Split equally.
+                #[prost(message, tag = "3")]
+                Egalitarian(Egalitarian),
+            }
+        }
+
+        /// The pools or operators category of a plan.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct Distribution {
+            /// Weight of the category against the other categories.
+            #[prost(uint32, tag = "1")]
+            pub weight: u32,
+            /// How the category's share is split among its targets; required.
+            #[prost(message, optional, tag = "2")]
+            pub kind: Option<DistributionType>,
+        }
+        meta!(Distribution, "phalanx.rewards.v1", "Distribution", [1, 2 => DistributionType]);
+
+        /// The direct-delegators category of a plan.
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct UsersDistribution {
+            /// Weight of the category.
+            #[prost(uint32, tag = "1")]
+            pub weight: u32,
+        }
+        meta!(
+            UsersDistribution,
+            "phalanx.rewards.v1",
+            "UsersDistribution",
+            [1]
+        );
+
+        /// The fields of a plan its service admin chooses, shared by creation and edits.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct PlanTerms {
+            /// Free text, at most 1000 bytes.
+            #[prost(string, tag = "1")]
+            pub description: String,
+            /// Paid per 24 hours of block time; positive; required.
+            #[prost(message, optional, tag = "2")]
+            pub amount_per_day: Option<Coin>,
+            /// First instant rewards accrue (inclusive); required.
+            #[prost(message, optional, tag = "3")]
+            pub start_time: Option<Timestamp>,
+            /// Instant the plan ends (exclusive); required.
+            #[prost(message, optional, tag = "4")]
+            pub end_time: Option<Timestamp>,
+            /// Pools category; required.
+            #[prost(message, optional, tag = "5")]
+            pub pools_distribution: Option<Distribution>,
+            /// Operators category; required.
+            #[prost(message, optional, tag = "6")]
+            pub operators_distribution: Option<Distribution>,
+            /// Direct service delegators category; required.
+            #[prost(message, optional, tag = "7")]
+            pub users_distribution: Option<UsersDistribution>,
+        }
+        meta!(PlanTerms, "phalanx.rewards.v1", "PlanTerms", [
+            1,
+            2 => Coin,
+            3 => Timestamp,
+            4 => Timestamp,
+            5 => Distribution,
+            6 => Distribution,
+            7 => UsersDistribution,
+        ]);
+
+        /// Module params of rewards.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct RewardsParams {
+            /// Fee to create a plan; paying any one of these coins in full suffices. Empty = free.
+            #[prost(message, repeated, tag = "1")]
+            pub rewards_plan_creation_fee: Vec<Coin>,
+        }
+        meta!(RewardsParams, "phalanx.rewards.v1", "RewardsParams", [1 => Coin]);
+
+        /// Creates a rewards plan for a service (service admin only).
+        /// Type URL `/phalanx.rewards.v1.MsgCreateRewardsPlan`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgCreateRewardsPlan {
+            /// Service admin; signs.
+            #[prost(string, tag = "1")]
+            pub sender: String,
+            /// Service paying.
+            #[prost(uint32, tag = "2")]
+            pub service_id: u32,
+            /// Plan terms; required.
+            #[prost(message, optional, tag = "3")]
+            pub terms: Option<PlanTerms>,
+            /// Creation fee offered.
+            #[prost(message, repeated, tag = "4")]
+            pub fee_amount: Vec<Coin>,
+        }
+        meta!(MsgCreateRewardsPlan, "phalanx.rewards.v1", "MsgCreateRewardsPlan", [
+            1,
+            2,
+            3 => PlanTerms,
+            4 => Coin,
+        ]);
+
+        /// Replaces a running plan's terms (service admin only).
+        /// Type URL `/phalanx.rewards.v1.MsgEditRewardsPlan`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgEditRewardsPlan {
+            /// Service admin; signs.
+            #[prost(string, tag = "1")]
+            pub sender: String,
+            /// Plan.
+            #[prost(uint64, tag = "2")]
+            pub plan_id: u64,
+            /// New terms; required.
+            #[prost(message, optional, tag = "3")]
+            pub terms: Option<PlanTerms>,
+        }
+        meta!(MsgEditRewardsPlan, "phalanx.rewards.v1", "MsgEditRewardsPlan", [1, 2, 3 => PlanTerms]);
+
+        /// Adds coins of the plan's denom to a plan's account (anyone may fund).
+        /// Type URL `/phalanx.rewards.v1.MsgFundRewardsPlan`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgFundRewardsPlan {
+            /// Funder; signs.
+            #[prost(string, tag = "1")]
+            pub sender: String,
+            /// Plan.
+            #[prost(uint64, tag = "2")]
+            pub plan_id: u64,
+            /// Coins added; positive; required.
+            #[prost(message, optional, tag = "3")]
+            pub amount: Option<Coin>,
+        }
+        meta!(MsgFundRewardsPlan, "phalanx.rewards.v1", "MsgFundRewardsPlan", [1, 2, 3 => Coin]);
+
+        /// Sets where the sender's rewards (and, for an operator admin, commission) are paid.
+        /// Type URL `/phalanx.rewards.v1.MsgSetWithdrawAddress`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgSetWithdrawAddress {
+            /// Delegator or operator admin; signs.
+            #[prost(string, tag = "1")]
+            pub sender: String,
+            /// Recipient.
+            #[prost(string, tag = "2")]
+            pub withdraw_address: String,
+        }
+        meta!(
+            MsgSetWithdrawAddress,
+            "phalanx.rewards.v1",
+            "MsgSetWithdrawAddress",
+            [1, 2]
+        );
+
+        /// Pays a delegation's accrued rewards. Type URL `/phalanx.rewards.v1.MsgWithdrawDelegatorReward`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgWithdrawDelegatorReward {
+            /// Delegator; signs.
+            #[prost(string, tag = "1")]
+            pub delegator: String,
+            /// A [`DelegationType`] value; not `Unspecified`.
+            #[prost(enumeration = "DelegationType", tag = "2")]
+            pub delegation_type: i32,
+            /// Target id (pool, operator or service by `delegation_type`).
+            #[prost(uint32, tag = "3")]
+            pub target_id: u32,
+        }
+        meta!(
+            MsgWithdrawDelegatorReward,
+            "phalanx.rewards.v1",
+            "MsgWithdrawDelegatorReward",
+            [1, 2, 3]
+        );
+
+        /// Pays an operator's accumulated commission to its admin (or the admin's withdraw address).
+        /// Type URL `/phalanx.rewards.v1.MsgWithdrawOperatorCommission`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgWithdrawOperatorCommission {
+            /// Operator admin; signs.
+            #[prost(string, tag = "1")]
+            pub sender: String,
+            /// Operator.
+            #[prost(uint32, tag = "2")]
+            pub operator_id: u32,
+        }
+        meta!(
+            MsgWithdrawOperatorCommission,
+            "phalanx.rewards.v1",
+            "MsgWithdrawOperatorCommission",
+            [1, 2]
+        );
+
+        /// Replaces the rewards params (authority only). Type URL `/phalanx.rewards.v1.MsgUpdateParams`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgUpdateParams {
+            /// The genesis authority.
+            #[prost(string, tag = "1")]
+            pub authority: String,
+            /// New params; required.
+            #[prost(message, optional, tag = "2")]
+            pub params: Option<RewardsParams>,
+        }
+        meta!(MsgUpdateParams, "phalanx.rewards.v1", "MsgUpdateParams", [1, 2 => RewardsParams]);
+    }
+}
