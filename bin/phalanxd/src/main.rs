@@ -1,8 +1,9 @@
-//! `phalanxd`: one binary for the node (`init`, `start`) and the client (`keys`, `tx`, `query`).
+//! `phalanxd`: one binary for the node (`init`, `start`, `testnet`) and the client (`keys`, `tx`,
+//! `query`).
 
 use clap::{Args, Parser, Subcommand};
 use phalanx_client::cli::ClientCommand;
-use phalanx_node::{DevChainOptions, Home, StartOptions};
+use phalanx_node::{DevChainOptions, Home, StartOptions, TestnetOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -23,6 +24,9 @@ enum Command {
     Init(InitArgs),
     /// Run the node (initialising the home first if it is empty).
     Start(StartArgs),
+    /// Write the homes of a local N-validator network on 127.0.0.1 (run each with
+    /// `phalanxd start --home DIR/nodeK`).
+    Testnet(TestnetArgs),
     #[command(flatten)]
     Client(ClientCommand),
 }
@@ -69,6 +73,49 @@ struct StartArgs {
     /// Where the p2p layer listens (overrides config/node.json).
     #[arg(long)]
     p2p_address: Option<String>,
+}
+
+#[derive(Args)]
+struct TestnetArgs {
+    /// Number of validators.
+    #[arg(long, default_value_t = 4)]
+    validators: usize,
+    /// Node K listens for p2p on BASE_PORT + 2K and serves its API on BASE_PORT + 2K + 1.
+    #[arg(long, default_value_t = 26600)]
+    base_port: u16,
+    /// Directory for the homes (node0, node1, ...) and testnet.json.
+    #[arg(long, default_value = "./testnet")]
+    output: PathBuf,
+    /// Chain id written into genesis.
+    #[arg(long, default_value = "phalanx-testnet")]
+    chain_id: String,
+    /// Target block interval in milliseconds.
+    #[arg(long, default_value_t = 1000)]
+    block_time_ms: u64,
+    /// Unbonding (and operator deactivation) time in seconds.
+    #[arg(long, default_value_t = 60)]
+    unbonding_time_secs: u64,
+}
+
+fn testnet(a: &TestnetArgs) -> Result<(), String> {
+    let nodes = phalanx_node::testnet(&TestnetOptions {
+        validators: a.validators,
+        base_port: a.base_port,
+        output: a.output.clone(),
+        chain_id: a.chain_id.clone(),
+        block_time_ms: a.block_time_ms,
+        unbonding_secs: a.unbonding_time_secs,
+    })
+    .map_err(|e| e.to_string())?;
+    for node in &nodes {
+        println!("{}  api {}  p2p {}", node.home, node.api, node.p2p);
+    }
+    println!(
+        "wrote {} validator homes and {}; start each with: phalanxd start --home HOME",
+        nodes.len(),
+        a.output.join(phalanx_node::testnet::TESTNET_FILE).display()
+    );
+    Ok(())
 }
 
 fn home_dir(arg: &HomeArg) -> Result<Home, String> {
@@ -130,6 +177,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Init(a) => init(a),
         Command::Start(a) => start(a),
+        Command::Testnet(a) => testnet(a),
         Command::Client(c) => return phalanx_client::cli::run_command(c.clone()),
     };
     match result {

@@ -42,6 +42,15 @@ pub struct ValidatorEntry {
     pub public_key: String,
     /// Where its p2p layer listens.
     pub p2p_address: String,
+    /// Voting power. Simplex with ed25519 votes counts one vote per validator, so every validator
+    /// must have the same power; `start` refuses a set with unequal powers rather than silently
+    /// ignoring them.
+    #[serde(default = "default_power")]
+    pub power: u64,
+}
+
+fn default_power() -> u64 {
+    1
 }
 
 /// Paths inside a home directory.
@@ -187,22 +196,64 @@ pub fn init(home: &Home, opts: &InitOptions) -> Result<(), HomeError> {
         )));
     }
     let accounts = demo_keys(&home.0)?;
-    let mut genesis = demo_genesis(&opts.chain_id, opts.genesis_time, &accounts)?;
-    let unbonding = phalanx_types::Duration::from_secs(opts.unbonding_secs.max(1));
-    genesis.restaking.params.unbonding_time = unbonding;
-    genesis.operators.params.deactivation_time = unbonding;
+    let genesis = dev_genesis(
+        &opts.chain_id,
+        opts.genesis_time,
+        &accounts,
+        opts.unbonding_secs,
+    )?;
     write_json(&home.genesis(), &genesis)?;
     let config = NodeConfig {
         moniker: opts.moniker.clone(),
         api_address: opts.api_address.clone(),
         p2p_address: opts.p2p_address.clone(),
         block_time_ms: opts.block_time_ms,
-        mempool_max_txs: 5_000,
-        mempool_max_bytes: 64 * 1024 * 1024,
+        mempool_max_txs: DEFAULT_MEMPOOL_MAX_TXS,
+        mempool_max_bytes: DEFAULT_MEMPOOL_MAX_BYTES,
         validators: vec![ValidatorEntry {
             public_key: opts.validator_public_key.clone(),
             p2p_address: opts.p2p_address.clone(),
+            power: default_power(),
         }],
     };
     write_json(&home.node_config(), &config)
+}
+
+/// Default bound of the mempool's transaction count.
+pub const DEFAULT_MEMPOOL_MAX_TXS: usize = 5_000;
+/// Default bound of the mempool's size in bytes.
+pub const DEFAULT_MEMPOOL_MAX_BYTES: usize = 64 * 1024 * 1024;
+
+/// The demo genesis with a development chain's short unbonding (and operator deactivation) time,
+/// so a walkthrough can watch an unbonding complete. Shared by `init` and `testnet`.
+pub fn dev_genesis(
+    chain_id: &str,
+    time: Timestamp,
+    accounts: &[Address],
+    unbonding_secs: u64,
+) -> Result<Genesis, HomeError> {
+    let mut genesis = demo_genesis(chain_id, time, accounts)?;
+    let unbonding = phalanx_types::Duration::from_secs(unbonding_secs.max(1));
+    genesis.restaking.params.unbonding_time = unbonding;
+    genesis.operators.params.deactivation_time = unbonding;
+    Ok(genesis)
+}
+
+/// Copies the `test` keyring of `from` into `to`, so every home of a local network can sign for
+/// the same demo accounts.
+pub fn copy_test_keyring(from: &Path, to: &Path) -> Result<(), HomeError> {
+    let source = Keyring::open(from, Backend::Test);
+    let target = Keyring::open(to, Backend::Test);
+    let target_dir = target.dir();
+    std::fs::create_dir_all(target_dir).map_err(io(target_dir))?;
+    let entries = std::fs::read_dir(source.dir()).map_err(io(source.dir()))?;
+    for entry in entries {
+        let entry = entry.map_err(io(source.dir()))?;
+        let path = entry.path();
+        if path.is_file() {
+            let destination = target_dir.join(entry.file_name());
+            std::fs::copy(&path, &destination).map_err(io(&destination))?;
+        }
+    }
+    Ok(())
 }

@@ -5,6 +5,8 @@ pub mod core;
 pub mod home;
 pub mod index;
 pub mod run;
+pub mod testnet;
 
 pub use home::Home;
 pub use run::{DevChainOptions, NodeRunError, StartOptions, init, start_node};
+pub use testnet::{TestnetNode, TestnetOptions, testnet};

@@ -49,7 +49,7 @@ fn unhex(s: &str) -> Result<Vec<u8>, NodeRunError> {
     decode_hex(s).map_err(|e| NodeRunError::Other(format!("invalid hex {s:?}: {e}")))
 }
 
-fn new_validator_key() -> Result<PrivateKey, NodeRunError> {
+pub(crate) fn new_validator_key() -> Result<PrivateKey, NodeRunError> {
     let mut seed = [0u8; 32];
     getrandom::fill(&mut seed)
         .map_err(|e| NodeRunError::Other(format!("no OS randomness: {e}")))?;
@@ -101,16 +101,39 @@ impl Default for DevChainOptions {
     }
 }
 
+/// Hex of a validator's public key, as written in configs.
+pub(crate) fn public_key_hex(key: &PrivateKey) -> String {
+    hex_lower(key.public_key().encode().as_ref())
+}
+
+/// Genesis time for a new chain: now, to the millisecond (block times are milliseconds).
+///
+/// The wall clock is read here, in node code, never by the state machine.
+pub(crate) fn genesis_time_now() -> Result<Timestamp, NodeRunError> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_err(|e| NodeRunError::Other(format!("the system clock is before 1970: {e}")))?;
+    let millis = u64::try_from(now.as_millis()).unwrap_or(u64::MAX);
+    Ok(Timestamp(millis.saturating_mul(1_000_000)))
+}
+
+/// Writes `config/validator_key.json`.
+pub(crate) fn write_validator_key(home: &Home, key: &PrivateKey) -> Result<(), NodeRunError> {
+    home::write_json(
+        &home.validator_key(),
+        &ValidatorKeyFile {
+            private_key: hex_lower(key.encode().as_ref()),
+            public_key: public_key_hex(key),
+        },
+    )?;
+    Ok(())
+}
+
 /// Initialises a home for a single-validator development chain.
 pub fn init(home: &Home, o: &DevChainOptions) -> Result<(), NodeRunError> {
     let key = new_validator_key()?;
-    let public = hex_lower(key.public_key().encode().as_ref());
-    // The wall clock is read here, in node code, never by the state machine.
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_err(|e| NodeRunError::Other(e.to_string()))?;
-    let millis = u64::try_from(now.as_millis()).unwrap_or(u64::MAX);
-    let genesis_time = Timestamp(millis.saturating_mul(1_000_000));
+    let public = public_key_hex(&key);
+    let genesis_time = genesis_time_now()?;
     home::init(
         home,
         &InitOptions {
@@ -120,18 +143,11 @@ pub fn init(home: &Home, o: &DevChainOptions) -> Result<(), NodeRunError> {
             p2p_address: o.p2p_address.clone(),
             block_time_ms: o.block_time_ms,
             genesis_time,
-            validator_public_key: public.clone(),
+            validator_public_key: public,
             unbonding_secs: o.unbonding_secs,
         },
     )?;
-    home::write_json(
-        &home.validator_key(),
-        &ValidatorKeyFile {
-            private_key: hex_lower(key.encode().as_ref()),
-            public_key: public,
-        },
-    )?;
-    Ok(())
+    write_validator_key(home, &key)
 }
 
 fn parse_addr(s: &str, what: &str) -> Result<SocketAddr, NodeRunError> {
@@ -172,6 +188,15 @@ pub fn start_node(home: &Home, opts: &StartOptions) -> Result<(), NodeRunError> 
 
     let mut participants = Vec::new();
     let mut peers = Vec::new();
+    let powers: std::collections::BTreeSet<u64> =
+        config.validators.iter().map(|v| v.power).collect();
+    if powers.len() > 1 || powers.contains(&0) {
+        return Err(NodeRunError::Other(format!(
+            "{}: every validator must have the same non-zero power (simplex counts one vote per \
+             validator); found powers {powers:?}",
+            home.node_config().display()
+        )));
+    }
     for v in &config.validators {
         let key = PublicKey::decode(unhex(&v.public_key)?)
             .map_err(|e| NodeRunError::Other(format!("validator key {}: {e}", v.public_key)))?;
