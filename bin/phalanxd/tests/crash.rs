@@ -3,7 +3,7 @@
 //! One single-validator chain on a temporary home and free loopback ports, 200 ms blocks. Four demo
 //! accounts send signed bank sends and pool (un)delegations through `POST /txs` without pause, and the
 //! test records every transaction the node reports committed (`GET /txs/{hash}` with a height) and
-//! every `(height, app_hash)` `/status` shows. The node is killed with SIGKILL ([`Child::kill`]) at
+//! every `(height, app_hash)` `/status` shows. The node is killed with SIGKILL ([`std::process::Child::kill`]) at
 //! moments drawn from a seeded generator ([`SEED`], [`RUNS`] kills) and restarted on the same home.
 //! Three kinds of kill, chosen by the generator: during start-up and recovery (0–400 ms after the
 //! spawn), right at a commit (as soon as `/status` shows a new height, while the node finishes that
@@ -53,13 +53,12 @@ use phalanx_types::proto::tx::tx_hash;
 use phalanx_types::{Address, Coin, Coins};
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_phalanxd");
+mod common;
+use common::{BIN, Node, TempDir, free_port};
 /// Seed of the kill schedule and of the transaction mix.
 const SEED: u64 = 0x0c4a_5b5a_fe17_0003;
 /// How many times the node is killed (`PHALANX_CRASH_RUNS` overrides it for a longer run).
@@ -91,93 +90,6 @@ impl Rng {
     /// Uniform in `lo..=hi`.
     fn range(&mut self, lo: u64, hi: u64) -> u64 {
         lo + self.next() % (hi - lo + 1)
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// A temporary directory removed on drop (also when the test fails), unless
-/// `PHALANX_KEEP_TEST_DIRS` is set.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> Self {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos();
-        let dir =
-            std::env::temp_dir().join(format!("phalanxd-{tag}-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        if std::env::var_os("PHALANX_KEEP_TEST_DIRS").is_some() {
-            eprintln!("kept {}", self.0.display());
-        } else {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-}
-
-/// A running `phalanxd start`; killed on drop so a failing test leaves no process behind.
-struct Node {
-    child: Child,
-    log: PathBuf,
-}
-
-impl Node {
-    fn start(home: &Path, run: usize) -> Self {
-        let log = home.join(format!("node-run-{run:02}.log"));
-        let out = File::create(&log).unwrap();
-        let err = out.try_clone().unwrap();
-        let child = Command::new(BIN)
-            .args(["start", "--home"])
-            .arg(home)
-            .stdin(Stdio::null())
-            .stdout(Stdio::from(out))
-            .stderr(Stdio::from(err))
-            .spawn()
-            .unwrap();
-        Self { child, log }
-    }
-
-    /// SIGKILL, then reap.
-    fn kill(mut self) {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-    }
-
-    /// Panics with the log if the process has exited on its own.
-    fn assert_alive(&mut self, what: &str) {
-        if let Some(status) = self.child.try_wait().unwrap() {
-            panic!(
-                "phalanxd exited by itself ({status}) while {what}; log:\n{}",
-                self.log_tail()
-            );
-        }
-    }
-
-    fn log_tail(&self) -> String {
-        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
-        let lines: Vec<&str> = text.lines().collect();
-        lines[lines.len().saturating_sub(40)..].join("\n")
-    }
-}
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
