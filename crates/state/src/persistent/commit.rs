@@ -1,14 +1,13 @@
 //! The block commit: every table a block touches, written inside one redb write transaction.
 
 use super::tables::{
-    BLOCKS, JMT_NODES, JMT_VALUES, META, META_APP_HASH, META_LAST_HEIGHT, STALE_NODES,
-    STALE_VALUES, VALUES, VERSION_LEN, encode_history_value, history_key, read_last_height,
-    stale_key,
+    BLOCKS, JMT_NODES, META, META_APP_HASH, META_LAST_HEIGHT, STALE_NODES, UNDO, VALUES,
+    VERSION_LEN, encode_history_value, read_last_height, stale_key, undo_key,
 };
-use super::tree::{TableReader, Tree, encode_node, encode_node_key, key_hash, root_key};
+use super::tree::{TableReader, TreeUpdate, encode_node, encode_node_key, root_key, update_tree};
 use super::{AppHash, BlockRecord};
 use crate::StateError;
-use jmt::storage::{Node, TreeUpdateBatch};
+use jmt::storage::Node;
 use redb::{ReadableTable, Table, WriteTransaction};
 use std::collections::BTreeMap;
 use std::fmt::Display;
@@ -20,6 +19,13 @@ fn failed<E: Display>(height: u64, what: &'static str) -> impl FnOnce(E) -> Stat
 
 /// A write to apply: `None` deletes the key.
 pub(crate) type Write = (Vec<u8>, Option<Vec<u8>>);
+
+/// The writes of a block that change something, and for each the value it replaces (`None`: the
+/// key was absent), in key order.
+struct Changes {
+    writes: Vec<Write>,
+    previous: Vec<Option<Vec<u8>>>,
+}
 
 /// Refuses a height that is not exactly the one after `last` (any height opens an empty store).
 pub(crate) fn check_next_height(last: Option<u64>, height: u64) -> Result<(), StateError> {
@@ -46,9 +52,8 @@ pub(crate) struct BlockTables<'txn> {
     meta: Table<'txn, &'static str, &'static [u8]>,
     values: Table<'txn, &'static [u8], &'static [u8]>,
     nodes: Table<'txn, &'static [u8], &'static [u8]>,
-    history: Table<'txn, &'static [u8], &'static [u8]>,
+    undo: Table<'txn, &'static [u8], &'static [u8]>,
     stale_nodes: Table<'txn, &'static [u8], ()>,
-    stale_values: Table<'txn, &'static [u8], ()>,
     blocks: Table<'txn, u64, &'static [u8]>,
 }
 
@@ -66,15 +71,12 @@ impl<'txn> BlockTables<'txn> {
             nodes: txn
                 .open_table(JMT_NODES)
                 .map_err(failed(height, "opening JMT nodes"))?,
-            history: txn
-                .open_table(JMT_VALUES)
-                .map_err(failed(height, "opening JMT values"))?,
+            undo: txn
+                .open_table(UNDO)
+                .map_err(failed(height, "opening the value undo log"))?,
             stale_nodes: txn
                 .open_table(STALE_NODES)
                 .map_err(failed(height, "opening stale nodes"))?,
-            stale_values: txn
-                .open_table(STALE_VALUES)
-                .map_err(failed(height, "opening stale values"))?,
             blocks: txn
                 .open_table(BLOCKS)
                 .map_err(failed(height, "opening block index"))?,
@@ -93,34 +95,20 @@ impl<'txn> BlockTables<'txn> {
         let changes = self.effective_changes(writes)?;
         let previous = self.previous_version(last)?;
 
-        let (root, batch) = {
-            let reader = TableReader {
-                nodes: &self.nodes,
-                values: &self.history,
-            };
-            Tree::new(&reader)
-                .put_value_set(
-                    changes.iter().map(|(k, v)| (key_hash(k), v.clone())),
-                    height,
-                )
-                .map_err(|e| StateError(format!("commit of block {height}: JMT update: {e:#}")))?
-        };
-        self.write_tree_batch(&batch, previous)?;
+        let (root, update) =
+            update_tree(&TableReader { nodes: &self.nodes }, &changes.writes, height)
+                .map_err(|e| StateError(format!("commit of block {height}: {e}")))?;
+        self.write_tree_update(&update, previous)?;
         self.write_values(&changes)?;
         if let Some(oldest) = oldest_retained(height, retain_versions) {
             prune_index(&mut self.stale_nodes, &mut self.nodes, oldest, "JMT nodes")?;
-            prune_index(
-                &mut self.stale_values,
-                &mut self.history,
-                oldest,
-                "JMT values",
-            )?;
+            prune_undo(&mut self.undo, oldest)?;
         }
 
         let record = BlockRecord {
             height,
             app_hash: AppHash(root.0),
-            changed_keys: u64::try_from(changes.len()).unwrap_or(u64::MAX),
+            changed_keys: u64::try_from(changes.writes.len()).unwrap_or(u64::MAX),
         };
         let encoded = borsh::to_vec(&record)
             .map_err(failed(self.height, "encoding the block index entry"))?;
@@ -141,8 +129,11 @@ impl<'txn> BlockTables<'txn> {
     fn effective_changes(
         &self,
         writes: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
-    ) -> Result<Vec<Write>, StateError> {
-        let mut changes = Vec::with_capacity(writes.len());
+    ) -> Result<Changes, StateError> {
+        let mut changes = Changes {
+            writes: Vec::with_capacity(writes.len()),
+            previous: Vec::with_capacity(writes.len()),
+        };
         for (key, new) in writes {
             let current = self
                 .values
@@ -153,9 +144,9 @@ impl<'txn> BlockTables<'txn> {
                 (Some(cur), Some(n)) => cur.value() == n.as_slice(),
                 _ => false,
             };
-            drop(current);
             if !unchanged {
-                changes.push((key, new));
+                changes.previous.push(current.map(|g| g.value().to_vec()));
+                changes.writes.push((key, new));
             }
         }
         Ok(changes)
@@ -179,13 +170,13 @@ impl<'txn> BlockTables<'txn> {
         Ok(below)
     }
 
-    /// Stores the JMT's new nodes and value versions, and marks what they supersede as stale.
-    fn write_tree_batch(
+    /// Stores the JMT's new nodes and marks the nodes they supersede as stale.
+    fn write_tree_update(
         &mut self,
-        batch: &TreeUpdateBatch,
+        update: &TreeUpdate,
         previous: Option<u64>,
     ) -> Result<(), StateError> {
-        for (node_key, node) in batch.node_batch.nodes() {
+        for (node_key, node) in &update.nodes {
             self.nodes
                 .insert(
                     encode_node_key(node_key)?.as_slice(),
@@ -193,37 +184,7 @@ impl<'txn> BlockTables<'txn> {
                 )
                 .map_err(failed(self.height, "writing a JMT node"))?;
         }
-        for ((version, hash), value) in batch.node_batch.values() {
-            let key = history_key(&hash.0, *version);
-            let lower = history_key(&hash.0, 0);
-            // The version this write supersedes becomes prunable once `version` leaves the window.
-            let superseded = self
-                .history
-                .range::<&[u8]>(lower.as_slice()..key.as_slice())
-                .map_err(failed(self.height, "reading JMT value history"))?
-                .next_back()
-                .transpose()
-                .map_err(failed(self.height, "reading JMT value history"))?
-                .map(|(k, _)| k.value().to_vec());
-            if let Some(old) = superseded {
-                self.stale_values
-                    .insert(stale_key(*version, &old).as_slice(), ())
-                    .map_err(failed(self.height, "writing a stale value mark"))?;
-            }
-            if value.is_none() {
-                // A deletion marker is only needed while older versions of the key are kept.
-                self.stale_values
-                    .insert(stale_key(*version, &key).as_slice(), ())
-                    .map_err(failed(self.height, "writing a stale value mark"))?;
-            }
-            self.history
-                .insert(
-                    key.as_slice(),
-                    encode_history_value(value.as_deref()).as_slice(),
-                )
-                .map_err(failed(self.height, "writing JMT value history"))?;
-        }
-        for stale in &batch.stale_node_index_batch {
+        for stale in &update.stale {
             let key = stale_key(
                 stale.stale_since_version,
                 &encode_node_key(&stale.node_key)?,
@@ -243,9 +204,18 @@ impl<'txn> BlockTables<'txn> {
         Ok(())
     }
 
-    /// Applies the changes to the current-values table.
-    fn write_values(&mut self, changes: &[Write]) -> Result<(), StateError> {
-        for (key, value) in changes {
+    /// Applies the changes to the current-values table and records the values they replace in the
+    /// undo log, under this height, for proofs at the heights the retention window keeps.
+    fn write_values(&mut self, changes: &Changes) -> Result<(), StateError> {
+        for ((key, _), old) in changes.writes.iter().zip(&changes.previous) {
+            self.undo
+                .insert(
+                    undo_key(self.height, key).as_slice(),
+                    encode_history_value(old.as_deref()).as_slice(),
+                )
+                .map_err(failed(self.height, "writing the value undo log"))?;
+        }
+        for (key, value) in &changes.writes {
             match value {
                 Some(v) => self
                     .values
@@ -261,6 +231,19 @@ impl<'txn> BlockTables<'txn> {
         }
         Ok(())
     }
+}
+
+/// Deletes the undo entries of heights `<= up_to`: a proof at a retained height `h >= up_to` only
+/// needs the values replaced after `h`.
+fn prune_undo(
+    undo: &mut Table<'_, &'static [u8], &'static [u8]>,
+    up_to: u64,
+) -> Result<(), StateError> {
+    let Some(end) = up_to.checked_add(1).map(u64::to_be_bytes) else {
+        return Ok(());
+    };
+    undo.retain_in::<&[u8], _>(..end.as_slice(), |_, _| false)
+        .map_err(|e| StateError(format!("pruning the value undo log: {e}")))
 }
 
 /// Deletes from `target` every entry `index` marks stale since a version `<= up_to`, and those marks.

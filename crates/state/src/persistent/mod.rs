@@ -34,8 +34,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tables::{
-    BLOCKS, JMT_NODES, JMT_VALUES, META, META_SCHEMA, SCHEMA_VERSION, STALE_NODES, STALE_VALUES,
-    VALUES, decode_u64, fail,
+    BLOCKS, JMT_NODES, META, META_SCHEMA, SCHEMA_VERSION, STALE_NODES, UNDO, VALUES, decode_u64,
+    fail,
 };
 
 /// The state commitment of a block: the JMT root (SHA-256) after it.
@@ -129,12 +129,10 @@ pub struct StoreStats {
     pub state_keys: u64,
     /// JMT nodes stored (all retained versions).
     pub jmt_nodes: u64,
-    /// JMT value versions stored (all retained versions).
-    pub jmt_value_versions: u64,
+    /// Replaced values kept for proofs at older retained heights (one per changed key per block).
+    pub undo_values: u64,
     /// Stale nodes waiting for the retention window to pass.
     pub stale_nodes: u64,
-    /// Stale value versions waiting for the retention window to pass.
-    pub stale_values: u64,
     /// Entries in the block index.
     pub blocks: u64,
 }
@@ -181,9 +179,8 @@ impl PersistentState {
             let open = "initialising the state database: creating tables";
             txn.open_table(VALUES).map_err(fail(open))?;
             txn.open_table(JMT_NODES).map_err(fail(open))?;
-            txn.open_table(JMT_VALUES).map_err(fail(open))?;
+            txn.open_table(UNDO).map_err(fail(open))?;
             txn.open_table(STALE_NODES).map_err(fail(open))?;
-            txn.open_table(STALE_VALUES).map_err(fail(open))?;
             txn.open_table(BLOCKS).map_err(fail(open))?;
             let mut meta = txn.open_table(META).map_err(fail(open))?;
             let schema = meta
@@ -324,17 +321,10 @@ impl PersistentState {
         let open = "stats: opening a table";
         stats.state_keys = add(&txn.open_table(VALUES).map_err(fail(open))?, "values")?;
         stats.jmt_nodes = add(&txn.open_table(JMT_NODES).map_err(fail(open))?, "nodes")?;
-        stats.jmt_value_versions = add(
-            &txn.open_table(JMT_VALUES).map_err(fail(open))?,
-            "value versions",
-        )?;
+        stats.undo_values = add(&txn.open_table(UNDO).map_err(fail(open))?, "undo log")?;
         stats.stale_nodes = add(
             &txn.open_table(STALE_NODES).map_err(fail(open))?,
             "stale nodes",
-        )?;
-        stats.stale_values = add(
-            &txn.open_table(STALE_VALUES).map_err(fail(open))?,
-            "stale values",
         )?;
         stats.blocks = add(&txn.open_table(BLOCKS).map_err(fail(open))?, "blocks")?;
         add(&txn.open_table(META).map_err(fail(open))?, "meta")?;

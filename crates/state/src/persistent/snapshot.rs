@@ -2,9 +2,10 @@
 //! block the block writer and never see a half-written block.
 
 use super::tables::{
-    BLOCKS, JMT_NODES, JMT_VALUES, META, VALUES, fail, read_app_hash, read_last_height,
+    BLOCKS, JMT_NODES, META, UNDO, VALUES, decode_history_value, fail, read_app_hash,
+    read_last_height, undo_key,
 };
-use super::tree::{self, NullReader, StateProof, TableReader, Tree, key_hash};
+use super::tree::{self, NullReader, ProofReader, StateProof, TableReader, Tree, key_hash};
 use super::{AppHash, BlockRecord};
 use crate::{Entry, StateError, StateRead};
 use borsh::BorshDeserialize;
@@ -21,7 +22,7 @@ pub struct Snapshot {
     app_hash: AppHash,
     values: BytesTable,
     nodes: BytesTable,
-    history: BytesTable,
+    undo: BytesTable,
     blocks: ReadOnlyTable<u64, &'static [u8]>,
 }
 
@@ -42,9 +43,9 @@ impl Snapshot {
             nodes: txn
                 .open_table(JMT_NODES)
                 .map_err(fail("snapshot: opening the JMT node table"))?,
-            history: txn
-                .open_table(JMT_VALUES)
-                .map_err(fail("snapshot: opening the JMT value table"))?,
+            undo: txn
+                .open_table(UNDO)
+                .map_err(fail("snapshot: opening the value undo log"))?,
             blocks: txn
                 .open_table(BLOCKS)
                 .map_err(fail("snapshot: opening the block index"))?,
@@ -101,13 +102,36 @@ impl Snapshot {
                 self.height
             )));
         }
-        let reader = self.reader();
-        let (value, proof) = Tree::new(&reader)
+        let reader = ProofReader(self.reader());
+        let (found, proof) = Tree::new(&reader)
             .get_with_proof(key_hash(key), height)
             .map_err(tree::tree_fail(format!(
                 "proof at height {height} (pruned beyond the retention window?)"
             )))?;
+        // The tree answered, so `height` is retained and the undo walk below is bounded by the window.
+        let value = match found {
+            Some(_) => self.value_at(key, height)?,
+            None => None,
+        };
         Ok((value, StateProof::new(proof)))
+    }
+
+    /// The value of `key` after block `height`: the value replaced by the first change after
+    /// `height`, or the current value if none changed it since.
+    fn value_at(&self, key: &[u8], height: u64) -> Result<Option<Vec<u8>>, StateError> {
+        let latest = self.height.unwrap_or(0);
+        let mut h = height;
+        while h < latest {
+            h = h.saturating_add(1);
+            let entry = self
+                .undo
+                .get(undo_key(h, key).as_slice())
+                .map_err(fail(format!("reading the value undo log at height {h}")))?;
+            if let Some(g) = entry {
+                return decode_history_value(g.value());
+            }
+        }
+        self.get(key)
     }
 
     /// The JMT root at `height` recomputed from the stored tree nodes, to check the recorded hashes.
@@ -115,11 +139,8 @@ impl Snapshot {
         tree::tree_root(&self.reader(), height)
     }
 
-    fn reader(&self) -> TableReader<'_, BytesTable, BytesTable> {
-        TableReader {
-            nodes: &self.nodes,
-            values: &self.history,
-        }
+    fn reader(&self) -> TableReader<'_, BytesTable> {
+        TableReader { nodes: &self.nodes }
     }
 }
 

@@ -10,14 +10,13 @@ use std::fmt::Display;
 pub(crate) const VALUES: TableDefinition<&[u8], &[u8]> = TableDefinition::new("state_values");
 /// JMT nodes: `version_be ‖ borsh(nibble_path)` → borsh(`Node`).
 pub(crate) const JMT_NODES: TableDefinition<&[u8], &[u8]> = TableDefinition::new("jmt_nodes");
-/// JMT value history: `key_hash ‖ version_be` → tagged value (see [`encode_history_value`]).
-pub(crate) const JMT_VALUES: TableDefinition<&[u8], &[u8]> = TableDefinition::new("jmt_values");
+/// Value undo log: `height_be ‖ raw key` → the value the block at `height` replaced (tagged, see
+/// [`encode_history_value`]). Serves proofs at retained heights below the latest. Keyed height first,
+/// each block appends one contiguous run and pruning cuts one off the front, where a history keyed
+/// by key hash would dirty a B-tree page per changed key.
+pub(crate) const UNDO: TableDefinition<&[u8], &[u8]> = TableDefinition::new("state_undo");
 /// Nodes to delete once pruned: `stale_since_be ‖ node table key` (the suffix is the `JMT_NODES` key).
 pub(crate) const STALE_NODES: TableDefinition<&[u8], ()> = TableDefinition::new("jmt_stale_nodes");
-/// History entries to delete once pruned: `stale_since_be ‖ key_hash ‖ version_be` (the suffix is the
-/// `JMT_VALUES` key).
-pub(crate) const STALE_VALUES: TableDefinition<&[u8], ()> =
-    TableDefinition::new("jmt_stale_values");
 /// Block index: height → borsh(`BlockRecord`).
 pub(crate) const BLOCKS: TableDefinition<u64, &[u8]> = TableDefinition::new("blocks");
 /// Store metadata, keyed by the `META_*` names.
@@ -30,7 +29,8 @@ pub(crate) const META_LAST_HEIGHT: &str = "last_applied_height";
 /// JMT root after the last committed block (32 bytes).
 pub(crate) const META_APP_HASH: &str = "app_hash";
 /// The layout this code reads and writes.
-pub(crate) const SCHEMA_VERSION: u64 = 1;
+/// Version 2 replaced the key-hash-keyed value history of version 1 by the height-keyed undo log.
+pub(crate) const SCHEMA_VERSION: u64 = 2;
 
 /// Length of the big-endian version/height prefix of the stale-index keys.
 pub(crate) const VERSION_LEN: usize = 8;
@@ -55,12 +55,9 @@ pub(crate) fn decode_hash(bytes: &[u8], what: &str) -> Result<[u8; 32], StateErr
         .map_err(|_| StateError(format!("{what}: expected 32 bytes, found {}", bytes.len())))
 }
 
-/// `key_hash ‖ version_be`: the `JMT_VALUES` key, ordered by key hash then version.
-pub(crate) fn history_key(key_hash: &[u8; 32], version: u64) -> Vec<u8> {
-    let mut k = Vec::with_capacity(40);
-    k.extend_from_slice(key_hash);
-    k.extend_from_slice(&version.to_be_bytes());
-    k
+/// `height_be ‖ key`: the `UNDO` key of `key`'s value replaced at `height`.
+pub(crate) fn undo_key(height: u64, key: &[u8]) -> Vec<u8> {
+    stale_key(height, key)
 }
 
 /// `since_be ‖ target`: a stale-index key whose suffix is the key to delete from the target table.
@@ -71,7 +68,7 @@ pub(crate) fn stale_key(since: u64, target: &[u8]) -> Vec<u8> {
     k
 }
 
-/// A history value: `0` for a deletion, `1 ‖ bytes` for a value.
+/// An undo-log value: `0` for an absent key, `1 ‖ bytes` for a value.
 pub(crate) fn encode_history_value(value: Option<&[u8]>) -> Vec<u8> {
     match value {
         None => vec![0],

@@ -1,14 +1,14 @@
 //! The Jellyfish Merkle tree over redb: the hasher, the node reader and the proof type.
 
 use super::AppHash;
-use super::tables::{decode_history_value, history_key};
 use crate::StateError;
 use borsh::{BorshDeserialize, BorshSerialize};
 use jmt::proof::SparseMerkleProof;
-use jmt::storage::{LeafNode, NibblePath, Node, NodeKey, TreeReader};
+use jmt::storage::{LeafNode, NibblePath, Node, NodeKey, StaleNodeIndex, TreeReader};
 use jmt::{KeyHash, OwnedValue, RootHash, SimpleHasher, Version};
 use redb::ReadableTable;
 use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// SHA-256 as the JMT hasher (the hash ICS23's JMT spec uses), over the workspace's `sha2`.
 pub struct StateHasher(sha2::Sha256);
@@ -57,18 +57,17 @@ pub(crate) fn encode_node(node: &Node) -> Result<Vec<u8>, StateError> {
     borsh::to_vec(node).map_err(|e| StateError(format!("encoding JMT node: {e}")))
 }
 
-/// Reads JMT nodes and value history from redb tables, inside a read or a write transaction.
-pub(crate) struct TableReader<'t, N, V> {
+/// Reads JMT nodes from the `JMT_NODES` table, inside a read or a write transaction. Values are not
+/// stored by key hash: tree updates never read them, and a proof's value is fetched by raw key (see
+/// [`ProofReader`]).
+pub(crate) struct TableReader<'t, N> {
     /// The `JMT_NODES` table.
     pub(crate) nodes: &'t N,
-    /// The `JMT_VALUES` table.
-    pub(crate) values: &'t V,
 }
 
-impl<N, V> TreeReader for TableReader<'_, N, V>
+impl<N> TreeReader for TableReader<'_, N>
 where
     N: ReadableTable<&'static [u8], &'static [u8]>,
-    V: ReadableTable<&'static [u8], &'static [u8]>,
 {
     fn get_node_option(&self, node_key: &NodeKey) -> anyhow::Result<Option<Node>> {
         let key = encode_node_key(node_key)?;
@@ -86,30 +85,44 @@ where
 
     fn get_value_option(
         &self,
-        max_version: Version,
+        _max_version: Version,
         key_hash: KeyHash,
     ) -> anyhow::Result<Option<OwnedValue>> {
-        let lower = history_key(&key_hash.0, 0);
-        let upper = history_key(&key_hash.0, max_version);
-        let mut range = self
-            .values
-            .range::<&[u8]>(lower.as_slice()..=upper.as_slice())
-            .map_err(|e| anyhow::anyhow!("reading JMT value history of {key_hash:?}: {e}"))?;
-        match range.next_back() {
-            None => Ok(None),
-            Some(entry) => {
-                let (_, value) = entry.map_err(|e| {
-                    anyhow::anyhow!("reading JMT value history of {key_hash:?}: {e}")
-                })?;
-                Ok(decode_history_value(value.value())?)
-            }
-        }
+        Err(anyhow::anyhow!(
+            "JMT values are not stored by key hash ({key_hash:?}); read them by raw key"
+        ))
     }
 
     fn get_rightmost_leaf(&self) -> anyhow::Result<Option<(NodeKey, LeafNode)>> {
         Err(anyhow::anyhow!(
             "rightmost-leaf lookup (JMT restore) is not supported by the persistent store"
         ))
+    }
+}
+
+/// The stored tree for building a proof: the JMT asks the reader for the value of the leaf it
+/// reaches, which the caller instead reads by raw key (and the proof's leaf commits to its hash), so
+/// this answers with an empty placeholder that the caller replaces.
+pub(crate) struct ProofReader<'t, N>(pub(crate) TableReader<'t, N>);
+
+impl<N> TreeReader for ProofReader<'_, N>
+where
+    N: ReadableTable<&'static [u8], &'static [u8]>,
+{
+    fn get_node_option(&self, node_key: &NodeKey) -> anyhow::Result<Option<Node>> {
+        self.0.get_node_option(node_key)
+    }
+
+    fn get_value_option(
+        &self,
+        _max_version: Version,
+        _key_hash: KeyHash,
+    ) -> anyhow::Result<Option<OwnedValue>> {
+        Ok(Some(Vec::new()))
+    }
+
+    fn get_rightmost_leaf(&self) -> anyhow::Result<Option<(NodeKey, LeafNode)>> {
+        self.0.get_rightmost_leaf()
     }
 }
 
@@ -186,4 +199,219 @@ pub(crate) fn tree_root<R: TreeReader>(
             "recomputing the JMT root at version {version}"
         )))?;
     Ok(AppHash(root.0))
+}
+
+/// What one block changes in the tree: the nodes it creates and the older nodes it supersedes.
+#[derive(Debug, Default)]
+pub(crate) struct TreeUpdate {
+    /// New nodes, all at the block's version.
+    pub(crate) nodes: BTreeMap<NodeKey, Node>,
+    /// Nodes no longer reachable from the new root, with the version since which they are stale.
+    pub(crate) stale: BTreeSet<StaleNodeIndex>,
+}
+
+/// Applies `changes` (`None`: delete) to the tree at `version - 1` and returns the root of `version`
+/// and the update to store.
+///
+/// The JMT's per-key `put_value_set` rehashes every internal node on a key's path for every key, so a
+/// block of `n` keys costs `n × depth × 15` hashes. Its sorted batch insert hashes each new node once,
+/// but takes no deletions. So the block's inserts and updates go through the batch insert and its
+/// deletions (few: matured unbondings, emptied balances) through `put_value_set` on top of that
+/// result, at the same version. The JMT's shape is a function of its key set alone, so the root is
+/// the one a single `put_value_set` of the whole block gives (tests compare both).
+pub(crate) fn update_tree<R: TreeReader>(
+    reader: &R,
+    changes: &[(Vec<u8>, Option<Vec<u8>>)],
+    version: Version,
+) -> Result<(RootHash, TreeUpdate), StateError> {
+    let fail = |e: anyhow::Error| StateError(format!("JMT update at version {version}: {e:#}"));
+    let mut puts: Vec<(KeyHash, OwnedValue)> = Vec::with_capacity(changes.len());
+    let mut deletes: Vec<(KeyHash, Option<OwnedValue>)> = Vec::new();
+    for (key, value) in changes {
+        match value {
+            Some(v) => puts.push((key_hash(key), v.clone())),
+            None => deletes.push((key_hash(key), None)),
+        }
+    }
+    let tree = Tree::new(reader);
+    // The two-step path reads the first step's root through the root key of `version - 1`, which
+    // version 0 does not have; an empty block or one without inserts needs only the per-key path.
+    let Some(below) = version.checked_sub(1).filter(|_| !puts.is_empty()) else {
+        let all = changes.iter().map(|(k, v)| (key_hash(k), v.clone()));
+        let (root, batch) = tree.put_value_set(all, version).map_err(fail)?;
+        return Ok((root, single(batch)));
+    };
+    let (roots, batch) = tree
+        .batch_put_value_sets(vec![puts], None, version)
+        .map_err(fail)?;
+    let root = roots
+        .first()
+        .copied()
+        .ok_or_else(|| StateError(format!("JMT update at version {version}: no root")))?;
+    if deletes.is_empty() {
+        return Ok((root, single(batch)));
+    }
+    let inserted = single(batch);
+    let pending = PendingReader {
+        base: reader,
+        nodes: &inserted.nodes,
+        previous_root: root_key(below),
+        new_root: root_key(version),
+    };
+    let (root, batch) = Tree::new(&pending)
+        .put_value_set(deletes, version)
+        .map_err(fail)?;
+    Ok((root, merge(inserted, single(batch), version)))
+}
+
+/// The nodes and stale marks of one JMT batch (the value history is kept by [`super::tables`]).
+fn single(batch: jmt::storage::TreeUpdateBatch) -> TreeUpdate {
+    TreeUpdate {
+        nodes: batch.node_batch.nodes().clone(),
+        stale: batch.stale_node_index_batch,
+    }
+}
+
+/// Combines two updates at the same `version`, the second applied on top of the first: a node the
+/// first created and the second superseded is neither written nor marked stale (it is no older
+/// version's node), and the second's nodes replace the first's under the same key.
+fn merge(first: TreeUpdate, second: TreeUpdate, version: Version) -> TreeUpdate {
+    let TreeUpdate {
+        mut nodes,
+        mut stale,
+    } = first;
+    for s in second.stale {
+        if s.node_key.version() == version {
+            nodes.remove(&s.node_key);
+        } else {
+            stale.insert(s);
+        }
+    }
+    nodes.extend(second.nodes);
+    TreeUpdate { nodes, stale }
+}
+
+/// The tree after the first step of [`update_tree`]: its new nodes over the stored tree, with its
+/// new root standing in for the root of the previous version (where the JMT starts an update).
+struct PendingReader<'a, R> {
+    base: &'a R,
+    nodes: &'a BTreeMap<NodeKey, Node>,
+    previous_root: NodeKey,
+    new_root: NodeKey,
+}
+
+impl<R: TreeReader> TreeReader for PendingReader<'_, R> {
+    fn get_node_option(&self, node_key: &NodeKey) -> anyhow::Result<Option<Node>> {
+        let key = if *node_key == self.previous_root {
+            &self.new_root
+        } else {
+            node_key
+        };
+        match self.nodes.get(key) {
+            Some(node) => Ok(Some(node.clone())),
+            None => self.base.get_node_option(node_key),
+        }
+    }
+
+    fn get_value_option(
+        &self,
+        max_version: Version,
+        key_hash: KeyHash,
+    ) -> anyhow::Result<Option<OwnedValue>> {
+        self.base.get_value_option(max_version, key_hash)
+    }
+
+    fn get_rightmost_leaf(&self) -> anyhow::Result<Option<(NodeKey, LeafNode)>> {
+        self.base.get_rightmost_leaf()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+
+    /// Nodes in memory, as the redb table holds them.
+    #[derive(Default)]
+    struct MemNodes(BTreeMap<NodeKey, Node>);
+
+    impl TreeReader for MemNodes {
+        fn get_node_option(&self, node_key: &NodeKey) -> anyhow::Result<Option<Node>> {
+            Ok(self.0.get(node_key).cloned())
+        }
+        fn get_value_option(&self, _: Version, _: KeyHash) -> anyhow::Result<Option<OwnedValue>> {
+            Ok(Some(Vec::new()))
+        }
+        fn get_rightmost_leaf(&self) -> anyhow::Result<Option<(NodeKey, LeafNode)>> {
+            Ok(None)
+        }
+    }
+
+    /// A small deterministic generator (xorshift), so the test needs no dependency.
+    fn next(state: &mut u64) -> u64 {
+        *state ^= *state << 13;
+        *state ^= *state >> 7;
+        *state ^= *state << 17;
+        *state
+    }
+
+    /// Blocks of mixed inserts, updates and deletions (including deleting everything): the batched
+    /// update gives the root the JMT's own per-key update gives, keeps no dangling node, and every
+    /// key proves against it.
+    #[test]
+    fn batched_update_matches_the_per_key_update() {
+        let mut fast = MemNodes::default();
+        let mut slow = MemNodes::default();
+        let mut live: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
+        let mut rng = 0x9E37_79B9_7F4A_7C15u64;
+        for version in 0..40u64 {
+            let mut writes: BTreeMap<Vec<u8>, Option<Vec<u8>>> = BTreeMap::new();
+            let n = if version == 30 {
+                0
+            } else {
+                next(&mut rng) % 300
+            };
+            for _ in 0..n {
+                let key = format!("k{}", next(&mut rng) % 500).into_bytes();
+                let delete = next(&mut rng) % 100 < 20 && live.contains_key(&key);
+                writes.insert(
+                    key,
+                    (!delete).then(|| next(&mut rng).to_be_bytes().to_vec()),
+                );
+            }
+            if version == 35 {
+                writes = live.keys().map(|k| (k.clone(), None)).collect();
+            }
+            let changes: Vec<_> = writes.into_iter().collect();
+            let (root, update) = update_tree(&fast, &changes, version).unwrap();
+            let (expected, batch) = Tree::new(&slow)
+                .put_value_set(
+                    changes.iter().map(|(k, v)| (key_hash(k), v.clone())),
+                    version,
+                )
+                .unwrap();
+            assert_eq!(root, expected, "root at version {version}");
+            fast.0.extend(update.nodes);
+            slow.0.extend(batch.node_batch.nodes().clone());
+            for (k, v) in changes {
+                match v {
+                    Some(v) => live.insert(k, v),
+                    None => live.remove(&k),
+                };
+            }
+            // Every node the new root reaches is stored.
+            assert_eq!(
+                Tree::new(&fast).get_leaf_count(version).unwrap(),
+                live.len(),
+                "leaves at version {version}"
+            );
+            for key in live.keys().take(20) {
+                let (_, proof) = Tree::new(&fast)
+                    .get_with_proof(key_hash(key), version)
+                    .unwrap();
+                let value = live.get(key).map(Vec::as_slice);
+                assert!(StateProof::new(proof).verify(&AppHash(root.0), key, value));
+            }
+        }
+    }
 }
