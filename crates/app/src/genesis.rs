@@ -12,8 +12,11 @@ use phalanx_protocol::bank::{Balance, BankGenesis};
 use phalanx_protocol::operators::OperatorsGenesis;
 use phalanx_protocol::pools::PoolsGenesis;
 use phalanx_protocol::restaking::RestakingGenesis;
+use phalanx_protocol::rewards::RewardsGenesis;
 use phalanx_protocol::services::ServicesGenesis;
-use phalanx_protocol::{BlockInfo, Ctx, assets, auth, bank, operators, pools, restaking, services};
+use phalanx_protocol::{
+    BlockInfo, Ctx, assets, auth, bank, invariants, operators, pools, restaking, rewards, services,
+};
 use phalanx_state::{Overlay, StateRead, StateWrite};
 use phalanx_types::error::Result;
 use phalanx_types::msgs::Asset;
@@ -48,6 +51,9 @@ pub struct Genesis {
     pub services: ServicesGenesis,
     /// Delegations, unbondings, relations and preferences.
     pub restaking: RestakingGenesis,
+    /// Reward plans and reward accounting.
+    #[serde(default)]
+    pub rewards: RewardsGenesis,
 }
 
 impl Genesis {
@@ -66,6 +72,7 @@ impl Genesis {
             operators: OperatorsGenesis::default(),
             services: ServicesGenesis::default(),
             restaking: RestakingGenesis::default(),
+            rewards: RewardsGenesis::default(),
         }
     }
 
@@ -153,6 +160,10 @@ pub fn init_genesis(state: &mut dyn StateWrite, genesis: &Genesis) -> Result<()>
         operators::init_genesis(&mut ctx, &genesis.operators)?;
         services::init_genesis(&mut ctx, &genesis.services)?;
         restaking::init_genesis(&mut ctx, &genesis.restaking)?;
+        rewards::init_genesis(&mut ctx, &genesis.rewards)?;
+        if let Some(why) = invariants::rewards_are_backed(ctx.state())? {
+            return Err(Error::InvalidGenesis(why));
+        }
         ctx.set(CHAIN_ID.to_vec(), &genesis.chain_id)?;
         ctx.set(AUTHORITY.to_vec(), &genesis.authority)?;
         genesis.tx_params.validate()?;
@@ -181,5 +192,6 @@ pub fn export_genesis(state: &dyn StateRead) -> Result<Genesis> {
         operators: operators::export_genesis(state)?,
         services: services::export_genesis(state)?,
         restaking: restaking::export_genesis(state)?,
+        rewards: rewards::export_genesis(state)?,
     })
 }

@@ -185,16 +185,28 @@ pub fn deliver_tx(
     tx_bytes: &[u8],
     block_gas_left: &mut u64,
 ) -> Result<TxResult> {
-    let admitted = ante::authenticate(state, tx_bytes, block.height, None).and_then(|a| {
-        if a.tx.gas_limit > *block_gas_left {
-            return Err(phalanx_types::error::AuthError::GasLimitTooHigh(
-                a.tx.gas_limit,
-                *block_gas_left,
-            )
-            .into());
-        }
-        Ok(a)
-    });
+    deliver_tx_preverified(state, block, tx_bytes, block_gas_left, None)
+}
+
+/// [`deliver_tx`] with the sign-doc digest [`ante::preverify_signatures`] verified for these bytes.
+fn deliver_tx_preverified(
+    state: &mut dyn StateWrite,
+    block: BlockInfo,
+    tx_bytes: &[u8],
+    block_gas_left: &mut u64,
+    preverified: Option<&[u8; 32]>,
+) -> Result<TxResult> {
+    let admitted = ante::authenticate_preverified(state, tx_bytes, block.height, None, preverified)
+        .and_then(|a| {
+            if a.tx.gas_limit > *block_gas_left {
+                return Err(phalanx_types::error::AuthError::GasLimitTooHigh(
+                    a.tx.gas_limit,
+                    *block_gas_left,
+                )
+                .into());
+            }
+            Ok(a)
+        });
     let a = match admitted {
         Ok(a) => a,
         Err(e @ Error::State(_)) => return Err(e),
@@ -270,6 +282,7 @@ fn run_block(
     let begin_events = {
         let mut ctx = Ctx::new(&mut overlay, info, authority);
         operators::begin_block(&mut ctx)?;
+        phalanx_protocol::rewards::begin_block(&mut ctx)?;
         ctx.take_events()
     };
     let tx_results = run_txs(&mut overlay, info)?;
@@ -296,16 +309,20 @@ pub fn execute_block(state: &mut dyn StateWrite, block: &Block) -> Result<BlockR
 }
 
 /// Executes a block of signed transactions as consensus delivers it. The sum of admitted gas limits
-/// may not pass `max_block_gas`; a transaction over it fails admission and pays nothing.
+/// may not pass `max_block_gas`; a transaction over it fails admission and pays nothing. Signatures
+/// are verified on every core first ([`ante::preverify_signatures`]); execution stays sequential and
+/// its results do not depend on that pass.
 pub fn execute_signed_block(
     state: &mut dyn StateWrite,
     header: &BlockHeader,
     txs: &[Vec<u8>],
 ) -> Result<BlockResult> {
     let mut gas_left = ante::tx_params(state)?.max_block_gas;
+    let verified = ante::preverify_signatures(state, txs)?;
     run_block(state, header, |s, info| {
         txs.iter()
-            .map(|bytes| deliver_tx(s, info, bytes, &mut gas_left))
+            .zip(&verified)
+            .map(|(bytes, v)| deliver_tx_preverified(s, info, bytes, &mut gas_left, v.as_ref()))
             .collect()
     })
 }

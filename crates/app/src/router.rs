@@ -1,9 +1,9 @@
 //! Routes each message to the module that owns it.
 
-use phalanx_protocol::{Ctx, assets, bank, operators, restaking, services};
+use phalanx_protocol::{Ctx, assets, bank, operators, restaking, rewards, services};
 use phalanx_types::error::Result;
 use phalanx_types::msgs::Msg;
-use phalanx_types::{DecCoins, OperatorId, ServiceId, Timestamp};
+use phalanx_types::{Coins, DecCoins, OperatorId, ServiceId, Timestamp};
 use serde::{Deserialize, Serialize};
 
 /// What a message returns besides its events.
@@ -20,6 +20,10 @@ pub enum MsgResponse {
     NewShares(DecCoins),
     /// When an undelegation pays out.
     CompletionTime(Timestamp),
+    /// Id of the rewards plan just created.
+    NewRewardsPlanId(u64),
+    /// Coins a withdrawal paid.
+    Amount(Coins),
 }
 
 /// Executes one message (its signer and stateless checks were verified by the caller).
@@ -97,5 +101,20 @@ pub fn execute_msg(ctx: &mut Ctx<'_>, msg: &Msg) -> Result<MsgResponse> {
         Msg::MsgUpdateRestakingParams(m) => {
             restaking::handle_update_params(ctx, m).map(|()| Empty)?
         }
+        Msg::MsgCreateRewardsPlan(m) => {
+            MsgResponse::NewRewardsPlanId(rewards::handle_create_plan(ctx, m)?)
+        }
+        Msg::MsgEditRewardsPlan(m) => rewards::handle_edit_plan(ctx, m).map(|()| Empty)?,
+        Msg::MsgFundRewardsPlan(m) => rewards::handle_fund_plan(ctx, m).map(|()| Empty)?,
+        Msg::MsgSetWithdrawAddress(m) => {
+            rewards::handle_set_withdraw_address(ctx, m).map(|()| Empty)?
+        }
+        Msg::MsgWithdrawDelegatorReward(m) => {
+            MsgResponse::Amount(rewards::handle_withdraw_delegator_reward(ctx, m)?)
+        }
+        Msg::MsgWithdrawOperatorCommission(m) => {
+            MsgResponse::Amount(rewards::handle_withdraw_operator_commission(ctx, m)?)
+        }
+        Msg::MsgUpdateRewardsParams(m) => rewards::handle_update_params(ctx, m).map(|()| Empty)?,
     })
 }

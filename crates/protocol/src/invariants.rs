@@ -2,7 +2,7 @@
 //! to detect corruption. Each returns a description of the first violation found.
 
 use crate::restaking::{self, TargetRef};
-use crate::{bank, operators, pools, services};
+use crate::{bank, operators, pools, rewards, services};
 use phalanx_state::StateRead;
 use phalanx_types::error::Result;
 use phalanx_types::{Coins, DecCoins};
@@ -103,9 +103,48 @@ pub fn targets_are_consistent(state: &dyn StateRead) -> Result<Option<String>> {
     Ok(None)
 }
 
+/// For every reward denom, exactly: balance of the rewards pool = Σ outstanding of every target +
+/// Σ sub-unit amounts owed + Σ plans' undistributed remainders + unclaimed remainders. Every unit
+/// that left a plan is accounted for, none twice (Q8, Q16, and Q20: all targets are summed, not
+/// only pools). Also: an operator's commission never exceeds its outstanding rewards.
+pub fn rewards_are_backed(state: &dyn StateRead) -> Result<Option<String>> {
+    let mut owed = rewards::unclaimed(state)?;
+    let g = rewards::export_genesis(state)?;
+    for t in &g.targets {
+        let outstanding = rewards::flatten(&t.outstanding)?;
+        let commission = rewards::flatten(&t.commission)?;
+        if !outstanding.is_all_gte(&commission) {
+            return Ok(Some(format!(
+                "{}: commission {commission} exceeds outstanding {outstanding}",
+                t.target
+            )));
+        }
+        owed = owed.checked_add(&outstanding)?;
+    }
+    for o in &g.owed {
+        owed = owed.checked_add(&o.owed)?;
+    }
+    for p in &g.plans {
+        owed = owed.checked_add(&DecCoins::single(
+            p.terms.amount_per_day.denom.clone(),
+            p.undistributed,
+        )?)?;
+    }
+    let held = DecCoins::from_coins(&bank::balances(state, &rewards::rewards_pool())?);
+    if held != owed {
+        return Ok(Some(format!(
+            "rewards pool holds {held} but owes exactly {owed}"
+        )));
+    }
+    Ok(None)
+}
+
 /// All invariants; the first violation found, if any.
 pub fn check_all(state: &dyn StateRead) -> Result<Option<String>> {
     if let Some(v) = supply_matches_balances(state)? {
+        return Ok(Some(v));
+    }
+    if let Some(v) = rewards_are_backed(state)? {
         return Ok(Some(v));
     }
     targets_are_consistent(state)

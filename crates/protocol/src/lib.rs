@@ -13,6 +13,7 @@ pub mod invariants;
 pub mod operators;
 pub mod pools;
 pub mod restaking;
+pub mod rewards;
 pub mod serde_amount;
 pub mod services;
 pub mod store;

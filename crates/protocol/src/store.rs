@@ -24,6 +24,8 @@ pub mod module_prefix {
     pub const RESTAKING: u8 = 0x06;
     /// Accounts: numbers, sequences, public keys.
     pub const AUTH: u8 = 0x07;
+    /// Reward plans and F1 reward accounting.
+    pub const REWARDS: u8 = 0x08;
 }
 
 /// Builds a key from parts.

@@ -15,6 +15,7 @@ mod delegation;
 mod harness;
 mod operators;
 mod relations;
+mod rewards;
 mod services;
 mod smoke;
 mod unbonding;

@@ -194,8 +194,15 @@ pub fn burn(ctx: &mut Ctx<'_>, from: &Address, amount: &Coins) -> Result<()> {
     Ok(())
 }
 
-/// Executes `MsgSend`.
+/// Executes `MsgSend`. The rewards pool cannot receive plain sends: every unit in it is owed to
+/// someone, exactly (see `invariants::rewards_are_backed`); fund a plan instead.
 pub fn handle_send(ctx: &mut Ctx<'_>, msg: &MsgSend) -> Result<()> {
+    if msg.to_address == crate::rewards::rewards_pool() {
+        return Err(phalanx_types::Error::Unauthorized(format!(
+            "{} is the rewards pool and cannot receive sends; fund a rewards plan instead",
+            msg.to_address
+        )));
+    }
     send(ctx, &msg.from_address, &msg.to_address, &msg.amount)
 }
 

@@ -236,6 +236,7 @@ pub fn handle_delete(ctx: &mut Ctx<'_>, msg: &MsgDeleteOperator) -> Result<()> {
         return Err(OperatorsError::OperatorHasStake(op.id.0).into());
     }
     restaking::before_operator_deleted(ctx, op.id)?;
+    crate::rewards::remove_target(ctx, target)?;
     ctx.delete(&state_key::operator(op.id))?;
     ctx.delete(&state_key::operator_params(op.id))?;
     ctx.emit(

@@ -132,6 +132,7 @@ fn delegate(
         ))
         .into());
     }
+    crate::rewards::before_delegation_modified(ctx, t.r, delegator)?;
     bank::send(ctx, delegator, &t.r.custody_address(), amount)?;
     t.add(amount, &shares)?;
     target::save(ctx, &t)?;
@@ -148,6 +149,7 @@ fn delegate(
         &(),
     )?;
     adjust_total_restaked(ctx, amount, true)?;
+    crate::rewards::after_delegation_modified(ctx, t.r, delegator)?;
     let event = Event::new(format!("delegate_{}", t.r.kind.as_str())).attr("delegator", delegator);
     let event = match t.r.kind {
         DelegationKind::Pool => event,
@@ -207,6 +209,13 @@ fn undelegate(
     delegator: &Address,
     amount: &Coins,
 ) -> Result<Timestamp> {
+    if delegation(ctx.state(), r, delegator)?.is_none() {
+        return Err(
+            RestakingError::DelegationNotFound(delegator.to_string(), r.to_string()).into(),
+        );
+    }
+    target::must_load(ctx.state(), r)?;
+    crate::rewards::before_delegation_modified(ctx, r, delegator)?;
     let mut d = delegation(ctx.state(), r, delegator)?
         .ok_or_else(|| RestakingError::DelegationNotFound(delegator.to_string(), r.to_string()))?;
     let mut t = target::must_load(ctx.state(), r)?;
@@ -247,6 +256,7 @@ fn undelegate(
         .time
         .checked_add(params(ctx.state())?.unbonding_time)?;
     unbonding::add_entry(ctx, r, delegator, &payout, completion)?;
+    crate::rewards::after_delegation_modified(ctx, r, delegator)?;
     let event = Event::new(format!("unbond_{}", r.kind.as_str()))
         .attr("amount", &payout)
         .attr("delegator", delegator);

@@ -7,11 +7,11 @@ mod genesis;
 mod queries;
 mod relations;
 mod state_key;
-mod target;
+pub mod target;
 mod unbonding;
 
 pub use delegation::{
-    handle_delegate_operator, handle_delegate_pool, handle_delegate_service,
+    delegation, handle_delegate_operator, handle_delegate_pool, handle_delegate_service,
     handle_undelegate_operator, handle_undelegate_pool, handle_undelegate_service,
 };
 pub use genesis::{

@@ -237,3 +237,29 @@ pub fn all_unbonding_delegations(state: &dyn StateRead) -> Result<Vec<UnbondingD
 pub fn load_target(state: &dyn StateRead, r: TargetRef) -> Result<target::Target> {
     target::must_load(state, r)
 }
+
+/// Every delegation of one kind held by `delegator`, in target order (unpaginated, for hooks that must
+/// visit them all; a delegator's delegations of one kind are bounded by the number of targets).
+pub fn delegations_of_kind(
+    state: &dyn StateRead,
+    delegator: &Address,
+    kind: DelegationKind,
+) -> Result<Vec<Delegation>> {
+    store::values(
+        state,
+        &state_key::by_delegator(state_key::DELEGATION, kind, delegator),
+    )
+}
+
+/// Whether `pool` secures `svc`.
+pub fn pool_secures_service(state: &dyn StateRead, svc: ServiceId, pool: PoolId) -> Result<bool> {
+    Ok(state.get(&state_key::securing_pool(svc, pool))?.is_some())
+}
+
+/// Every operator that joined `svc`, in id order (unpaginated, for reward allocation).
+pub fn all_service_operator_ids(state: &dyn StateRead, svc: ServiceId) -> Result<Vec<OperatorId>> {
+    Ok(pair_seconds(state, state_key::SERVICE_OPERATORS, svc.0)?
+        .into_iter()
+        .map(OperatorId)
+        .collect())
+}

@@ -232,6 +232,14 @@ pub(super) fn store_preferences(
     }
 }
 
+/// Replaces a user's preferences after settling the rewards of every pool delegation whose trust
+/// changes, so rewards are always computed under the preferences in force when they accrued.
+fn change_preferences(ctx: &mut Ctx<'_>, user: &Address, prefs: &UserPreferences) -> Result<()> {
+    let old = user_preferences(ctx.state(), user)?;
+    crate::rewards::before_preferences_changed(ctx, user, &old, prefs)?;
+    store_preferences(ctx, user, prefs)
+}
+
 /// Executes `MsgSetUserPreferences`: every referenced service and pool must exist.
 pub fn handle_set_user_preferences(ctx: &mut Ctx<'_>, msg: &MsgSetUserPreferences) -> Result<()> {
     msg.preferences.validate()?;
@@ -241,7 +249,7 @@ pub fn handle_set_user_preferences(ctx: &mut Ctx<'_>, msg: &MsgSetUserPreference
             pools::must_pool(ctx.state(), *pool)?;
         }
     }
-    store_preferences(ctx, &msg.user, &msg.preferences)?;
+    change_preferences(ctx, &msg.user, &msg.preferences)?;
     ctx.emit(Event::new("set_user_preferences").attr("user", msg.user));
     Ok(())
 }
@@ -276,7 +284,7 @@ pub fn before_service_deleted(ctx: &mut Ctx<'_>, svc: ServiceId) -> Result<()> {
         let user = Address(user);
         let mut prefs = user_preferences(ctx.state(), &user)?;
         prefs.trusted_services.retain(|e| e.service_id != svc);
-        store_preferences(ctx, &user, &prefs)?;
+        change_preferences(ctx, &user, &prefs)?;
         ctx.delete(&key)?;
     }
     for op in pair_seconds(ctx.state(), state_key::SERVICE_OPERATORS, svc.0)? {

@@ -1,0 +1,681 @@
+//! F1 lazy reward accounting per (target, service, restaked denom) (spec §6.8–§6.10).
+//!
+//! Each target keeps the rewards of its current period per service and restaked denom, and a cumulative
+//! reward-per-unit-of-stake history. Ending a period turns the current rewards into a ratio over the
+//! stake that earned them; a delegation's rewards are its stake times the growth of that ratio since it
+//! started. Nothing here iterates over delegators, so every cost is independent of their number.
+//!
+//! Where the reference chain lost units (Q8), we keep them, each in exactly one place:
+//! - the part of a period's rewards that the truncated ratio does not hand out stays in the target's
+//!   current rewards and is handed out with the next period;
+//! - the sub-unit part of a withdrawal stays owed to the recipient (`owed`) and is paid with their next
+//!   withdrawal once it makes a whole unit;
+//! - rewards of a period in which nobody held the stake (it cannot happen through allocation, which
+//!   skips stakeless targets, but is handled) are moved to the explicit `unclaimed` bucket.
+//!
+//! So for every reward denom, at every moment: balance of the rewards pool = Σ outstanding of all
+//! targets + Σ owed + Σ plans' undistributed remainders + unclaimed (checked by the invariants).
+
+use super::{
+    DecPools, ServicePools, pools_add, pools_sub, rewards_pool, state_key, withdraw_address,
+};
+use crate::context::Ctx;
+use crate::restaking::{self, Delegation, Target, TargetRef};
+use crate::{bank, store};
+use borsh::{BorshDeserialize, BorshSerialize};
+use phalanx_state::StateRead;
+use phalanx_types::error::{Result, RewardsError};
+use phalanx_types::msgs::{DelegationKind, UserPreferences};
+use phalanx_types::{Address, Coins, Dec, DecCoin, DecCoins, Error, Event, PoolId, ServiceId};
+use serde::{Deserialize, Serialize};
+
+/// Rewards of a target's open period, not yet turned into a ratio.
+#[derive(
+    Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, BorshSerialize, BorshDeserialize,
+)]
+pub struct CurrentRewards {
+    /// Rewards by service, then restaked denom (commission excluded).
+    pub rewards: ServicePools,
+    /// The open period (periods start at 1; period 0 is the zero history).
+    pub period: u64,
+}
+
+/// Cumulative reward per unit of stake at the end of a period.
+#[derive(
+    Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, BorshSerialize, BorshDeserialize,
+)]
+pub struct HistoricalRewards {
+    /// Reward coins per unit of (trusted) stake, by service then restaked denom.
+    pub cumulative: ServicePools,
+    /// Delegations starting here, plus one while it is the target's latest period.
+    pub reference_count: u32,
+}
+
+/// Where a delegation's reward accounting starts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, BorshSerialize, BorshDeserialize)]
+pub struct StartingInfo {
+    /// The period that ended just before the delegation (last) changed.
+    pub previous_period: u64,
+    /// Token value of the delegation's shares at that moment, by restaked denom.
+    pub stakes: DecCoins,
+    /// Height of that change.
+    pub height: u64,
+}
+
+/// The open period of a target (period 1 with nothing accrued if the target never had any).
+pub fn current(state: &dyn StateRead, t: TargetRef) -> Result<CurrentRewards> {
+    Ok(
+        store::get(state, &state_key::of_target(state_key::CURRENT, t))?.unwrap_or(
+            CurrentRewards {
+                rewards: ServicePools::new(),
+                period: 1,
+            },
+        ),
+    )
+}
+
+/// The history at the end of `period`; period 0 is the implicit zero history every target starts from.
+pub fn historical(state: &dyn StateRead, t: TargetRef, period: u64) -> Result<HistoricalRewards> {
+    match store::get(state, &state_key::historical(t, period))? {
+        Some(h) => Ok(h),
+        None if period == 0 => Ok(HistoricalRewards {
+            cumulative: ServicePools::new(),
+            reference_count: 1,
+        }),
+        None => Err(Error::State(format!(
+            "missing reward history of {t} at period {period}"
+        ))),
+    }
+}
+
+/// Rewards owed to the target's delegators and (operators) its commission.
+pub fn outstanding(state: &dyn StateRead, t: TargetRef) -> Result<DecPools> {
+    Ok(store::get(state, &state_key::of_target(state_key::OUTSTANDING, t))?.unwrap_or_default())
+}
+
+/// The starting info of a delegation.
+pub fn starting_info(
+    state: &dyn StateRead,
+    t: TargetRef,
+    delegator: &Address,
+) -> Result<Option<StartingInfo>> {
+    store::get(state, &state_key::starting_info(t, delegator))
+}
+
+/// Shares of pool delegations whose owners trust `svc` with the pool.
+pub fn trusted_shares(state: &dyn StateRead, pool: PoolId, svc: ServiceId) -> Result<Dec> {
+    Ok(store::get(state, &state_key::trusted_shares(pool, svc))?.unwrap_or(Dec::ZERO))
+}
+
+/// Sub-unit rewards owed to `addr`, paid with its next withdrawal.
+pub fn owed(state: &dyn StateRead, addr: &Address) -> Result<DecCoins> {
+    Ok(store::get(state, &state_key::owed(addr))?.unwrap_or_default())
+}
+
+/// Sub-unit remainders that nobody can claim.
+pub fn unclaimed(state: &dyn StateRead) -> Result<DecCoins> {
+    Ok(store::get(state, &state_key::single(state_key::UNCLAIMED))?.unwrap_or_default())
+}
+
+pub(super) fn add_unclaimed(ctx: &mut Ctx<'_>, coins: &DecCoins) -> Result<()> {
+    if coins.is_empty() {
+        return Ok(());
+    }
+    let next = unclaimed(ctx.state())?.checked_add(coins)?;
+    ctx.set(state_key::single(state_key::UNCLAIMED), &next)
+}
+
+fn set_or_delete<T: BorshSerialize>(
+    ctx: &mut Ctx<'_>,
+    key: Vec<u8>,
+    value: &T,
+    empty: bool,
+) -> Result<()> {
+    if empty {
+        ctx.delete(&key)
+    } else {
+        ctx.set(key, value)
+    }
+}
+
+pub(super) fn save_outstanding(ctx: &mut Ctx<'_>, t: TargetRef, o: &DecPools) -> Result<()> {
+    set_or_delete(
+        ctx,
+        state_key::of_target(state_key::OUTSTANDING, t),
+        o,
+        o.is_empty(),
+    )
+}
+
+/// The stake that earned a service's rewards in a target, by restaked denom: for a pool, the token value
+/// of the shares of delegators who trust the service with it; for an operator or a service, all of it.
+pub fn stake_for_service(state: &dyn StateRead, t: &Target, svc: ServiceId) -> Result<DecCoins> {
+    match t.r.kind {
+        DelegationKind::Pool => {
+            let shares = trusted_shares(state, PoolId(t.r.id), svc)?;
+            let denom = t.shares.iter().next().map(|s| s.denom.clone());
+            match denom {
+                Some(denom) if !shares.is_zero() => {
+                    t.tokens_from_shares(&DecCoins::single(denom, shares)?)
+                }
+                _ => Ok(DecCoins::empty()),
+            }
+        }
+        DelegationKind::Operator | DelegationKind::Service => Ok(DecCoins::from_coins(&t.tokens)),
+    }
+}
+
+/// What ending the open period produces: the ratio to add to the history, what the truncated ratio did
+/// not hand out (carried into the next period), and rewards without any stake behind them.
+struct PeriodEnd {
+    ratio: ServicePools,
+    carried: ServicePools,
+    stakeless: DecPools,
+}
+
+fn end_of_period(state: &dyn StateRead, t: TargetRef, cur: &CurrentRewards) -> Result<PeriodEnd> {
+    let mut end = PeriodEnd {
+        ratio: ServicePools::new(),
+        carried: ServicePools::new(),
+        stakeless: DecPools::new(),
+    };
+    if cur.rewards.is_empty() {
+        return Ok(end);
+    }
+    let target = restaking::load_target(state, t)?;
+    for (svc, pools) in &cur.rewards {
+        let stake = stake_for_service(state, &target, ServiceId(*svc))?;
+        for (denom, rewards) in pools {
+            let x = stake.amount_of(denom);
+            if x.is_zero() {
+                pools_add(&mut end.stakeless, denom, rewards)?;
+                continue;
+            }
+            // Truncated, so Σ stake × ratio never exceeds the rewards; the rest carries forward.
+            let ratio = rewards.quo_dec_truncate(x)?;
+            let handed_out = ratio.mul_dec_truncate(x)?;
+            let rest = rewards.checked_sub(&handed_out)?;
+            add_to(&mut end.ratio, *svc, denom, &ratio)?;
+            add_to(&mut end.carried, *svc, denom, &rest)?;
+        }
+    }
+    Ok(end)
+}
+
+fn add_to(sp: &mut ServicePools, svc: u32, denom: &str, coins: &DecCoins) -> Result<()> {
+    if coins.is_empty() {
+        return Ok(());
+    }
+    pools_add(sp.entry(svc).or_default(), denom, coins)
+}
+
+/// `a + b`, merged by service and denom.
+pub(super) fn service_pools_add(a: &ServicePools, b: &ServicePools) -> Result<ServicePools> {
+    let mut out = a.clone();
+    for (svc, pools) in b {
+        for (denom, coins) in pools {
+            add_to(&mut out, *svc, denom, coins)?;
+        }
+    }
+    Ok(out)
+}
+
+/// `a − b`, merged by service and denom; negative results are a state fault.
+fn service_pools_sub(a: &ServicePools, b: &ServicePools) -> Result<ServicePools> {
+    let mut out = a.clone();
+    for (svc, pools) in b {
+        let entry = out.entry(*svc).or_default();
+        for (denom, coins) in pools {
+            pools_sub(entry, denom, coins)?;
+        }
+        if entry.is_empty() {
+            out.remove(svc);
+        }
+    }
+    Ok(out)
+}
+
+fn adjust_reference(ctx: &mut Ctx<'_>, t: TargetRef, period: u64, up: bool) -> Result<()> {
+    let mut h = historical(ctx.state(), t, period)?;
+    h.reference_count = if up {
+        h.reference_count.checked_add(1)
+    } else {
+        h.reference_count.checked_sub(1)
+    }
+    .ok_or_else(|| {
+        Error::State(format!(
+            "reference count of {t} period {period} out of range"
+        ))
+    })?;
+    let key = state_key::historical(t, period);
+    set_or_delete(ctx, key, &h, h.reference_count == 0)
+}
+
+/// Ends the open period of `t` and returns its number: its ratio joins the history, the truncation
+/// remainder carries into the new period.
+pub fn increment_period(ctx: &mut Ctx<'_>, t: TargetRef) -> Result<u64> {
+    let cur = current(ctx.state(), t)?;
+    let end = end_of_period(ctx.state(), t, &cur)?;
+    let previous = cur
+        .period
+        .checked_sub(1)
+        .ok_or_else(|| Error::State(format!("{t} has period 0 open")))?;
+    let cumulative = service_pools_add(
+        &historical(ctx.state(), t, previous)?.cumulative,
+        &end.ratio,
+    )?;
+    ctx.set(
+        state_key::historical(t, cur.period),
+        &HistoricalRewards {
+            cumulative,
+            reference_count: 1,
+        },
+    )?;
+    adjust_reference(ctx, t, previous, false)?;
+    if !end.stakeless.is_empty() {
+        // Rewards with no stake behind them leave the target for the explicit unclaimed bucket.
+        let mut o = outstanding(ctx.state(), t)?;
+        for (denom, coins) in &end.stakeless {
+            pools_sub(&mut o, denom, coins)?;
+        }
+        save_outstanding(ctx, t, &o)?;
+        add_unclaimed(ctx, &flatten(&end.stakeless)?)?;
+    }
+    let next = cur
+        .period
+        .checked_add(1)
+        .ok_or(phalanx_types::MathError::Overflow)?;
+    ctx.set(
+        state_key::of_target(state_key::CURRENT, t),
+        &CurrentRewards {
+            rewards: end.carried,
+            period: next,
+        },
+    )?;
+    Ok(cur.period)
+}
+
+/// Starts a delegation's accounting at the period that just ended, at its present token value.
+pub fn initialize_delegation(ctx: &mut Ctx<'_>, d: &Delegation) -> Result<()> {
+    let t = d.target();
+    let previous = current(ctx.state(), t)?
+        .period
+        .checked_sub(1)
+        .ok_or_else(|| Error::State(format!("{t} has period 0 open")))?;
+    if previous == 0
+        && store::get::<HistoricalRewards>(ctx.state(), &state_key::historical(t, 0))?.is_none()
+    {
+        ctx.set(
+            state_key::historical(t, 0),
+            &HistoricalRewards {
+                cumulative: ServicePools::new(),
+                reference_count: 1,
+            },
+        )?;
+    }
+    adjust_reference(ctx, t, previous, true)?;
+    let target = restaking::load_target(ctx.state(), t)?;
+    let stakes = target.tokens_from_shares(&d.shares)?;
+    ctx.set(
+        state_key::starting_info(t, &d.delegator),
+        &StartingInfo {
+            previous_period: previous,
+            stakes,
+            height: ctx.block.height,
+        },
+    )
+}
+
+/// Rewards of a delegation between its start and the end of `end` cumulative history, by restaked
+/// denom. For a pool, only services the delegator trusts with it count (their stake was counted in
+/// exactly those services' denominators).
+pub fn rewards_between(
+    info: &StartingInfo,
+    t: TargetRef,
+    start: &ServicePools,
+    end: &ServicePools,
+    prefs: &UserPreferences,
+) -> Result<DecPools> {
+    let diff = service_pools_sub(end, start)?;
+    let mut out = DecPools::new();
+    for (svc, pools) in &diff {
+        if t.kind == DelegationKind::Pool && !prefs.trusts(ServiceId(*svc), PoolId(t.id)) {
+            continue;
+        }
+        for (denom, per_unit) in pools {
+            let stake = info.stakes.amount_of(denom);
+            if stake.is_zero() {
+                continue;
+            }
+            let earned = per_unit.mul_dec_truncate(stake)?;
+            if !earned.is_empty() {
+                pools_add(&mut out, denom, &earned)?;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Σ of a `DecPools` over restaked denoms: the reward coins.
+pub fn flatten(pools: &DecPools) -> Result<DecCoins> {
+    let mut total = DecCoins::empty();
+    for coins in pools.values() {
+        total = total.checked_add(coins)?;
+    }
+    Ok(total)
+}
+
+/// What a delegation would receive if its period ended now, without writing anything (for queries).
+pub fn pending_rewards(
+    state: &dyn StateRead,
+    t: TargetRef,
+    delegator: &Address,
+) -> Result<DecPools> {
+    let Some(info) = starting_info(state, t, delegator)? else {
+        return Ok(DecPools::new());
+    };
+    let cur = current(state, t)?;
+    let previous = cur
+        .period
+        .checked_sub(1)
+        .ok_or_else(|| Error::State(format!("{t} has period 0 open")))?;
+    let end = end_of_period(state, t, &cur)?;
+    let cumulative = service_pools_add(&historical(state, t, previous)?.cumulative, &end.ratio)?;
+    let start = historical(state, t, info.previous_period)?.cumulative;
+    let prefs = restaking::user_preferences(state, delegator)?;
+    rewards_between(&info, t, &start, &cumulative, &prefs)
+}
+
+/// Pays `amount` of the rewards pool to `recipient`, keeping its sub-unit part owed to it.
+/// Returns the whole coins paid.
+pub(super) fn pay(ctx: &mut Ctx<'_>, recipient: &Address, amount: &DecCoins) -> Result<Coins> {
+    let total = owed(ctx.state(), recipient)?.checked_add(amount)?;
+    let (whole, rest) = total.truncate_decimal()?;
+    set_or_delete(ctx, state_key::owed(recipient), &rest, rest.is_empty())?;
+    if !whole.is_empty() {
+        bank::send(ctx, &rewards_pool(), recipient, &whole)?;
+    }
+    Ok(whole)
+}
+
+/// Ends the period, pays the delegation's rewards (computed with `prefs`, the preferences in force
+/// while they accrued) to its withdraw address, and removes its starting info. The caller re-initialises
+/// the delegation if it lives on.
+pub fn withdraw(
+    ctx: &mut Ctx<'_>,
+    t: TargetRef,
+    delegator: &Address,
+    prefs: &UserPreferences,
+) -> Result<Coins> {
+    let info = starting_info(ctx.state(), t, delegator)?.ok_or_else(|| {
+        RewardsError::NoDelegationRecord(format!("the delegation of {delegator} to {t}"))
+    })?;
+    let end = increment_period(ctx, t)?;
+    let start = historical(ctx.state(), t, info.previous_period)?.cumulative;
+    let stop = historical(ctx.state(), t, end)?.cumulative;
+    let mut rewards = rewards_between(&info, t, &start, &stop, prefs)?;
+    // Defensive: never pay more than the target is owed.
+    let mut o = outstanding(ctx.state(), t)?;
+    for (denom, coins) in rewards.iter_mut() {
+        let held = o.get(denom).cloned().unwrap_or_default();
+        *coins = coins.intersect(&held);
+    }
+    rewards.retain(|_, c| !c.is_empty());
+    for (denom, coins) in &rewards {
+        pools_sub(&mut o, denom, coins)?;
+    }
+    save_outstanding(ctx, t, &o)?;
+    adjust_reference(ctx, t, info.previous_period, false)?;
+    ctx.delete(&state_key::starting_info(t, delegator))?;
+    let recipient = withdraw_address(ctx.state(), delegator)?;
+    let paid = pay(ctx, &recipient, &flatten(&rewards)?)?;
+    let event = Event::new("withdraw_rewards")
+        .attr("delegation_type", t.kind.as_str())
+        .attr("delegation_target_id", t.id)
+        .attr("delegator", delegator)
+        .attr("amount", &paid);
+    ctx.emit(event);
+    Ok(paid)
+}
+
+/// Adjusts the trusted shares of `pool` for `svc` by `shares` (up or down; zero records are removed).
+pub(super) fn adjust_trusted_shares(
+    ctx: &mut Ctx<'_>,
+    pool: PoolId,
+    svc: ServiceId,
+    shares: Dec,
+    up: bool,
+) -> Result<()> {
+    let now = trusted_shares(ctx.state(), pool, svc)?;
+    let next = if up {
+        now.checked_add(shares)?
+    } else {
+        now.checked_sub(shares).map_err(|_| {
+            Error::State(format!(
+                "trusted shares of pool {pool} for service {svc} would go negative"
+            ))
+        })?
+    };
+    let key = state_key::trusted_shares(pool, svc);
+    set_or_delete(ctx, key, &next, next.is_zero())
+}
+
+/// The services `prefs` trusts with `pool`, in id order.
+pub(super) fn trusted_services(prefs: &UserPreferences, pool: PoolId) -> Vec<ServiceId> {
+    let mut out: Vec<ServiceId> = prefs
+        .trusted_services
+        .iter()
+        .map(|e| e.service_id)
+        .filter(|s| prefs.trusts(*s, pool))
+        .collect();
+    out.sort();
+    out
+}
+
+fn pool_shares(d: &Delegation) -> Dec {
+    d.shares
+        .iter()
+        .next()
+        .map(|s| s.amount)
+        .unwrap_or(Dec::ZERO)
+}
+
+/// Called before a delegation's shares change (or a first delegation is created): pays what it earned
+/// so far and takes its shares out of the pool's trusted totals; for a new one, just ends the period so
+/// the newcomer earns nothing of it.
+pub fn before_delegation_modified(
+    ctx: &mut Ctx<'_>,
+    t: TargetRef,
+    delegator: &Address,
+) -> Result<()> {
+    match restaking::delegation(ctx.state(), t, delegator)? {
+        None => {
+            increment_period(ctx, t)?;
+        }
+        Some(d) => {
+            let prefs = restaking::user_preferences(ctx.state(), delegator)?;
+            withdraw(ctx, t, delegator, &prefs)?;
+            if t.kind == DelegationKind::Pool {
+                for svc in trusted_services(&prefs, PoolId(t.id)) {
+                    adjust_trusted_shares(ctx, PoolId(t.id), svc, pool_shares(&d), false)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Called after a delegation's shares changed: restarts its accounting and puts its shares back into
+/// the pool's trusted totals. A delegation that no longer exists needs nothing.
+pub fn after_delegation_modified(
+    ctx: &mut Ctx<'_>,
+    t: TargetRef,
+    delegator: &Address,
+) -> Result<()> {
+    let Some(d) = restaking::delegation(ctx.state(), t, delegator)? else {
+        return Ok(());
+    };
+    initialize_delegation(ctx, &d)?;
+    if t.kind == DelegationKind::Pool {
+        let prefs = restaking::user_preferences(ctx.state(), delegator)?;
+        for svc in trusted_services(&prefs, PoolId(t.id)) {
+            adjust_trusted_shares(ctx, PoolId(t.id), svc, pool_shares(&d), true)?;
+        }
+    }
+    Ok(())
+}
+
+/// Called before a user's trust preferences change from `old` to `new`: every pool delegation whose trust
+/// in some service flips is paid under the old preferences, restarted, and moved between the trusted
+/// totals, so no reward is ever computed with preferences that were not in force when it accrued.
+pub fn before_preferences_changed(
+    ctx: &mut Ctx<'_>,
+    user: &Address,
+    old: &UserPreferences,
+    new: &UserPreferences,
+) -> Result<()> {
+    let mut services: Vec<ServiceId> = old
+        .trusted_services
+        .iter()
+        .chain(new.trusted_services.iter())
+        .map(|e| e.service_id)
+        .collect();
+    services.sort();
+    services.dedup();
+    for d in restaking::delegations_of_kind(ctx.state(), user, DelegationKind::Pool)? {
+        let pool = PoolId(d.target_id);
+        let flipped: Vec<(ServiceId, bool)> = services
+            .iter()
+            .filter(|s| old.trusts(**s, pool) != new.trusts(**s, pool))
+            .map(|s| (*s, new.trusts(*s, pool)))
+            .collect();
+        if flipped.is_empty() {
+            continue;
+        }
+        let t = d.target();
+        withdraw(ctx, t, user, old)?;
+        for (svc, trusted_now) in flipped {
+            adjust_trusted_shares(ctx, pool, svc, pool_shares(&d), trusted_now)?;
+        }
+        initialize_delegation(ctx, &d)?;
+    }
+    Ok(())
+}
+
+/// Pays an operator's whole commission units to its admin's withdraw address; the sub-unit rest stays.
+pub fn withdraw_commission(ctx: &mut Ctx<'_>, op: phalanx_types::OperatorId) -> Result<Coins> {
+    let t = TargetRef::operator(op);
+    let commission: DecPools =
+        store::get(ctx.state(), &state_key::commission(op))?.unwrap_or_default();
+    let mut rest = DecPools::new();
+    let mut whole_by_denom = DecPools::new();
+    let mut total = Coins::empty();
+    for (denom, coins) in &commission {
+        let (whole, frac) = coins.truncate_decimal()?;
+        if !frac.is_empty() {
+            rest.insert(denom.clone(), frac);
+        }
+        if !whole.is_empty() {
+            whole_by_denom.insert(denom.clone(), DecCoins::from_coins(&whole));
+            total = total.checked_add(&whole)?;
+        }
+    }
+    if total.is_empty() {
+        return Err(RewardsError::NoOperatorCommission(op.0).into());
+    }
+    set_or_delete(ctx, state_key::commission(op), &rest, rest.is_empty())?;
+    let mut o = outstanding(ctx.state(), t)?;
+    for (denom, coins) in &whole_by_denom {
+        pools_sub(&mut o, denom, coins)?;
+    }
+    save_outstanding(ctx, t, &o)?;
+    let admin = crate::operators::must_operator(ctx.state(), op)?.admin;
+    let recipient = withdraw_address(ctx.state(), &admin)?;
+    bank::send(ctx, &rewards_pool(), &recipient, &total)?;
+    ctx.emit(
+        Event::new("withdraw_commission")
+            .attr("operator_id", op)
+            .attr("amount", &total),
+    );
+    Ok(total)
+}
+
+/// Credits `amount` of reward to (target, service, restaked denom): an operator keeps its commission
+/// (rounded half to even, as the spec does), the rest joins the open period.
+pub(super) fn credit(
+    ctx: &mut Ctx<'_>,
+    t: TargetRef,
+    svc: ServiceId,
+    restaked_denom: &str,
+    amount: &DecCoin,
+) -> Result<()> {
+    let reward = DecCoins::new(vec![amount.clone()])?;
+    if reward.is_empty() {
+        return Ok(());
+    }
+    let mut shared = reward.clone();
+    if t.kind == DelegationKind::Operator {
+        let op = phalanx_types::OperatorId(t.id);
+        let rate = crate::operators::operator_params(ctx.state(), op)?.commission_rate;
+        let commission = reward.mul_dec_round(rate)?;
+        if !commission.is_empty() {
+            shared = reward.checked_sub(&commission)?;
+            let mut acc: DecPools =
+                store::get(ctx.state(), &state_key::commission(op))?.unwrap_or_default();
+            pools_add(&mut acc, restaked_denom, &commission)?;
+            ctx.set(state_key::commission(op), &acc)?;
+            ctx.emit(
+                Event::new("commission")
+                    .attr("operator_id", op)
+                    .attr("pool", restaked_denom)
+                    .attr("amount", &commission),
+            );
+        }
+    }
+    let mut cur = current(ctx.state(), t)?;
+    if !shared.is_empty() {
+        pools_add(
+            cur.rewards.entry(svc.0).or_default(),
+            restaked_denom,
+            &shared,
+        )?;
+        ctx.set(state_key::of_target(state_key::CURRENT, t), &cur)?;
+    }
+    let mut o = outstanding(ctx.state(), t)?;
+    pools_add(&mut o, restaked_denom, &reward)?;
+    save_outstanding(ctx, t, &o)?;
+    ctx.emit(
+        Event::new("rewards")
+            .attr("delegation_type", t.kind.as_str())
+            .attr("delegation_target_id", t.id)
+            .attr("service_id", svc)
+            .attr("pool", restaked_denom)
+            .attr("amount", &reward),
+    );
+    Ok(())
+}
+
+/// Removes a deleted target's records: an operator's whole commission goes to its admin (from the
+/// rewards pool, fixing Q4), and every sub-unit rest left behind becomes unclaimed.
+pub fn remove_target(ctx: &mut Ctx<'_>, t: TargetRef) -> Result<()> {
+    if t.kind == DelegationKind::Operator {
+        match withdraw_commission(ctx, phalanx_types::OperatorId(t.id)) {
+            Ok(_) | Err(Error::Rewards(RewardsError::NoOperatorCommission(_))) => {}
+            Err(e) => return Err(e),
+        }
+        ctx.delete(&state_key::commission(phalanx_types::OperatorId(t.id)))?;
+    }
+    let rest = flatten(&outstanding(ctx.state(), t)?)?;
+    add_unclaimed(ctx, &rest)?;
+    for sub in [
+        state_key::OUTSTANDING,
+        state_key::CURRENT,
+        state_key::HISTORICAL,
+        state_key::STARTING_INFO,
+    ] {
+        for (key, _) in ctx.prefix(&state_key::of_target(sub, t))? {
+            ctx.delete(&key)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,82 @@
+//! Key schema of rewards. Targets are `kind ‖ id` (1 + 4 bytes), addresses fixed 20 bytes, ids and
+//! periods fixed-width big-endian, so composite keys need no separators and iterate in order.
+//!
+//! | key | value |
+//! |---|---|
+//! | `0x01` | params |
+//! | `0x02` | next plan id (u64) |
+//! | `0x03` | time of the last allocation |
+//! | `0x04 ‖ plan` | `RewardsPlan` |
+//! | `0x05 ‖ address` | withdraw address |
+//! | `0x10 ‖ target ‖ delegator` | `StartingInfo` |
+//! | `0x11 ‖ target ‖ period` | `HistoricalRewards` |
+//! | `0x12 ‖ target` | `CurrentRewards` |
+//! | `0x13 ‖ target` | outstanding rewards (`DecPools`) |
+//! | `0x14 ‖ pool ‖ service` | shares of the pool's delegators who trust the service (`Dec`) |
+//! | `0x15 ‖ operator` | accumulated commission (`DecPools`) |
+//! | `0x16 ‖ address` | sub-unit rewards owed to an address (`DecCoins`) |
+//! | `0x17` | sub-unit remainders nobody can claim (`DecCoins`) |
+
+use crate::restaking::TargetRef;
+use crate::store::{key, module_prefix::REWARDS};
+use phalanx_types::{Address, OperatorId, PoolId, ServiceId};
+
+pub const PARAMS: u8 = 0x01;
+pub const NEXT_PLAN_ID: u8 = 0x02;
+pub const LAST_ALLOCATION: u8 = 0x03;
+pub const PLAN: u8 = 0x04;
+pub const WITHDRAW_ADDRESS: u8 = 0x05;
+pub const STARTING_INFO: u8 = 0x10;
+pub const HISTORICAL: u8 = 0x11;
+pub const CURRENT: u8 = 0x12;
+pub const OUTSTANDING: u8 = 0x13;
+pub const TRUSTED_SHARES: u8 = 0x14;
+pub const COMMISSION: u8 = 0x15;
+pub const OWED: u8 = 0x16;
+pub const UNCLAIMED: u8 = 0x17;
+
+pub fn single(sub: u8) -> Vec<u8> {
+    vec![REWARDS, sub]
+}
+
+fn target_bytes(t: TargetRef) -> [u8; 5] {
+    let id = t.id.to_be_bytes();
+    [t.kind as u8, id[0], id[1], id[2], id[3]]
+}
+
+pub fn plan(id: u64) -> Vec<u8> {
+    key(&[&[REWARDS, PLAN], &id.to_be_bytes()])
+}
+
+pub fn withdraw_address(addr: &Address) -> Vec<u8> {
+    key(&[&[REWARDS, WITHDRAW_ADDRESS], addr.as_bytes()])
+}
+
+/// `0x10`–`0x13` records of one target (also the prefix of its starting infos and history).
+pub fn of_target(sub: u8, t: TargetRef) -> Vec<u8> {
+    key(&[&[REWARDS, sub], &target_bytes(t)])
+}
+
+pub fn starting_info(t: TargetRef, delegator: &Address) -> Vec<u8> {
+    key(&[&of_target(STARTING_INFO, t), delegator.as_bytes()])
+}
+
+pub fn historical(t: TargetRef, period: u64) -> Vec<u8> {
+    key(&[&of_target(HISTORICAL, t), &period.to_be_bytes()])
+}
+
+pub fn trusted_shares_prefix(pool: PoolId) -> Vec<u8> {
+    key(&[&[REWARDS, TRUSTED_SHARES], &pool.0.to_be_bytes()])
+}
+
+pub fn trusted_shares(pool: PoolId, svc: ServiceId) -> Vec<u8> {
+    key(&[&trusted_shares_prefix(pool), &svc.0.to_be_bytes()])
+}
+
+pub fn commission(op: OperatorId) -> Vec<u8> {
+    key(&[&[REWARDS, COMMISSION], &op.0.to_be_bytes()])
+}
+
+pub fn owed(addr: &Address) -> Vec<u8> {
+    key(&[&[REWARDS, OWED], addr.as_bytes()])
+}
