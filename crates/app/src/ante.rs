@@ -111,6 +111,16 @@ pub fn verify_signature(
     sign_doc: &[u8],
     signature: &[u8; 64],
 ) -> Result<()> {
+    verify_digest(public_key, &sign_doc_digest(sign_doc), signature)
+}
+
+/// The 32-byte digest a SIGN_MODE_DIRECT signature signs: sha256 of the sign doc.
+pub fn sign_doc_digest(sign_doc: &[u8]) -> [u8; 32] {
+    Sha256::digest(sign_doc).into()
+}
+
+/// [`verify_signature`] over an already computed [`sign_doc_digest`].
+pub fn verify_digest(public_key: &[u8; 33], digest: &[u8; 32], signature: &[u8; 64]) -> Result<()> {
     let bad = |why: &str| Error::from(AuthError::SignatureInvalid(why.into()));
     let key = PublicKey::from_byte_array_compressed(*public_key)
         .map_err(|_| AuthError::PubKeyMismatch("not a valid compressed secp256k1 key".into()))?;
@@ -120,9 +130,87 @@ pub fn verify_signature(
     if normalized != sig {
         return Err(bad("signature is not in low-S form"));
     }
-    let digest: [u8; 32] = Sha256::digest(sign_doc).into();
-    sig.verify(Message::from_digest(digest), &key)
+    sig.verify(Message::from_digest(*digest), &key)
         .map_err(|_| bad("does not match the signed bytes"))
+}
+
+/// For each transaction of a block, the sign-doc digest whose signature was found valid ahead of
+/// execution, or `None` when it could not be checked ahead (undecodable, unknown account) or did not
+/// verify. Verification is the dominant per-transaction CPU cost and needs no state beyond the
+/// signer's account number, so the block's signatures are checked on every core before the
+/// sequential execution.
+///
+/// The verdicts are only a cache: [`authenticate_preverified`] skips the signature check only when the
+/// digest it computes at execution equals the one verified here, and the public key and signature
+/// come from the same transaction bytes. Verification being a pure function of (key, digest,
+/// signature), a block's results are identical with or without this pass, on any number of cores.
+pub fn preverify_signatures(
+    state: &dyn StateRead,
+    txs: &[Vec<u8>],
+) -> Result<Vec<Option<[u8; 32]>>> {
+    let chain_id = chain_id(state)?;
+    let limits = TxLimits {
+        max_tx_bytes: usize::try_from(tx_params(state)?.max_tx_bytes).unwrap_or(usize::MAX),
+        ..TxLimits::default()
+    };
+    // State is read here, sequentially; only the pure verification runs on the worker threads.
+    let mut work: Vec<Option<Pending>> = Vec::with_capacity(txs.len());
+    for bytes in txs {
+        let Ok(tx) = decode_tx_with_limits(bytes, &limits) else {
+            work.push(None);
+            continue;
+        };
+        let Some(account) = auth::account(state, &tx.signer)? else {
+            work.push(None);
+            continue;
+        };
+        work.push(Some(Pending {
+            sign_doc: tx.sign_doc_bytes(&chain_id, account.account_number),
+            public_key: tx.public_key,
+            signature: tx.signature,
+        }));
+    }
+    Ok(par_map(&work, |p| {
+        p.as_ref().and_then(|p| {
+            let digest = sign_doc_digest(&p.sign_doc);
+            verify_digest(&p.public_key, &digest, &p.signature)
+                .is_ok()
+                .then_some(digest)
+        })
+    }))
+}
+
+/// A signature to check ahead of execution.
+struct Pending {
+    sign_doc: Vec<u8>,
+    public_key: [u8; 33],
+    signature: [u8; 64],
+}
+
+/// `items.iter().map(f)` on every available core, in order. Falls back to the calling thread when
+/// there is one core or a worker cannot be joined (the results are the same either way).
+fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    // Below a few items per thread the spawn cost outweighs the work.
+    if threads < 2 || items.len() < threads.saturating_mul(4) {
+        return items.iter().map(&f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        let mut out = Vec::with_capacity(items.len());
+        for (h, part) in handles.into_iter().zip(items.chunks(chunk)) {
+            match h.join() {
+                Ok(results) => out.extend(results),
+                Err(_) => out.extend(part.iter().map(f)),
+            }
+        }
+        out
+    })
 }
 
 /// Runs every admission check against `state` without changing it. `expected_sequence` is the
@@ -133,6 +221,18 @@ pub fn authenticate(
     tx_bytes: &[u8],
     height: u64,
     expected_sequence: Option<u64>,
+) -> Result<Authenticated> {
+    authenticate_preverified(state, tx_bytes, height, expected_sequence, None)
+}
+
+/// [`authenticate`], skipping the signature check when the sign-doc digest equals `preverified`
+/// (what [`preverify_signatures`] found valid for these same bytes).
+pub fn authenticate_preverified(
+    state: &dyn StateRead,
+    tx_bytes: &[u8],
+    height: u64,
+    expected_sequence: Option<u64>,
+    preverified: Option<&[u8; 32]>,
 ) -> Result<Authenticated> {
     let params = tx_params(state)?;
     let max_bytes = usize::try_from(params.max_tx_bytes).unwrap_or(usize::MAX);
@@ -191,8 +291,10 @@ pub fn authenticate(
     if tx.sequence != expected {
         return Err(AuthError::WrongSequence(expected, tx.sequence).into());
     }
-    let sign_doc = tx.sign_doc_bytes(&chain_id(state)?, account.account_number);
-    verify_signature(&tx.public_key, &sign_doc, &tx.signature)?;
+    let digest = sign_doc_digest(&tx.sign_doc_bytes(&chain_id(state)?, account.account_number));
+    if preverified != Some(&digest) {
+        verify_digest(&tx.public_key, &digest, &tx.signature)?;
+    }
     let fee = Coins::single(params.fee_denom.clone(), offered)?;
     let held = phalanx_protocol::bank::balance(state, &tx.signer, &params.fee_denom)?;
     if held < offered {
