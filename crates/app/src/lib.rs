@@ -282,6 +282,7 @@ fn run_block(
     let begin_events = {
         let mut ctx = Ctx::new(&mut overlay, info, authority);
         operators::begin_block(&mut ctx)?;
+        phalanx_protocol::rewards::begin_block(&mut ctx)?;
         ctx.take_events()
     };
     let tx_results = run_txs(&mut overlay, info)?;
