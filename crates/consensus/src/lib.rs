@@ -31,6 +31,8 @@ mod engine;
 mod error;
 mod executor;
 mod gossip;
+#[cfg(feature = "sim")]
+pub mod sim;
 
 pub use app::ChainApp;
 pub use block::{APP_HASH_LEN, AppHash, Block, BlockDigest, BlockLimits};

@@ -12,14 +12,10 @@
 
 mod common;
 
-use commonware_cryptography::Signer as _;
-use commonware_p2p::simulated::{self, Link, Network, Oracle};
-use commonware_runtime::{Clock as _, Runner as _, Supervisor as _, deterministic};
-use commonware_utils::{NZUsize, probability};
+use commonware_runtime::{Clock as _, Runner as _, deterministic};
 use phalanx_consensus::{
-    AppHash, BlockLimits, CHANNEL_BACKFILL, CHANNEL_BLOCKS, CHANNEL_CERTIFICATES, CHANNEL_RESOLVER,
-    CHANNEL_TXS, CHANNEL_VOTES, Channels, EngineConfig, EngineHandle, Error, PrivateKey, PublicKey,
-    channel_quota, max_message_size, start_with_channels,
+    AppHash, EngineHandle, Error,
+    sim::{self, Link, SimNetwork},
 };
 use std::time::Duration;
 
@@ -28,117 +24,36 @@ use common::{HashChainApp, assert_executed_exactly_once_in_order};
 const NAMESPACE: &[u8] = b"phalanx-sim";
 
 fn link() -> Link {
-    Link {
-        latency: Duration::from_millis(40),
-        jitter: Duration::from_millis(10),
-        success_rate: probability!(1.0),
-    }
+    sim::link(40)
 }
 
-struct Net {
-    oracle: Oracle<PublicKey, deterministic::Context>,
-    signers: Vec<PrivateKey>,
-    participants: Vec<PublicKey>,
-}
-
-async fn network(context: &deterministic::Context, n: u64) -> Net {
+async fn network(context: &deterministic::Context, n: u64) -> SimNetwork {
     network_with(context, n, link()).await
 }
 
-async fn network_with(context: &deterministic::Context, n: u64, link: Link) -> Net {
-    let signers: Vec<PrivateKey> = (0..n).map(|i| PrivateKey::from_seed(1_000 + i)).collect();
-    let participants: Vec<PublicKey> = signers.iter().map(|s| s.public_key()).collect();
-    let (network, oracle) = Network::new_with_peers(
-        context.child("network"),
-        simulated::Config {
-            max_size: max_message_size(participants.len(), &BlockLimits::default()),
-            max_peers_per_set: NZUsize!(participants.len()),
-            disconnect_on_block: true,
-            tracked_peer_sets: NZUsize!(1),
-        },
-        participants.clone(),
-    )
-    .await;
-    network.start();
-    for a in &participants {
-        for b in &participants {
-            if a != b {
-                oracle
-                    .add_link(a.clone(), b.clone(), link.clone())
-                    .await
-                    .unwrap();
-            }
-        }
-    }
-    Net {
-        oracle,
-        signers,
-        participants,
-    }
-}
-
-fn config(net: &Net, index: usize) -> EngineConfig {
-    let mut config = EngineConfig::new(
-        net.signers[index].clone(),
-        net.participants.clone(),
-        NAMESPACE.to_vec(),
-    );
-    config.partition_prefix = format!("validator-{index}");
-    config
+async fn network_with(context: &deterministic::Context, n: u64, link: Link) -> SimNetwork {
+    SimNetwork::new(context, n, 1_000, link).await.unwrap()
 }
 
 async fn start_validator(
     context: &deterministic::Context,
-    net: &Net,
+    net: &SimNetwork,
     index: usize,
     app: HashChainApp,
 ) -> EngineHandle {
-    let key = net.participants[index].clone();
-    let control = net.oracle.control(key);
-    let quota = channel_quota();
-    let channels = Channels {
-        votes: control.register(CHANNEL_VOTES, quota).await.unwrap(),
-        certificates: control.register(CHANNEL_CERTIFICATES, quota).await.unwrap(),
-        resolver: control.register(CHANNEL_RESOLVER, quota).await.unwrap(),
-        blocks: control.register(CHANNEL_BLOCKS, quota).await.unwrap(),
-        backfill: control.register(CHANNEL_BACKFILL, quota).await.unwrap(),
-        txs: control.register(CHANNEL_TXS, quota).await.unwrap(),
-    };
-    start_with_channels(
-        context.child("validator").with_attribute("index", index),
-        config(net, index),
-        app,
-        channels,
-        net.oracle.manager(),
-        control,
-    )
-    .await
-    .unwrap()
+    let config = net.config(index, NAMESPACE).unwrap();
+    net.start(context, index, config, app).await.unwrap()
 }
 
 /// Waits (in simulated time) until every listed handle has executed `height`.
 async fn wait_all(context: &deterministic::Context, handles: &[&EngineHandle], height: u64) {
-    loop {
-        if handles.iter().all(|h| h.last_executed().0 >= height) {
-            return;
-        }
-        for handle in handles {
-            assert!(
-                handle.failure().is_none(),
-                "engine failed: {:?}",
-                handle.failure()
-            );
-        }
-        context.sleep(Duration::from_millis(50)).await;
-    }
+    sim::wait_all(context, handles, height)
+        .await
+        .expect("engine failed");
 }
 
 fn runner(seed: u64) -> deterministic::Runner {
-    deterministic::Runner::new(
-        deterministic::Config::new()
-            .with_seed(seed)
-            .with_timeout(Some(Duration::from_secs(300))),
-    )
+    sim::runner(seed)
 }
 
 /// (a) A single validator finalizes alone, about one block per `block_time` even when empty,
@@ -303,17 +218,7 @@ fn partitioned_validator_catches_up_when_links_heal() {
         let refs: Vec<&EngineHandle> = handles.iter().collect();
         wait_all(&context, &refs, 4).await;
 
-        let isolated = net.participants[3].clone();
-        for other in &net.participants[..3] {
-            net.oracle
-                .remove_link(isolated.clone(), other.clone())
-                .await
-                .unwrap();
-            net.oracle
-                .remove_link(other.clone(), isolated.clone())
-                .await
-                .unwrap();
-        }
+        net.isolate(3).await.unwrap();
         let cut_at = handles[3].last_executed().0;
         let now = handles[0].last_executed().0;
         wait_all(&context, &refs[..3], now + 10).await;
@@ -322,16 +227,7 @@ fn partitioned_validator_catches_up_when_links_heal() {
             "isolated validator kept executing"
         );
 
-        for other in &net.participants[..3] {
-            net.oracle
-                .add_link(isolated.clone(), other.clone(), link())
-                .await
-                .unwrap();
-            net.oracle
-                .add_link(other.clone(), isolated.clone(), link())
-                .await
-                .unwrap();
-        }
+        net.connect(3).await.unwrap();
         let target = handles[0].last_executed().0 + 3;
         wait_all(&context, &refs, target).await;
         let reference = apps[0].hashes();
@@ -515,11 +411,7 @@ fn application_behind_marshal_re_executes_from_the_archive() {
 #[test]
 fn a_transaction_in_an_unexecuted_ancestor_is_not_proposed_again() {
     runner(61).start(|context| async move {
-        let slow = Link {
-            latency: Duration::from_millis(450),
-            jitter: Duration::from_millis(10),
-            success_rate: probability!(1.0),
-        };
+        let slow = sim::link(450);
         let net = network_with(&context, 4, slow).await;
         let apps: Vec<HashChainApp> = (0..4)
             .map(|_| HashChainApp::pruning_at_execution())
