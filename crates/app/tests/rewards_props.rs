@@ -3,8 +3,9 @@
 //! a unit per block and ending mid-run).
 //!
 //! After every block it checks:
-//! - conservation, for the reward denom: funded = paid to delegators + paid as commission + refunded
-//!   + still in plan accounts + held by the rewards pool, and the rewards pool holds exactly what is owed
+//! - conservation, for the reward denom: funded = paid to delegators, plus paid as commission, plus
+//!   refunded, plus still in plan accounts, plus held by the rewards pool; and the rewards pool holds
+//!   exactly what is owed
 //!   (outstanding + owed remainders + undistributed + unclaimed; `invariants::check_all`);
 //! - every delegator's accrued reward (withdrawn + owed remainder + pending) against a brute-force
 //!   reference: for every credit the block's events report, the target's share (after commission) split
@@ -496,12 +497,12 @@ fn reference_credits(before: &MemState, r: &BlockResult, accrued: &mut BTreeMap<
                     "operator" => TargetRef::operator(OperatorId(id)),
                     _ => TargetRef::service(ServiceId(id)),
                 };
-                if kind == "operator" {
-                    if let Some((op, pool, c)) = commission_pending.take() {
-                        if op == id && pool == denom {
-                            shared = shared.checked_sub(c).unwrap();
-                        }
-                    }
+                if kind == "operator"
+                    && let Some((op, pool, c)) = commission_pending.take()
+                    && op == id
+                    && pool == denom
+                {
+                    shared = shared.checked_sub(c).unwrap();
                 }
                 let target = restaking::load_target(before, t).unwrap();
                 let mut stakes = Vec::new();
