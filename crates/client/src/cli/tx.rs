@@ -85,6 +85,96 @@ pub fn parse_trust(text: &str) -> std::result::Result<TrustedServiceEntry, Strin
     })
 }
 
+/// Target weights of a weighted split, in the order given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WeightList(pub Vec<DistributionWeight>);
+
+/// Parses target weights: `TARGET_ID:WEIGHT` pairs separated by commas, e.g. `1:3,2:1`.
+pub fn parse_weights(text: &str) -> std::result::Result<WeightList, String> {
+    let bad = |why: &str| {
+        format!(
+            "invalid weights {text:?}: {why}; write TARGET_ID:WEIGHT pairs separated by commas, e.g. 1:3,2:1"
+        )
+    };
+    let mut weights = Vec::new();
+    for pair in text.split(',').map(str::trim) {
+        let (id, weight) = pair
+            .split_once(':')
+            .ok_or_else(|| bad(&format!("{pair:?} has no ':'")))?;
+        let parse = |what: &str, n: &str| {
+            n.trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|v| *v > 0)
+                .ok_or_else(|| bad(&format!("{what} {n:?} is not a positive whole number")))
+        };
+        let target_id = parse("target id", id)?;
+        let weight = parse("weight", weight)?;
+        if weights
+            .iter()
+            .any(|w: &DistributionWeight| w.target_id == target_id)
+        {
+            return Err(bad(&format!("target {target_id} is listed twice")));
+        }
+        weights.push(DistributionWeight { target_id, weight });
+    }
+    Ok(WeightList(weights))
+}
+
+/// Largest `--terms-file` read, far above any valid plan.
+const MAX_TERMS_FILE_BYTES: u64 = 64 * 1024;
+
+/// Parses the JSON form of [`PlanTerms`] (as `--dry-run` prints it under "terms"); a field this
+/// client does not know is an error rather than being ignored.
+pub fn parse_terms_json(text: &str) -> std::result::Result<PlanTerms, String> {
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| format!("the plan terms are not valid JSON: {e}"))?;
+    let terms: PlanTerms = serde_json::from_value(value.clone()).map_err(|e| {
+        format!(
+            "the plan terms JSON does not match the expected form ({e}); expected {{\"description\", \
+             \"amount_per_day\": {{\"denom\", \"amount\"}}, \"start_time\", \"end_time\", \
+             \"pools_distribution\" and \"operators_distribution\": {{\"weight\", \"kind\": {{\"type\": \
+             \"basic\" | \"egalitarian\" | \"weighted\", \"weights\": [{{\"target_id\", \"weight\"}}]}}}}, \
+             \"users_distribution\": {{\"weight\"}}}}"
+        )
+    })?;
+    let known = serde_json::to_value(&terms).map_err(|e| format!("cannot read the terms: {e}"))?;
+    let mut unknown = Vec::new();
+    unknown_keys(&value, &known, "", &mut unknown);
+    if !unknown.is_empty() {
+        return Err(format!(
+            "the plan terms JSON has fields this client does not know: {}",
+            unknown.join(", ")
+        ));
+    }
+    Ok(terms)
+}
+
+/// Collects the object keys of `given` that `known` (the same value re-serialized) lacks, by path.
+fn unknown_keys(given: &Value, known: &Value, path: &str, out: &mut Vec<String>) {
+    match (given, known) {
+        (Value::Object(g), Value::Object(k)) => {
+            for (key, value) in g {
+                let here = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                match k.get(key) {
+                    Some(inner) => unknown_keys(value, inner, &here, out),
+                    None => out.push(here),
+                }
+            }
+        }
+        (Value::Array(g), Value::Array(k)) => {
+            for (index, (value, inner)) in g.iter().zip(k).enumerate() {
+                unknown_keys(value, inner, &format!("{path}[{index}]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Options of every `tx` command: who signs, the fee, and how to broadcast.
 #[derive(Debug, Clone, PartialEq, Eq, Args)]
 pub struct SignOpts {
@@ -143,6 +233,9 @@ pub enum TxCmd {
     /// Delegate, undelegate, join services, set trust preferences.
     #[command(subcommand)]
     Restaking(RestakingTx),
+    /// Rewards plans, withdrawals of rewards and commission.
+    #[command(subcommand)]
+    Rewards(RewardsTx),
 }
 
 /// `tx bank ...`.
@@ -456,6 +549,283 @@ pub enum RestakingTx {
     },
 }
 
+/// How one category of a plan is split among its targets (`--pools-split`, `--operators-split`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SplitKind {
+    /// In proportion to the USD value of each target's stake.
+    Basic,
+    /// Equally among the targets that hold any valued stake.
+    Egalitarian,
+    /// By the fixed weights of `--pools-weights` / `--operators-weights`.
+    Weighted,
+}
+
+/// The kind of target a delegation is made to (`tx rewards withdraw-rewards`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DelegationTarget {
+    /// Stake in the pool of one denom; the target is the pool id.
+    Pool,
+    /// Stake delegated to an operator; the target is the operator id.
+    Operator,
+    /// Stake delegated directly to a service; the target is the service id.
+    Service,
+}
+
+impl From<DelegationTarget> for DelegationKind {
+    fn from(t: DelegationTarget) -> Self {
+        match t {
+            DelegationTarget::Pool => DelegationKind::Pool,
+            DelegationTarget::Operator => DelegationKind::Operator,
+            DelegationTarget::Service => DelegationKind::Service,
+        }
+    }
+}
+
+/// The terms of a rewards plan: either `--terms-file` or the flags.
+#[derive(Debug, Clone, PartialEq, Eq, Args)]
+pub struct PlanTermsArgs {
+    /// JSON file with the whole terms (the form `--dry-run` prints under "terms"); excludes the
+    /// other term flags.
+    #[arg(
+        long,
+        value_name = "PATH",
+        conflicts_with_all = [
+            "description", "amount_per_day", "start_time", "end_time", "pools_weight", "pools_split",
+            "pools_weights", "operators_weight", "operators_split", "operators_weights", "users_weight",
+        ]
+    )]
+    pub terms_file: Option<std::path::PathBuf>,
+    /// Free text, at most 1000 bytes [default: empty].
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Paid per 24 hours, pro rata per block, e.g. 1000000uphx.
+    #[arg(long, value_name = "COIN", required_unless_present = "terms_file")]
+    pub amount_per_day: Option<Coin>,
+    /// First instant rewards accrue (RFC 3339 UTC, e.g. 2026-01-01T00:00:00Z).
+    #[arg(long, value_name = "TIME", required_unless_present = "terms_file")]
+    pub start_time: Option<Timestamp>,
+    /// Instant the plan ends, after --start-time (RFC 3339 UTC).
+    #[arg(long, value_name = "TIME", required_unless_present = "terms_file")]
+    pub end_time: Option<Timestamp>,
+    /// Weight of the pools category against the others [default: 0].
+    #[arg(long, value_name = "N")]
+    pub pools_weight: Option<u32>,
+    /// How the pools category is split [default: basic, or weighted when --pools-weights is given].
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub pools_split: Option<SplitKind>,
+    /// Pool weights of a weighted split, e.g. 1:3,2:1 (pool 1 gets three quarters).
+    #[arg(long, value_parser = parse_weights, value_name = "ID:WEIGHT,...")]
+    pub pools_weights: Option<WeightList>,
+    /// Weight of the operators category against the others [default: 0].
+    #[arg(long, value_name = "N")]
+    pub operators_weight: Option<u32>,
+    /// How the operators category is split [default: basic, or weighted when --operators-weights is
+    /// given].
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub operators_split: Option<SplitKind>,
+    /// Operator weights of a weighted split, e.g. 4:1,5:1.
+    #[arg(long, value_parser = parse_weights, value_name = "ID:WEIGHT,...")]
+    pub operators_weights: Option<WeightList>,
+    /// Weight of the service's direct delegators against the other categories [default: 0].
+    #[arg(long, value_name = "N")]
+    pub users_weight: Option<u32>,
+}
+
+/// One category's distribution from its flags; `category` names them in errors (`pools`, `operators`).
+fn distribution(
+    category: &str,
+    weight: Option<u32>,
+    split: Option<SplitKind>,
+    weights: &Option<WeightList>,
+) -> Result<Distribution> {
+    let kind = match (split, weights) {
+        (None | Some(SplitKind::Weighted), Some(WeightList(w))) => {
+            DistributionType::Weighted { weights: w.clone() }
+        }
+        (Some(SplitKind::Weighted), None) => {
+            return Err(ClientError::invalid(format!(
+                "--{category}-split weighted needs --{category}-weights, e.g. --{category}-weights 1:3,2:1"
+            )));
+        }
+        (Some(kind @ (SplitKind::Basic | SplitKind::Egalitarian)), Some(_)) => {
+            return Err(ClientError::invalid(format!(
+                "--{category}-weights only applies to --{category}-split weighted, not {}",
+                kind.to_possible_value()
+                    .map(|v| v.get_name().to_owned())
+                    .unwrap_or_default()
+            )));
+        }
+        (None | Some(SplitKind::Basic), None) => DistributionType::Basic,
+        (Some(SplitKind::Egalitarian), None) => DistributionType::Egalitarian,
+    };
+    Ok(Distribution {
+        weight: weight.unwrap_or(0),
+        kind,
+    })
+}
+
+impl PlanTermsArgs {
+    /// The terms: read from `--terms-file`, or built from the flags.
+    pub fn terms(&self) -> Result<PlanTerms> {
+        if let Some(path) = &self.terms_file {
+            return read_terms_file(path);
+        }
+        let missing = |flag: &str| ClientError::invalid(format!("pass {flag} or --terms-file"));
+        Ok(PlanTerms {
+            description: self.description.clone().unwrap_or_default(),
+            amount_per_day: self
+                .amount_per_day
+                .clone()
+                .ok_or_else(|| missing("--amount-per-day"))?,
+            start_time: self.start_time.ok_or_else(|| missing("--start-time"))?,
+            end_time: self.end_time.ok_or_else(|| missing("--end-time"))?,
+            pools_distribution: distribution(
+                "pools",
+                self.pools_weight,
+                self.pools_split,
+                &self.pools_weights,
+            )?,
+            operators_distribution: distribution(
+                "operators",
+                self.operators_weight,
+                self.operators_split,
+                &self.operators_weights,
+            )?,
+            users_distribution: UsersDistribution {
+                weight: self.users_weight.unwrap_or(0),
+            },
+        })
+    }
+}
+
+/// Reads and parses a `--terms-file`.
+fn read_terms_file(path: &std::path::Path) -> Result<PlanTerms> {
+    use std::io::Read;
+    let shown = path.display();
+    let file = std::fs::File::open(path)
+        .map_err(|e| ClientError::invalid(format!("cannot open --terms-file {shown}: {e}")))?;
+    let mut text = String::new();
+    file.take(MAX_TERMS_FILE_BYTES.saturating_add(1))
+        .read_to_string(&mut text)
+        .map_err(|e| ClientError::invalid(format!("cannot read --terms-file {shown}: {e}")))?;
+    if u64::try_from(text.len()).unwrap_or(u64::MAX) > MAX_TERMS_FILE_BYTES {
+        return Err(ClientError::invalid(format!(
+            "--terms-file {shown} is larger than {MAX_TERMS_FILE_BYTES} bytes"
+        )));
+    }
+    parse_terms_json(&text).map_err(|e| ClientError::invalid(format!("--terms-file {shown}: {e}")))
+}
+
+/// `tx rewards ...`.
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum RewardsTx {
+    /// Create a rewards plan paid by a service administered by --from.
+    CreatePlan {
+        /// Service id.
+        service_id: u32,
+        /// Plan terms.
+        #[command(flatten)]
+        terms: Box<PlanTermsArgs>,
+        /// Plan creation fee to pay, if the chain charges one (see the rewards params).
+        #[arg(long, value_name = "COINS")]
+        fee_amount: Option<Coins>,
+    },
+    /// Replace the terms of a running plan (service admin only).
+    EditPlan {
+        /// Plan id.
+        plan_id: u64,
+        /// New plan terms.
+        #[command(flatten)]
+        terms: Box<PlanTermsArgs>,
+    },
+    /// Add coins of the plan's denom to a plan (anyone may fund).
+    FundPlan {
+        /// Plan id.
+        plan_id: u64,
+        /// Amount, e.g. 1000000uphx.
+        amount: Coin,
+    },
+    /// Set where your rewards (and, as an operator admin, commission) are paid.
+    SetWithdrawAddress {
+        /// Recipient address (or key name).
+        withdraw_address: String,
+    },
+    /// Withdraw the rewards accrued by one of your delegations.
+    WithdrawRewards {
+        /// Kind of delegation.
+        #[arg(value_enum)]
+        delegation_type: DelegationTarget,
+        /// Pool, operator or service id (by the kind).
+        target_id: u32,
+    },
+    /// Withdraw an operator's accumulated commission (operator admin only).
+    WithdrawCommission {
+        /// Operator id.
+        operator_id: u32,
+    },
+    /// Replace the rewards params (authority only).
+    UpdateParams {
+        /// Fee to create a plan; any one of the coins suffices ("" for free).
+        #[arg(long, value_name = "COINS")]
+        plan_creation_fee: Coins,
+    },
+}
+
+fn rewards_msg(cmd: &RewardsTx, ctx: &BuildContext) -> Result<Msg> {
+    let sender = ctx.signer;
+    Ok(match cmd {
+        RewardsTx::CreatePlan {
+            service_id,
+            terms,
+            fee_amount,
+        } => MsgCreateRewardsPlan {
+            sender,
+            service_id: ServiceId(*service_id),
+            terms: terms.terms()?,
+            fee_amount: fee_amount.clone().unwrap_or_else(Coins::empty),
+        }
+        .into(),
+        RewardsTx::EditPlan { plan_id, terms } => MsgEditRewardsPlan {
+            sender,
+            plan_id: *plan_id,
+            terms: terms.terms()?,
+        }
+        .into(),
+        RewardsTx::FundPlan { plan_id, amount } => MsgFundRewardsPlan {
+            sender,
+            plan_id: *plan_id,
+            amount: amount.clone(),
+        }
+        .into(),
+        RewardsTx::SetWithdrawAddress { withdraw_address } => MsgSetWithdrawAddress {
+            sender,
+            withdraw_address: ctx.address(withdraw_address)?,
+        }
+        .into(),
+        RewardsTx::WithdrawRewards {
+            delegation_type,
+            target_id,
+        } => MsgWithdrawDelegatorReward {
+            delegator: sender,
+            delegation_type: (*delegation_type).into(),
+            target_id: *target_id,
+        }
+        .into(),
+        RewardsTx::WithdrawCommission { operator_id } => MsgWithdrawOperatorCommission {
+            sender,
+            operator_id: OperatorId(*operator_id),
+        }
+        .into(),
+        RewardsTx::UpdateParams { plan_creation_fee } => MsgUpdateRewardsParams {
+            authority: sender,
+            params: RewardsParams {
+                rewards_plan_creation_fee: plan_creation_fee.clone(),
+            },
+        }
+        .into(),
+    })
+}
+
 /// Current module params, for commands that change some fields and keep the others.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ModuleParams {
@@ -556,6 +926,7 @@ impl TxCmd {
             TxCmd::Operators(o) => operators_msg(o, ctx)?,
             TxCmd::Services(s) => services_msg(s, ctx)?,
             TxCmd::Restaking(r) => restaking_msg(r, ctx)?,
+            TxCmd::Rewards(r) => rewards_msg(r, ctx)?,
         })
     }
 }
@@ -1108,5 +1479,435 @@ pub async fn run_tx(cmd: &TxCmd, env: &TxEnv<'_>, io: &mut Io<'_>) -> Result<()>
     match result.failure() {
         Some(e) => Err(e),
         None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )]
+
+    use super::*;
+    use crate::cli::{Cli, ClientCommand};
+    use clap::Parser;
+
+    fn me() -> Address {
+        Address([1; 20])
+    }
+
+    fn bob() -> Address {
+        Address([2; 20])
+    }
+
+    fn ctx() -> BuildContext {
+        BuildContext {
+            signer: me(),
+            block_time: Timestamp(0),
+            params: None,
+            keys: Vec::new(),
+        }
+    }
+
+    fn try_cmd(line: &str) -> std::result::Result<TxCmd, clap::Error> {
+        let args = std::iter::once("phalanxd").chain(line.split_whitespace());
+        match Cli::try_parse_from(args)?.command {
+            ClientCommand::Tx(tx) => Ok(tx.cmd),
+            other => panic!("{line} is not a tx command: {other:?}"),
+        }
+    }
+
+    /// The message of a command line, which must parse, build and pass the stateless checks.
+    fn msg_of(line: &str) -> Msg {
+        let cmd = try_cmd(line).unwrap_or_else(|e| panic!("{line}: {e}"));
+        assert_eq!(cmd.params_module(), None, "{line}");
+        let msg = cmd.to_msg(&ctx()).unwrap_or_else(|e| panic!("{line}: {e}"));
+        msg.validate_stateless()
+            .unwrap_or_else(|e| panic!("{line}: {e}"));
+        msg
+    }
+
+    /// The error building `line` (it parses, but `to_msg` refuses it).
+    fn build_error(line: &str) -> String {
+        let cmd = try_cmd(line).unwrap_or_else(|e| panic!("{line}: {e}"));
+        cmd.to_msg(&ctx())
+            .map(|m| panic!("{line} built {m:?}"))
+            .unwrap_err()
+            .to_string()
+    }
+
+    fn w(target_id: u32, weight: u32) -> DistributionWeight {
+        DistributionWeight { target_id, weight }
+    }
+
+    fn t(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    const WINDOW: &str = "--amount-per-day 1000uphx --start-time 2026-01-01T00:00:00Z --end-time 2026-02-01T00:00:00Z";
+
+    fn terms(pools: Distribution, operators: Distribution, users: u32) -> PlanTerms {
+        PlanTerms {
+            description: String::new(),
+            amount_per_day: Coin::new("uphx", 1000),
+            start_time: t("2026-01-01T00:00:00Z"),
+            end_time: t("2026-02-01T00:00:00Z"),
+            pools_distribution: pools,
+            operators_distribution: operators,
+            users_distribution: UsersDistribution { weight: users },
+        }
+    }
+
+    fn basic(weight: u32) -> Distribution {
+        Distribution {
+            weight,
+            kind: DistributionType::Basic,
+        }
+    }
+
+    #[test]
+    fn every_rewards_subcommand_builds_its_message() {
+        let table: Vec<(String, Msg)> = vec![
+            (
+                format!("tx rewards create-plan 4 {WINDOW}"),
+                MsgCreateRewardsPlan {
+                    sender: me(),
+                    service_id: ServiceId(4),
+                    terms: terms(basic(0), basic(0), 0),
+                    fee_amount: Coins::empty(),
+                }
+                .into(),
+            ),
+            (
+                format!(
+                    "tx rewards create-plan 4 {WINDOW} --description launch --pools-weight 3 \
+                     --pools-weights 1:3,2:1 --operators-weight 1 --operators-split egalitarian \
+                     --users-weight 2 --fee-amount 10uphx --from alice"
+                ),
+                MsgCreateRewardsPlan {
+                    sender: me(),
+                    service_id: ServiceId(4),
+                    terms: PlanTerms {
+                        description: "launch".into(),
+                        ..terms(
+                            Distribution {
+                                weight: 3,
+                                kind: DistributionType::Weighted {
+                                    weights: vec![w(1, 3), w(2, 1)],
+                                },
+                            },
+                            Distribution {
+                                weight: 1,
+                                kind: DistributionType::Egalitarian,
+                            },
+                            2,
+                        )
+                    },
+                    fee_amount: "10uphx".parse().unwrap(),
+                }
+                .into(),
+            ),
+            (
+                format!(
+                    "tx rewards edit-plan 7 {WINDOW} --pools-split basic --operators-split weighted \
+                     --operators-weights 5:1"
+                ),
+                MsgEditRewardsPlan {
+                    sender: me(),
+                    plan_id: 7,
+                    terms: terms(
+                        basic(0),
+                        Distribution {
+                            weight: 0,
+                            kind: DistributionType::Weighted {
+                                weights: vec![w(5, 1)],
+                            },
+                        },
+                        0,
+                    ),
+                }
+                .into(),
+            ),
+            (
+                "tx rewards fund-plan 7 5000uphx".into(),
+                MsgFundRewardsPlan {
+                    sender: me(),
+                    plan_id: 7,
+                    amount: Coin::new("uphx", 5000),
+                }
+                .into(),
+            ),
+            (
+                format!("tx rewards set-withdraw-address {}", bob()),
+                MsgSetWithdrawAddress {
+                    sender: me(),
+                    withdraw_address: bob(),
+                }
+                .into(),
+            ),
+            (
+                "tx rewards withdraw-rewards pool 1".into(),
+                MsgWithdrawDelegatorReward {
+                    delegator: me(),
+                    delegation_type: DelegationKind::Pool,
+                    target_id: 1,
+                }
+                .into(),
+            ),
+            (
+                "tx rewards withdraw-rewards operator 2".into(),
+                MsgWithdrawDelegatorReward {
+                    delegator: me(),
+                    delegation_type: DelegationKind::Operator,
+                    target_id: 2,
+                }
+                .into(),
+            ),
+            (
+                "tx rewards withdraw-rewards service 3".into(),
+                MsgWithdrawDelegatorReward {
+                    delegator: me(),
+                    delegation_type: DelegationKind::Service,
+                    target_id: 3,
+                }
+                .into(),
+            ),
+            (
+                "tx rewards withdraw-commission 3".into(),
+                MsgWithdrawOperatorCommission {
+                    sender: me(),
+                    operator_id: OperatorId(3),
+                }
+                .into(),
+            ),
+            (
+                "tx rewards update-params --plan-creation-fee 100uphx,5uatom".into(),
+                MsgUpdateRewardsParams {
+                    authority: me(),
+                    params: RewardsParams {
+                        rewards_plan_creation_fee: "5uatom,100uphx".parse().unwrap(),
+                    },
+                }
+                .into(),
+            ),
+        ];
+        let mut covered = std::collections::BTreeSet::new();
+        for (line, expected) in &table {
+            assert_eq!(&msg_of(line), expected, "{line}");
+            covered.insert(expected.type_url());
+        }
+        assert_eq!(covered.len(), 7, "every rewards message has a command");
+
+        // "" is the empty fee set.
+        let cmd = try_cmd("tx rewards update-params --plan-creation-fee=").unwrap();
+        assert_eq!(
+            cmd.to_msg(&ctx()).unwrap(),
+            MsgUpdateRewardsParams {
+                authority: me(),
+                params: RewardsParams::default(),
+            }
+            .into()
+        );
+    }
+
+    #[test]
+    fn weights_parse_and_bad_lists_are_explained() {
+        assert_eq!(parse_weights("1:3").unwrap(), WeightList(vec![w(1, 3)]));
+        assert_eq!(
+            parse_weights("1:3, 2:1").unwrap(),
+            WeightList(vec![w(1, 3), w(2, 1)])
+        );
+        for (bad, needle) in [
+            ("", "has no ':'"),
+            ("1", "has no ':'"),
+            ("1:3,", "has no ':'"),
+            ("x:1", "target id \"x\""),
+            ("0:1", "target id \"0\""),
+            ("1:0", "weight \"0\""),
+            ("1:-2", "weight \"-2\""),
+            ("1:4294967296", "weight"),
+            ("1:1,1:2", "target 1 is listed twice"),
+        ] {
+            let err = parse_weights(bad).unwrap_err();
+            assert!(err.contains(needle), "{bad}: {err}");
+            assert!(err.contains("e.g. 1:3,2:1"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn bad_rewards_arguments_are_refused() {
+        // Refused by the parser.
+        for bad in [
+            "tx rewards create-plan 4",
+            "tx rewards create-plan 4 --amount-per-day 1000uphx --start-time 2026-01-01T00:00:00Z",
+            "tx rewards create-plan 4 --amount-per-day 1000 --start-time 2026-01-01T00:00:00Z --end-time 2026-02-01T00:00:00Z",
+            "tx rewards create-plan 4 --amount-per-day 1000uphx --start-time yesterday --end-time 2026-02-01T00:00:00Z",
+            "tx rewards create-plan x --terms-file t.json",
+            "tx rewards create-plan 4 --terms-file t.json --description d",
+            "tx rewards create-plan 4 --terms-file t.json --pools-split egalitarian",
+            "tx rewards edit-plan 7 --terms-file t.json --amount-per-day 5uphx",
+            "tx rewards edit-plan -1 --terms-file t.json",
+            "tx rewards fund-plan 7",
+            "tx rewards fund-plan 7 5",
+            "tx rewards withdraw-rewards pools 1",
+            "tx rewards withdraw-rewards user 1",
+            "tx rewards withdraw-rewards pool",
+            "tx rewards withdraw-commission",
+            "tx rewards update-params",
+            "tx rewards update-params --plan-creation-fee 5",
+        ] {
+            assert!(try_cmd(bad).is_err(), "{bad}");
+        }
+        let err = try_cmd(&format!(
+            "tx rewards create-plan 4 {WINDOW} --pools-split even"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("basic") && err.contains("weighted"), "{err}");
+        let err = try_cmd(&format!(
+            "tx rewards create-plan 4 {WINDOW} --pools-weights 1=3"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("TARGET_ID:WEIGHT"), "{err}");
+
+        // Parsed, but refused when building.
+        let err = build_error(&format!(
+            "tx rewards create-plan 4 {WINDOW} --pools-split weighted"
+        ));
+        assert!(
+            err.contains("--pools-split weighted needs --pools-weights"),
+            "{err}"
+        );
+        let err = build_error(&format!(
+            "tx rewards create-plan 4 {WINDOW} --operators-split egalitarian --operators-weights 1:1"
+        ));
+        assert!(
+            err.contains(
+                "--operators-weights only applies to --operators-split weighted, not egalitarian"
+            ),
+            "{err}"
+        );
+        let err = build_error("tx rewards set-withdraw-address nobody");
+        assert!(err.contains("\"nobody\""), "{err}");
+
+        // Built, but refused by the stateless checks (as `run_tx` does before signing).
+        for line in [
+            "tx rewards create-plan 4 --amount-per-day 1000uphx --start-time 2026-02-01T00:00:00Z --end-time 2026-01-01T00:00:00Z".to_string(),
+            format!("tx rewards create-plan 0 {WINDOW}"),
+            format!("tx rewards edit-plan 0 {WINDOW}"),
+            "tx rewards fund-plan 7 0uphx".to_string(),
+            "tx rewards withdraw-rewards pool 0".to_string(),
+        ] {
+            let msg = try_cmd(&line).unwrap().to_msg(&ctx()).unwrap();
+            assert!(msg.validate_stateless().is_err(), "{line}");
+        }
+    }
+
+    #[test]
+    fn terms_file_gives_the_terms_and_refuses_unknown_or_bad_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let expected = terms(
+            Distribution {
+                weight: 2,
+                kind: DistributionType::Weighted {
+                    weights: vec![w(1, 3), w(2, 1)],
+                },
+            },
+            Distribution {
+                weight: 1,
+                kind: DistributionType::Egalitarian,
+            },
+            1,
+        );
+        let good = dir.path().join("terms.json");
+        std::fs::write(&good, serde_json::to_string_pretty(&expected).unwrap()).unwrap();
+        let line = format!("tx rewards create-plan 4 --terms-file {}", good.display());
+        assert_eq!(
+            msg_of(&line),
+            MsgCreateRewardsPlan {
+                sender: me(),
+                service_id: ServiceId(4),
+                terms: expected.clone(),
+                fee_amount: Coins::empty(),
+            }
+            .into()
+        );
+        let line = format!("tx rewards edit-plan 9 --terms-file {}", good.display());
+        assert_eq!(
+            msg_of(&line),
+            MsgEditRewardsPlan {
+                sender: me(),
+                plan_id: 9,
+                terms: expected.clone(),
+            }
+            .into()
+        );
+
+        // The form written by hand, as documented.
+        let by_hand = r#"{
+            "description": "",
+            "amount_per_day": {"denom": "uphx", "amount": "1000"},
+            "start_time": "2026-01-01T00:00:00Z",
+            "end_time": "2026-02-01T00:00:00Z",
+            "pools_distribution": {"weight": 2, "kind": {"type": "weighted",
+                "weights": [{"target_id": 1, "weight": 3}, {"target_id": 2, "weight": 1}]}},
+            "operators_distribution": {"weight": 1, "kind": {"type": "egalitarian"}},
+            "users_distribution": {"weight": 1}
+        }"#;
+        assert_eq!(parse_terms_json(by_hand).unwrap(), expected);
+
+        // A misspelt field is named with its path, not ignored.
+        let typo = by_hand.replace(
+            "\"weights\": [{\"target_id\": 1",
+            "\"weights\": [{\"target\": 1",
+        );
+        let err = parse_terms_json(&typo).unwrap_err();
+        assert!(err.contains("target_id"), "{err}");
+        let extra = by_hand.replace(
+            "\"users_distribution\"",
+            "\"fee\": 1, \"users_distribution\"",
+        );
+        let err = parse_terms_json(&extra).unwrap_err();
+        assert!(err.contains("does not know: fee"), "{err}");
+        let extra = by_hand.replace(
+            "{\"type\": \"egalitarian\"}",
+            "{\"type\": \"egalitarian\", \"x\": 1}",
+        );
+        let err = parse_terms_json(&extra).unwrap_err();
+        assert!(err.contains("operators_distribution.kind.x"), "{err}");
+        let err = parse_terms_json(&by_hand.replace("egalitarian", "even")).unwrap_err();
+        assert!(err.contains("expected"), "{err}");
+        let err = parse_terms_json("{").unwrap_err();
+        assert!(err.contains("not valid JSON"), "{err}");
+
+        // Files that cannot be used.
+        let missing = dir.path().join("missing.json");
+        let err = build_error(&format!(
+            "tx rewards create-plan 4 --terms-file {}",
+            missing.display()
+        ));
+        assert!(err.contains("cannot open --terms-file"), "{err}");
+        let big = dir.path().join("big.json");
+        let size = usize::try_from(MAX_TERMS_FILE_BYTES).unwrap() + 1;
+        std::fs::write(&big, " ".repeat(size)).unwrap();
+        let err = build_error(&format!(
+            "tx rewards create-plan 4 --terms-file {}",
+            big.display()
+        ));
+        assert!(err.contains("larger than"), "{err}");
+        let bad = dir.path().join("bad.json");
+        std::fs::write(&bad, "[]").unwrap();
+        let err = build_error(&format!(
+            "tx rewards create-plan 4 --terms-file {}",
+            bad.display()
+        ));
+        assert!(
+            err.contains("--terms-file") && err.contains("bad.json"),
+            "{err}"
+        );
     }
 }
