@@ -134,6 +134,21 @@ fn every_tx_subcommand_builds_its_message() {
         ("tx restaking set-user-preferences".into(), MsgSetUserPreferences { user: me, preferences: UserPreferences::default() }.into()),
         ("tx restaking update-params --unbonding-time 259200s --allowed-denoms uatom,utia --restaking-cap 1000000 --max-entries 3".into(), MsgUpdateRestakingParams { authority: me, params: RestakingParams { unbonding_time: hours(72), allowed_denoms: vec!["uatom".into(), "utia".into()], restaking_cap: dec("1000000"), max_entries: 3 } }.into()),
         ("tx restaking update-params --max-entries 9".into(), MsgUpdateRestakingParams { authority: me, params: RestakingParams { max_entries: 9, ..RestakingParams::default() } }.into()),
+        ("tx rewards create-plan 4 --description budget --amount-per-day 86400uphx --start-time 2026-01-01T00:00:00Z --end-time 2026-02-01T00:00:00Z --pools-weight 2 --operators-weight 1 --operators-weights 3:1,5:2 --users-weight 1 --fee-amount 10uphx".into(), MsgCreateRewardsPlan { sender: me, service_id: ServiceId(4), terms: PlanTerms {
+            description: "budget".into(), amount_per_day: Coin::new("uphx", 86_400), start_time: "2026-01-01T00:00:00Z".parse().unwrap(), end_time: "2026-02-01T00:00:00Z".parse().unwrap(),
+            pools_distribution: Distribution { weight: 2, kind: DistributionType::Basic },
+            operators_distribution: Distribution { weight: 1, kind: DistributionType::Weighted { weights: vec![DistributionWeight { target_id: 3, weight: 1 }, DistributionWeight { target_id: 5, weight: 2 }] } },
+            users_distribution: UsersDistribution { weight: 1 } }, fee_amount: coins("10uphx") }.into()),
+        ("tx rewards edit-plan 7 --amount-per-day 5uphx --start-time 2026-01-01T00:00:00Z --end-time 2026-02-01T00:00:00Z --pools-split egalitarian".into(), MsgEditRewardsPlan { sender: me, plan_id: 7, terms: PlanTerms {
+            description: String::new(), amount_per_day: Coin::new("uphx", 5), start_time: "2026-01-01T00:00:00Z".parse().unwrap(), end_time: "2026-02-01T00:00:00Z".parse().unwrap(),
+            pools_distribution: Distribution { weight: 0, kind: DistributionType::Egalitarian },
+            operators_distribution: Distribution { weight: 0, kind: DistributionType::Basic },
+            users_distribution: UsersDistribution { weight: 0 } } }.into()),
+        ("tx rewards fund-plan 7 1000uphx".into(), MsgFundRewardsPlan { sender: me, plan_id: 7, amount: Coin::new("uphx", 1000) }.into()),
+        ("tx rewards set-withdraw-address bob".into(), MsgSetWithdrawAddress { sender: me, withdraw_address: bob }.into()),
+        ("tx rewards withdraw-rewards operator 3".into(), MsgWithdrawDelegatorReward { delegator: me, delegation_type: DelegationKind::Operator, target_id: 3 }.into()),
+        ("tx rewards withdraw-commission 3".into(), MsgWithdrawOperatorCommission { sender: me, operator_id: OperatorId(3) }.into()),
+        ("tx rewards update-params --plan-creation-fee 100uphx".into(), MsgUpdateRewardsParams { authority: me, params: RewardsParams { rewards_plan_creation_fee: coins("100uphx") } }.into()),
     ];
     let mut covered = BTreeSet::new();
     for (line, expected) in &table {
@@ -141,7 +156,7 @@ fn every_tx_subcommand_builds_its_message() {
         covered.insert(expected.type_url());
     }
     // Every message type of `Msg` has a command.
-    assert_eq!(covered.len(), 37, "{covered:?}");
+    assert_eq!(covered.len(), 44, "{covered:?}");
 }
 
 #[test]
