@@ -8,12 +8,14 @@
 mod memory;
 mod overlay;
 pub mod persistent;
+mod read_only;
 
 pub use memory::MemState;
 pub use overlay::Overlay;
 pub use persistent::{
     AppHash, BlockBuffer, PersistentConfig, PersistentState, Snapshot, StateProof, verify_proof,
 };
+pub use read_only::ReadOnly;
 
 /// A key-value pair as stored.
 pub type Entry = (Vec<u8>, Vec<u8>);
