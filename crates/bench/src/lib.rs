@@ -12,6 +12,7 @@
 
 pub mod api;
 pub mod chain;
+pub mod network;
 pub mod txs;
 pub mod verify;
 
