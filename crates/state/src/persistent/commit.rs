@@ -176,7 +176,7 @@ impl<'txn> BlockTables<'txn> {
         update: &TreeUpdate,
         previous: Option<u64>,
     ) -> Result<(), StateError> {
-        for (node_key, node) in &update.nodes {
+        for (node_key, node) in update.nodes() {
             self.nodes
                 .insert(
                     encode_node_key(node_key)?.as_slice(),
@@ -184,7 +184,7 @@ impl<'txn> BlockTables<'txn> {
                 )
                 .map_err(failed(self.height, "writing a JMT node"))?;
         }
-        for stale in &update.stale {
+        for stale in update.stale() {
             let key = stale_key(
                 stale.stale_since_version,
                 &encode_node_key(&stale.node_key)?,

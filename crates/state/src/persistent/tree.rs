@@ -4,7 +4,9 @@ use super::AppHash;
 use crate::StateError;
 use borsh::{BorshDeserialize, BorshSerialize};
 use jmt::proof::SparseMerkleProof;
-use jmt::storage::{LeafNode, NibblePath, Node, NodeKey, StaleNodeIndex, TreeReader};
+use jmt::storage::{
+    LeafNode, NibblePath, Node, NodeKey, StaleNodeIndex, TreeReader, TreeUpdateBatch,
+};
 use jmt::{KeyHash, OwnedValue, RootHash, SimpleHasher, Version};
 use redb::ReadableTable;
 use serde::{Deserialize, Serialize};
@@ -202,12 +204,45 @@ pub(crate) fn tree_root<R: TreeReader>(
 }
 
 /// What one block changes in the tree: the nodes it creates and the older nodes it supersedes.
-#[derive(Debug, Default)]
 pub(crate) struct TreeUpdate {
-    /// New nodes, all at the block's version.
-    pub(crate) nodes: BTreeMap<NodeKey, Node>,
-    /// Nodes no longer reachable from the new root, with the version since which they are stale.
-    pub(crate) stale: BTreeSet<StaleNodeIndex>,
+    /// The batch insert of the block's inserts and updates (or the whole block, per key).
+    first: TreeUpdateBatch,
+    /// The block's deletions applied on top of `first`, at the same version.
+    second: Option<TreeUpdateBatch>,
+    /// The block's version.
+    version: Version,
+}
+
+impl TreeUpdate {
+    /// The nodes to store, all at the block's version. A node of the first step that the second
+    /// superseded is left out; one the second rewrote comes last, so its write wins.
+    pub(crate) fn nodes(&self) -> impl Iterator<Item = (&NodeKey, &Node)> {
+        let superseded: BTreeSet<&NodeKey> = self
+            .second
+            .iter()
+            .flat_map(|s| &s.stale_node_index_batch)
+            .filter(|s| s.node_key.version() == self.version)
+            .map(|s| &s.node_key)
+            .collect();
+        self.first
+            .node_batch
+            .nodes()
+            .iter()
+            .filter(move |(k, _)| !superseded.contains(k))
+            .chain(self.second.iter().flat_map(|s| s.node_batch.nodes()))
+    }
+
+    /// Nodes of older versions no longer reachable from the new root, with the version since which
+    /// they are stale (a node both steps mark appears twice; marking it twice is harmless). The
+    /// first step's own nodes that the second superseded are no older version's: not listed.
+    pub(crate) fn stale(&self) -> impl Iterator<Item = &StaleNodeIndex> {
+        self.first.stale_node_index_batch.iter().chain(
+            self.second
+                .iter()
+                .flat_map(|s| &s.stale_node_index_batch)
+                .filter(|s| s.node_key.version() != self.version),
+        )
+    }
 }
 
 /// Applies `changes` (`None`: delete) to the tree at `version - 1` and returns the root of `version`
@@ -238,10 +273,15 @@ pub(crate) fn update_tree<R: TreeReader>(
     // version 0 does not have; an empty block or one without inserts needs only the per-key path.
     let Some(below) = version.checked_sub(1).filter(|_| !puts.is_empty()) else {
         let all = changes.iter().map(|(k, v)| (key_hash(k), v.clone()));
-        let (root, batch) = tree.put_value_set(all, version).map_err(fail)?;
-        return Ok((root, single(batch)));
+        let (root, first) = tree.put_value_set(all, version).map_err(fail)?;
+        let update = TreeUpdate {
+            first,
+            second: None,
+            version,
+        };
+        return Ok((root, update));
     };
-    let (roots, batch) = tree
+    let (roots, first) = tree
         .batch_put_value_sets(vec![puts], None, version)
         .map_err(fail)?;
     let root = roots
@@ -249,46 +289,28 @@ pub(crate) fn update_tree<R: TreeReader>(
         .copied()
         .ok_or_else(|| StateError(format!("JMT update at version {version}: no root")))?;
     if deletes.is_empty() {
-        return Ok((root, single(batch)));
+        let update = TreeUpdate {
+            first,
+            second: None,
+            version,
+        };
+        return Ok((root, update));
     }
-    let inserted = single(batch);
     let pending = PendingReader {
         base: reader,
-        nodes: &inserted.nodes,
+        nodes: first.node_batch.nodes(),
         previous_root: root_key(below),
         new_root: root_key(version),
     };
-    let (root, batch) = Tree::new(&pending)
+    let (root, second) = Tree::new(&pending)
         .put_value_set(deletes, version)
         .map_err(fail)?;
-    Ok((root, merge(inserted, single(batch), version)))
-}
-
-/// The nodes and stale marks of one JMT batch (the value history is kept by [`super::tables`]).
-fn single(batch: jmt::storage::TreeUpdateBatch) -> TreeUpdate {
-    TreeUpdate {
-        nodes: batch.node_batch.nodes().clone(),
-        stale: batch.stale_node_index_batch,
-    }
-}
-
-/// Combines two updates at the same `version`, the second applied on top of the first: a node the
-/// first created and the second superseded is neither written nor marked stale (it is no older
-/// version's node), and the second's nodes replace the first's under the same key.
-fn merge(first: TreeUpdate, second: TreeUpdate, version: Version) -> TreeUpdate {
-    let TreeUpdate {
-        mut nodes,
-        mut stale,
-    } = first;
-    for s in second.stale {
-        if s.node_key.version() == version {
-            nodes.remove(&s.node_key);
-        } else {
-            stale.insert(s);
-        }
-    }
-    nodes.extend(second.nodes);
-    TreeUpdate { nodes, stale }
+    let update = TreeUpdate {
+        first,
+        second: Some(second),
+        version,
+    };
+    Ok((root, update))
 }
 
 /// The tree after the first step of [`update_tree`]: its new nodes over the stored tree, with its
@@ -391,7 +413,8 @@ mod tests {
                 )
                 .unwrap();
             assert_eq!(root, expected, "root at version {version}");
-            fast.0.extend(update.nodes);
+            fast.0
+                .extend(update.nodes().map(|(k, n)| (k.clone(), n.clone())));
             slow.0.extend(batch.node_batch.nodes().clone());
             for (k, v) in changes {
                 match v {
