@@ -6,7 +6,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use phalanx_types::Error;
 use phalanx_types::error::{
-    AssetsError, OperatorsError, PoolsError, RestakingError, ServicesError,
+    AssetsError, OperatorsError, PoolsError, RestakingError, RewardsError, ServicesError,
 };
 use serde::Serialize;
 
@@ -96,6 +96,7 @@ fn is_not_found(e: &Error) -> bool {
             | Error::Assets(AssetsError::AssetNotFound(_))
             | Error::Restaking(RestakingError::DelegationNotFound(..))
             | Error::Restaking(RestakingError::NoUnbondingDelegation(_))
+            | Error::Rewards(RewardsError::PlanNotFound(_))
     )
 }
 

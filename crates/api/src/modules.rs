@@ -6,9 +6,9 @@ use crate::encoding::base64;
 use crate::error::ApiError;
 use crate::query::{Out, Req, paginate_sorted};
 use phalanx_protocol::restaking::{self, TargetObject, TargetRef};
-use phalanx_protocol::{assets, auth, bank, operators, pools, services};
+use phalanx_protocol::{assets, auth, bank, operators, pools, rewards, services};
 use phalanx_state::StateRead;
-use phalanx_types::error::{AssetsError, RestakingError};
+use phalanx_types::error::{AssetsError, RestakingError, RewardsError};
 use phalanx_types::msgs::DelegationKind;
 use phalanx_types::{Address, Coin, Error, OperatorId, PoolId, ServiceId};
 use serde::Serialize;
@@ -370,4 +370,74 @@ pub(crate) fn user_preferences(s: &dyn StateRead, r: &Req) -> Answer {
 /// Restaking params.
 pub(crate) fn restaking_params(s: &dyn StateRead, _: &Req) -> Answer {
     Out::one("params", &restaking::params(s)?)
+}
+
+// ---- rewards ---------------------------------------------------------------------------------------
+
+/// Rewards params.
+pub(crate) fn rewards_params(s: &dyn StateRead, _: &Req) -> Answer {
+    Out::one("params", &rewards::params(s)?)
+}
+
+/// Rewards plans in id order.
+pub(crate) fn rewards_plans(s: &dyn StateRead, r: &Req) -> Answer {
+    let (rows, next) = rewards::plans(s, &r.page()?)?;
+    Ok(Out::one("rewards_plans", &rows)?.page(&next))
+}
+
+/// One rewards plan; 404 when there is none of that id.
+pub(crate) fn rewards_plan(s: &dyn StateRead, r: &Req) -> Answer {
+    let id = r.id64("plan_id")?;
+    let plan = rewards::plan(s, id)?.ok_or(Error::Rewards(RewardsError::PlanNotFound(id)))?;
+    Out::one("rewards_plan", &plan)
+}
+
+/// Rewards owed to a target's delegators (and, for an operator, its commission), by restaked denom.
+pub(crate) fn outstanding_rewards<const K: u8>(s: &dyn StateRead, r: &Req) -> Answer {
+    let t = existing_target::<K>(s, r)?;
+    Out::one("outstanding_rewards", &rewards::outstanding(s, t)?)
+}
+
+/// An operator's accumulated commission, by restaked denom.
+pub(crate) fn operator_commission(s: &dyn StateRead, r: &Req) -> Answer {
+    let t = existing_target::<OPERATOR>(s, r)?;
+    Out::one(
+        "commission",
+        &rewards::operator_commission(s, OperatorId(t.id))?,
+    )
+}
+
+/// The shares of a pool held by delegators who trust a service with it.
+pub(crate) fn pool_service_total_delegator_shares(s: &dyn StateRead, r: &Req) -> Answer {
+    let pool = existing_target::<POOL>(s, r)?;
+    let svc = existing_target::<SERVICE>(s, r)?;
+    let shares =
+        rewards::pool_service_total_delegator_shares(s, PoolId(pool.id), ServiceId(svc.id))?;
+    Out::one("total_delegator_shares", &shares)
+}
+
+/// Pending rewards of one delegation, by restaked denom (empty when the delegator has none there).
+pub(crate) fn delegation_rewards<const K: u8>(s: &dyn StateRead, r: &Req) -> Answer {
+    let t = existing_target::<K>(s, r)?;
+    let delegator = r.address("delegator_address")?;
+    Out::one(
+        "rewards",
+        &rewards::delegation_rewards(s, t, &delegator)?.rewards,
+    )
+}
+
+/// Pending rewards of every delegation of a delegator, their total, what is owed from earlier
+/// withdrawals and what withdrawing everything now would pay.
+pub(crate) fn delegator_total_rewards(s: &dyn StateRead, r: &Req) -> Answer {
+    let delegator = r.address("delegator_address")?;
+    Out::fields(&rewards::delegator_total_rewards(s, &delegator)?)
+}
+
+/// Where a delegator's rewards are paid (itself unless it set another address).
+pub(crate) fn withdraw_address(s: &dyn StateRead, r: &Req) -> Answer {
+    let delegator = r.address("delegator_address")?;
+    Out::one(
+        "withdraw_address",
+        &rewards::withdraw_address(s, &delegator)?,
+    )
 }

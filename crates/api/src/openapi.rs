@@ -22,7 +22,12 @@ fn captures(path: &str) -> Vec<String> {
 }
 
 fn path_param(name: &str, catch_all: bool) -> Value {
-    let (schema, description) = if name.ends_with("_id") {
+    let (schema, description) = if name == "plan_id" {
+        (
+            json!({"type": "integer", "format": "int64", "minimum": 1}),
+            "Rewards plan id (ids start at 1; 0 is a bad request)".to_string(),
+        )
+    } else if name.ends_with("_id") {
         (
             json!({"type": "integer", "format": "int32", "minimum": 1}),
             "Numeric id (ids start at 1; 0 is a bad request)".to_string(),

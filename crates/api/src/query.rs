@@ -172,11 +172,23 @@ impl Req {
 
     /// A numeric id; 0 is never allocated, so it is a bad request rather than a miss.
     pub fn id(&self, name: &str) -> Result<u32, ApiError> {
+        self.parse_id(name)
+    }
+
+    /// A 64-bit numeric id (rewards plans), checked like [`Req::id`].
+    pub fn id64(&self, name: &str) -> Result<u64, ApiError> {
+        self.parse_id(name)
+    }
+
+    fn parse_id<T: std::str::FromStr + From<u8> + PartialEq>(
+        &self,
+        name: &str,
+    ) -> Result<T, ApiError> {
         let s = self.arg(name)?;
-        let id: u32 = s.parse().map_err(|_| {
+        let id: T = s.parse().map_err(|_| {
             ApiError::bad_request(format!("{name} {s:?} is not a positive integer"))
         })?;
-        if id == 0 {
+        if id == T::from(0) {
             return Err(ApiError::bad_request(format!(
                 "{name} must not be 0: ids start at 1"
             )));
@@ -215,6 +227,15 @@ impl Out {
     /// An object with one field.
     pub fn one<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<Self, ApiError> {
         Self::new().with(name, value)
+    }
+
+    /// The fields of a value that serializes to a JSON object, as the answer's top-level fields.
+    pub fn fields<T: Serialize + ?Sized>(value: &T) -> Result<Self, ApiError> {
+        match serde_json::to_value(value) {
+            Ok(Value::Object(map)) => Ok(Self(map)),
+            Ok(_) => Err(ApiError::internal("encoding: answer is not a JSON object")),
+            Err(e) => Err(ApiError::internal(format!("encoding: {e}"))),
+        }
     }
 
     /// Adds a field.

@@ -9,12 +9,13 @@ use phalanx_protocol::assets::Price;
 use phalanx_protocol::operators::Operator;
 use phalanx_protocol::pools::Pool;
 use phalanx_protocol::restaking::{DelegationResponse, UnbondingDelegation};
+use phalanx_protocol::rewards::{DecPools, DelegatorTotalRewards, RewardsPlan};
 use phalanx_protocol::services::Service;
 use phalanx_types::msgs::{
     Asset, AssetsParams, DelegationKind, OperatorParams, OperatorsParams, RestakingParams,
-    ServiceParams, ServicesParams, UserPreferences,
+    RewardsParams, ServiceParams, ServicesParams, UserPreferences,
 };
-use phalanx_types::{Address, Coin, Event, OperatorId, PoolId, ServiceId, Timestamp};
+use phalanx_types::{Address, Coin, Dec, Event, OperatorId, PoolId, ServiceId, Timestamp};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
@@ -401,6 +402,44 @@ pub mod paths {
     /// A user's trust preferences.
     pub fn user_preferences(user: &Address) -> String {
         format!("/phalanx/restaking/v1/users/{user}/preferences")
+    }
+    /// Rewards plans.
+    pub fn rewards_plans() -> String {
+        "/phalanx/rewards/v1/rewards_plans".into()
+    }
+    /// One rewards plan.
+    pub fn rewards_plan(id: u64) -> String {
+        format!("/phalanx/rewards/v1/rewards_plans/{id}")
+    }
+    /// Rewards owed to a target's delegators (and an operator's commission).
+    pub fn outstanding_rewards(kind: DelegationKind, id: u32) -> String {
+        format!(
+            "/phalanx/rewards/v1/{}/{id}/outstanding_rewards",
+            kind_segment(kind)
+        )
+    }
+    /// An operator's accumulated commission.
+    pub fn operator_commission(id: OperatorId) -> String {
+        format!("/phalanx/rewards/v1/operators/{id}/commission")
+    }
+    /// Shares of a pool held by delegators who trust a service with it.
+    pub fn pool_service_total_delegator_shares(pool: PoolId, service: ServiceId) -> String {
+        format!("/phalanx/rewards/v1/pools/{pool}/services/{service}/total_delegator_shares")
+    }
+    /// Pending rewards of one delegation.
+    pub fn delegation_rewards(delegator: &Address, kind: DelegationKind, id: u32) -> String {
+        format!(
+            "/phalanx/rewards/v1/delegators/{delegator}/rewards/{}/{id}",
+            kind_segment(kind)
+        )
+    }
+    /// Pending rewards of every delegation of a delegator.
+    pub fn delegator_total_rewards(delegator: &Address) -> String {
+        format!("/phalanx/rewards/v1/delegators/{delegator}/rewards")
+    }
+    /// Where a delegator's rewards are paid.
+    pub fn withdraw_address(delegator: &Address) -> String {
+        format!("/phalanx/rewards/v1/delegators/{delegator}/withdraw_address")
     }
 }
 
@@ -874,6 +913,77 @@ impl Client {
     /// Restaking module params.
     pub async fn restaking_params(&self) -> Result<RestakingParams> {
         self.one(paths::params("restaking"), "params").await
+    }
+
+    /// Rewards module params.
+    pub async fn rewards_params(&self) -> Result<RewardsParams> {
+        self.one(paths::params("rewards"), "params").await
+    }
+
+    /// Rewards plans in id order.
+    pub async fn rewards_plans(&self, page: &PageRequest) -> Result<Paged<RewardsPlan>> {
+        self.list(Query::list(paths::rewards_plans(), page), "rewards_plans")
+            .await
+    }
+
+    /// One rewards plan.
+    pub async fn rewards_plan(&self, id: u64) -> Result<RewardsPlan> {
+        self.one(paths::rewards_plan(id), "rewards_plan").await
+    }
+
+    /// Rewards owed to a target's delegators (and, for an operator, its commission), by restaked denom.
+    pub async fn outstanding_rewards(&self, kind: DelegationKind, id: u32) -> Result<DecPools> {
+        self.one(paths::outstanding_rewards(kind, id), "outstanding_rewards")
+            .await
+    }
+
+    /// An operator's accumulated commission, by restaked denom.
+    pub async fn operator_commission(&self, id: OperatorId) -> Result<DecPools> {
+        self.one(paths::operator_commission(id), "commission").await
+    }
+
+    /// The shares of a pool held by delegators who trust a service with it.
+    pub async fn pool_service_total_delegator_shares(
+        &self,
+        pool: PoolId,
+        service: ServiceId,
+    ) -> Result<Dec> {
+        self.one(
+            paths::pool_service_total_delegator_shares(pool, service),
+            "total_delegator_shares",
+        )
+        .await
+    }
+
+    /// Pending rewards of one delegation, by restaked denom (empty without a delegation).
+    pub async fn delegation_rewards(
+        &self,
+        delegator: &Address,
+        kind: DelegationKind,
+        id: u32,
+    ) -> Result<DecPools> {
+        self.one(paths::delegation_rewards(delegator, kind, id), "rewards")
+            .await
+    }
+
+    /// Pending rewards of every delegation of a delegator, their total and what withdrawing pays.
+    pub async fn delegator_total_rewards(
+        &self,
+        delegator: &Address,
+    ) -> Result<DelegatorTotalRewards> {
+        let path = paths::delegator_total_rewards(delegator);
+        let url = self.url(&path);
+        let value = self.get_json(&Query::get(path)).await?;
+        serde_json::from_value(value).map_err(|e| ClientError::BadResponse {
+            url,
+            reason: format!("delegator rewards: {e}"),
+        })
+    }
+
+    /// Where a delegator's rewards are paid.
+    pub async fn withdraw_address(&self, delegator: &Address) -> Result<Address> {
+        self.one(paths::withdraw_address(delegator), "withdraw_address")
+            .await
     }
 
     /// A committed block as JSON (`None` = latest).

@@ -15,4 +15,5 @@ mod cosmos;
 mod node_routes;
 mod proofs;
 mod queries;
+mod rewards;
 mod support;

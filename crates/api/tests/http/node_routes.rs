@@ -414,6 +414,49 @@ const EXPECTED: &[(&str, &str)] = &[
         "/phalanx/restaking/v1/users/{user_address}/preferences",
     ),
     ("get", "/phalanx/restaking/v1/params"),
+    ("get", "/phalanx/rewards/v1/params"),
+    ("get", "/phalanx/rewards/v1/rewards_plans"),
+    ("get", "/phalanx/rewards/v1/rewards_plans/{plan_id}"),
+    (
+        "get",
+        "/phalanx/rewards/v1/pools/{pool_id}/outstanding_rewards",
+    ),
+    (
+        "get",
+        "/phalanx/rewards/v1/operators/{operator_id}/outstanding_rewards",
+    ),
+    (
+        "get",
+        "/phalanx/rewards/v1/services/{service_id}/outstanding_rewards",
+    ),
+    (
+        "get",
+        "/phalanx/rewards/v1/operators/{operator_id}/commission",
+    ),
+    (
+        "get",
+        "/phalanx/rewards/v1/pools/{pool_id}/services/{service_id}/total_delegator_shares",
+    ),
+    (
+        "get",
+        "/phalanx/rewards/v1/delegators/{delegator_address}/rewards/pools/{pool_id}",
+    ),
+    (
+        "get",
+        "/phalanx/rewards/v1/delegators/{delegator_address}/rewards/operators/{operator_id}",
+    ),
+    (
+        "get",
+        "/phalanx/rewards/v1/delegators/{delegator_address}/rewards/services/{service_id}",
+    ),
+    (
+        "get",
+        "/phalanx/rewards/v1/delegators/{delegator_address}/rewards",
+    ),
+    (
+        "get",
+        "/phalanx/rewards/v1/delegators/{delegator_address}/withdraw_address",
+    ),
     ("post", "/txs"),
     ("get", "/txs/{hash}"),
     ("get", "/status"),
@@ -434,7 +477,7 @@ fn fill(template: &str) -> String {
         .split('/')
         .map(|seg| match seg {
             "{address}" | "{delegator_address}" | "{user_address}" => carol.clone(),
-            "{pool_id}" | "{operator_id}" | "{service_id}" | "{height}" => "1".into(),
+            "{pool_id}" | "{operator_id}" | "{service_id}" | "{plan_id}" | "{height}" => "1".into(),
             "{denom}" => "uatom".into(),
             "{ticker}" => "ATOM".into(),
             "{hash}" => "00".repeat(32),

@@ -3,6 +3,7 @@
 
 use super::io::Io;
 use super::output::{OutputFormat, render};
+use super::tx::DelegationTarget;
 use crate::error::{ClientError, Result};
 use crate::http::{Client, PageRequest, Query, paths};
 use crate::keyring::Keyring;
@@ -54,6 +55,9 @@ pub enum QueryCmd {
     /// Delegations, unbondings, relations between operators, services and pools, preferences.
     #[command(subcommand)]
     Restaking(RestakingQuery),
+    /// Rewards plans, outstanding and pending rewards, commission, withdraw addresses.
+    #[command(subcommand)]
+    Rewards(RewardsQuery),
     /// The node's chain id, latest height, app hash and block time.
     Status,
     /// A committed transaction by hash.
@@ -426,6 +430,58 @@ pub enum RestakingQuery {
     Params,
 }
 
+/// `query rewards ...`: every query of the rewards module.
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum RewardsQuery {
+    /// Module params (plan creation fee).
+    Params,
+    /// Every rewards plan.
+    Plans {
+        /// Which page.
+        #[command(flatten)]
+        page: PageOpts,
+    },
+    /// One rewards plan.
+    Plan {
+        /// Plan id.
+        plan_id: u64,
+    },
+    /// Rewards owed to a pool's, operator's or service's delegators (and an operator's commission).
+    Outstanding {
+        /// Kind of target.
+        kind: DelegationTarget,
+        /// Target id.
+        id: u32,
+    },
+    /// An operator's accumulated commission.
+    Commission {
+        /// Operator id.
+        operator_id: u32,
+    },
+    /// Shares of a pool held by delegators who trust a service with it.
+    PoolServiceShares {
+        /// Pool id.
+        pool_id: u32,
+        /// Service id.
+        service_id: u32,
+    },
+    /// Pending rewards of a delegator: every delegation, or the one to the target given.
+    Rewards {
+        /// Delegator address or key name.
+        delegator: String,
+        /// Only the delegation to this kind of target (with its id).
+        #[arg(requires = "id")]
+        kind: Option<DelegationTarget>,
+        /// Target id.
+        id: Option<u32>,
+    },
+    /// Where a delegator's rewards are paid.
+    WithdrawAddress {
+        /// Delegator address or key name.
+        delegator: String,
+    },
+}
+
 /// Resolves address arguments: a `phx1...` address, or the name of a key in the keyring.
 pub trait AddressResolver {
     /// The address `text` stands for.
@@ -551,8 +607,48 @@ impl QueryCmd {
                 ServicesQuery::Params => Query::get(paths::params("services")),
             },
             QueryCmd::Restaking(r) => restaking_request(r, addresses)?,
+            QueryCmd::Rewards(r) => rewards_request(r, addresses)?,
         })
     }
+}
+
+fn rewards_request(cmd: &RewardsQuery, addresses: &dyn AddressResolver) -> Result<Query> {
+    use RewardsQuery as R;
+    Ok(match cmd {
+        R::Params => Query::get(paths::params("rewards")),
+        R::Plans { page } => Query::list(paths::rewards_plans(), &page.page()),
+        R::Plan { plan_id } => Query::get(paths::rewards_plan(*plan_id)),
+        R::Outstanding { kind, id } => Query::get(paths::outstanding_rewards((*kind).into(), *id)),
+        R::Commission { operator_id } => {
+            Query::get(paths::operator_commission(OperatorId(*operator_id)))
+        }
+        R::PoolServiceShares {
+            pool_id,
+            service_id,
+        } => Query::get(paths::pool_service_total_delegator_shares(
+            PoolId(*pool_id),
+            ServiceId(*service_id),
+        )),
+        R::Rewards {
+            delegator,
+            kind,
+            id,
+        } => {
+            let d = addresses.resolve(delegator)?;
+            match (kind, id) {
+                (Some(k), Some(i)) => Query::get(paths::delegation_rewards(&d, (*k).into(), *i)),
+                (None, None) => Query::get(paths::delegator_total_rewards(&d)),
+                _ => {
+                    return Err(ClientError::invalid(
+                        "give both the kind of target (pool, operator or service) and its id, or neither",
+                    ));
+                }
+            }
+        }
+        R::WithdrawAddress { delegator } => {
+            Query::get(paths::withdraw_address(&addresses.resolve(delegator)?))
+        }
+    })
 }
 
 fn restaking_request(cmd: &RestakingQuery, addresses: &dyn AddressResolver) -> Result<Query> {
@@ -684,5 +780,112 @@ pub async fn run_query(
             }
             Ok(())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic)]
+
+    use super::*;
+    use clap::Parser;
+
+    /// `phalanxd query ...` as the binary embeds it.
+    #[derive(Parser)]
+    struct TestCli {
+        #[command(subcommand)]
+        cmd: QueryCmd,
+    }
+
+    fn request(line: &str) -> Result<Query> {
+        let args = std::iter::once("query").chain(line.split_whitespace());
+        match TestCli::try_parse_from(args) {
+            Ok(cli) => cli.cmd.request(&AddressesOnly),
+            Err(e) => panic!("{line}: {e}"),
+        }
+    }
+
+    #[test]
+    fn rewards_queries_map_to_their_api_paths() {
+        let a = Address::module("someone");
+        let table: Vec<(String, String)> = vec![
+            ("rewards params".into(), "/phalanx/rewards/v1/params".into()),
+            (
+                "rewards plans".into(),
+                "/phalanx/rewards/v1/rewards_plans".into(),
+            ),
+            (
+                "rewards plan 7".into(),
+                "/phalanx/rewards/v1/rewards_plans/7".into(),
+            ),
+            (
+                "rewards outstanding pool 1".into(),
+                "/phalanx/rewards/v1/pools/1/outstanding_rewards".into(),
+            ),
+            (
+                "rewards outstanding operator 2".into(),
+                "/phalanx/rewards/v1/operators/2/outstanding_rewards".into(),
+            ),
+            (
+                "rewards outstanding service 3".into(),
+                "/phalanx/rewards/v1/services/3/outstanding_rewards".into(),
+            ),
+            (
+                "rewards commission 2".into(),
+                "/phalanx/rewards/v1/operators/2/commission".into(),
+            ),
+            (
+                "rewards pool-service-shares 1 3".into(),
+                "/phalanx/rewards/v1/pools/1/services/3/total_delegator_shares".into(),
+            ),
+            (
+                format!("rewards rewards {a}"),
+                format!("/phalanx/rewards/v1/delegators/{a}/rewards"),
+            ),
+            (
+                format!("rewards rewards {a} pool 1"),
+                format!("/phalanx/rewards/v1/delegators/{a}/rewards/pools/1"),
+            ),
+            (
+                format!("rewards rewards {a} operator 2"),
+                format!("/phalanx/rewards/v1/delegators/{a}/rewards/operators/2"),
+            ),
+            (
+                format!("rewards rewards {a} service 3"),
+                format!("/phalanx/rewards/v1/delegators/{a}/rewards/services/3"),
+            ),
+            (
+                format!("rewards withdraw-address {a}"),
+                format!("/phalanx/rewards/v1/delegators/{a}/withdraw_address"),
+            ),
+        ];
+        for (line, path) in &table {
+            let q = request(line).unwrap_or_else(|e| panic!("{line}: {e}"));
+            assert_eq!(&q.path, path, "{line}");
+        }
+        let q = request("rewards plans --limit 2 --page-key AAE=").unwrap();
+        assert_eq!(
+            q.params,
+            vec![
+                ("pagination.key", "AAE=".to_string()),
+                ("pagination.limit", "2".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_rewards_arguments_are_refused() {
+        let a = Address::module("someone");
+        for bad in [
+            format!("rewards rewards {a} pool"),
+            format!("rewards rewards {a} 5"),
+            format!("rewards rewards {a} vault 5"),
+            "rewards outstanding pool".to_string(),
+            "rewards plan x".to_string(),
+        ] {
+            let args = std::iter::once("query").chain(bad.split_whitespace());
+            assert!(TestCli::try_parse_from(args).is_err(), "{bad}");
+        }
+        assert!(request("rewards withdraw-address nobody").is_err());
     }
 }
