@@ -14,8 +14,10 @@ use phalanx_protocol::pools::PoolsGenesis;
 use phalanx_protocol::restaking::RestakingGenesis;
 use phalanx_protocol::rewards::RewardsGenesis;
 use phalanx_protocol::services::ServicesGenesis;
+use phalanx_protocol::tokenfactory::TokenFactoryGenesis;
 use phalanx_protocol::{
     BlockInfo, Ctx, assets, auth, bank, invariants, operators, pools, restaking, rewards, services,
+    tokenfactory,
 };
 use phalanx_state::{Overlay, StateRead, StateWrite};
 use phalanx_types::error::Result;
@@ -54,6 +56,9 @@ pub struct Genesis {
     /// Reward plans and reward accounting.
     #[serde(default)]
     pub rewards: RewardsGenesis,
+    /// Token factory denoms and params.
+    #[serde(default)]
+    pub tokenfactory: TokenFactoryGenesis,
 }
 
 impl Genesis {
@@ -73,6 +78,7 @@ impl Genesis {
             services: ServicesGenesis::default(),
             restaking: RestakingGenesis::default(),
             rewards: RewardsGenesis::default(),
+            tokenfactory: TokenFactoryGenesis::default(),
         }
     }
 
@@ -161,6 +167,7 @@ pub fn init_genesis(state: &mut dyn StateWrite, genesis: &Genesis) -> Result<()>
         services::init_genesis(&mut ctx, &genesis.services)?;
         restaking::init_genesis(&mut ctx, &genesis.restaking)?;
         rewards::init_genesis(&mut ctx, &genesis.rewards)?;
+        tokenfactory::init_genesis(&mut ctx, &genesis.tokenfactory)?;
         if let Some(why) = invariants::rewards_are_backed(ctx.state())? {
             return Err(Error::InvalidGenesis(why));
         }
@@ -193,5 +200,6 @@ pub fn export_genesis(state: &dyn StateRead) -> Result<Genesis> {
         services: services::export_genesis(state)?,
         restaking: restaking::export_genesis(state)?,
         rewards: rewards::export_genesis(state)?,
+        tokenfactory: tokenfactory::export_genesis(state)?,
     })
 }

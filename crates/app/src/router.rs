@@ -1,6 +1,6 @@
 //! Routes each message to the module that owns it.
 
-use phalanx_protocol::{Ctx, assets, bank, operators, restaking, rewards, services};
+use phalanx_protocol::{Ctx, assets, bank, operators, restaking, rewards, services, tokenfactory};
 use phalanx_types::error::Result;
 use phalanx_types::msgs::Msg;
 use phalanx_types::{Coins, DecCoins, OperatorId, ServiceId, Timestamp};
@@ -24,6 +24,8 @@ pub enum MsgResponse {
     NewRewardsPlanId(u64),
     /// Coins a withdrawal paid.
     Amount(Coins),
+    /// Full name of the token factory denom just created.
+    NewDenom(String),
 }
 
 /// Executes one message (its signer and stateless checks were verified by the caller).
@@ -116,5 +118,15 @@ pub fn execute_msg(ctx: &mut Ctx<'_>, msg: &Msg) -> Result<MsgResponse> {
             MsgResponse::Amount(rewards::handle_withdraw_operator_commission(ctx, m)?)
         }
         Msg::MsgUpdateRewardsParams(m) => rewards::handle_update_params(ctx, m).map(|()| Empty)?,
+        Msg::MsgCreateDenom(m) => MsgResponse::NewDenom(tokenfactory::handle_create_denom(ctx, m)?),
+        Msg::MsgMint(m) => tokenfactory::handle_mint(ctx, m).map(|()| Empty)?,
+        Msg::MsgBurn(m) => tokenfactory::handle_burn(ctx, m).map(|()| Empty)?,
+        Msg::MsgChangeAdmin(m) => tokenfactory::handle_change_admin(ctx, m).map(|()| Empty)?,
+        Msg::MsgSetDenomMetadata(m) => {
+            tokenfactory::handle_set_denom_metadata(ctx, m).map(|()| Empty)?
+        }
+        Msg::MsgUpdateTokenFactoryParams(m) => {
+            tokenfactory::handle_update_params(ctx, m).map(|()| Empty)?
+        }
     })
 }

@@ -17,5 +17,6 @@ pub mod rewards;
 pub mod serde_amount;
 pub mod services;
 pub mod store;
+pub mod tokenfactory;
 
 pub use context::{BlockInfo, Ctx};

@@ -181,6 +181,24 @@ module_error!(
 );
 
 module_error!(
+    /// Errors of the token factory (denoms `factory/{creator}/{subdenom}`).
+    TokenFactoryError, "tokenfactory" {
+        /// The full denom already exists (created before, or held under that name by the bank).
+        1 => DenomExists(String) = "denom {0} already exists; choose another subdenom",
+        /// No factory denom of that name was created.
+        2 => DenomNotFound(String) = "denom {0} was not created by the token factory; create it first with create-denom",
+        /// The subdenom breaks the naming rules.
+        3 => InvalidSubdenom(String) = "invalid subdenom {0:?}: 1 to 44 ASCII letters, digits, '.', '_' or '-', starting with a letter or digit",
+        /// The denom is not of the form `factory/{bech32 creator}/{subdenom}`.
+        4 => NotFactoryDenom(String) = "{0} is not a token factory denom; expected factory/{{creator address}}/{{subdenom}}",
+        /// The creation fee offered does not cover the required fee.
+        5 => InsufficientFee(String, String) = "denom creation fee {0} does not cover the required fee {1}; offer at least one of its coins in full",
+        /// The denom metadata is malformed; fix the named field.
+        6 => InvalidMetadata(String) = "invalid denom metadata: {0}",
+    }
+);
+
+module_error!(
     /// Why a signed transaction is not admitted: checked before any message runs. Codes follow the
     /// Cosmos SDK's root codespace so wallets recognise them.
     AuthError, "sdk" {
@@ -247,6 +265,9 @@ pub enum Error {
     /// Rewards error.
     #[error(transparent)]
     Rewards(#[from] RewardsError),
+    /// Token factory error.
+    #[error(transparent)]
+    TokenFactory(#[from] TokenFactoryError),
     /// Transaction authentication error.
     #[error(transparent)]
     Auth(#[from] AuthError),
@@ -273,6 +294,7 @@ impl Error {
             Error::Services(e) => e.code(),
             Error::Restaking(e) => e.code(),
             Error::Rewards(e) => e.code(),
+            Error::TokenFactory(e) => e.code(),
             Error::Auth(e) => e.code(),
         }
     }

@@ -8,8 +8,10 @@ use crate::coin::{Coin, Coins, validate_denom};
 use crate::dec::Dec;
 use crate::error::{
     AssetsError, Error, OperatorsError, RestakingError, Result, RewardsError, ServicesError,
+    TokenFactoryError,
 };
 use crate::ids::{OperatorId, PoolId, ServiceId};
+use crate::math::excerpt;
 use crate::time::{Duration, Timestamp};
 use borsh::{BorshDeserialize, BorshSerialize};
 use serde::{Deserialize, Serialize};
@@ -286,6 +288,171 @@ impl PlanTerms {
         }
         self.pools_distribution.validate("pools")?;
         self.operators_distribution.validate("operators")
+    }
+}
+
+/// First path segment of every token factory denom.
+pub const FACTORY_DENOM_PREFIX: &str = "factory";
+/// Longest subdenom, as in the reference chain (spec §10). With a 42-character `phx1...` creator the
+/// full denom is at most 95 characters, well within the 128 of [`validate_denom`].
+pub const MAX_SUBDENOM_LEN: usize = 44;
+/// Most units a denom's metadata may list, so that records stay small.
+pub const MAX_DENOM_UNITS: usize = 16;
+/// Most aliases one denom unit may list.
+pub const MAX_DENOM_ALIASES: usize = 8;
+
+/// Subdenoms are 1 to 44 ASCII letters, digits, `.`, `_` or `-`, starting with a letter or digit. No `/`
+/// or `:`: the full denom then splits into prefix, creator and subdenom in exactly one way.
+pub fn validate_subdenom(subdenom: &str) -> Result<()> {
+    let ok = (1..=MAX_SUBDENOM_LEN).contains(&subdenom.len())
+        && subdenom
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphanumeric())
+        && subdenom
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+    if !ok {
+        return Err(TokenFactoryError::InvalidSubdenom(
+            subdenom
+                .chars()
+                .take(MAX_SUBDENOM_LEN.saturating_add(4))
+                .collect(),
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// The full denom `factory/{creator}/{subdenom}` (creator in bech32), after checking the subdenom and the
+/// result against [`validate_denom`].
+pub fn factory_denom(creator: &Address, subdenom: &str) -> Result<String> {
+    validate_subdenom(subdenom)?;
+    let denom = format!("{FACTORY_DENOM_PREFIX}/{creator}/{subdenom}");
+    validate_denom(&denom)?;
+    Ok(denom)
+}
+
+/// Splits a factory denom into its creator and subdenom; anything not built by [`factory_denom`] is
+/// refused, so a denom has one creator and the creator's denoms can be listed by address.
+pub fn parse_factory_denom(denom: &str) -> Result<(Address, String)> {
+    let not_factory = || -> Error { TokenFactoryError::NotFactoryDenom(excerpt(denom)).into() };
+    let mut parts = denom.splitn(3, '/');
+    let (Some(FACTORY_DENOM_PREFIX), Some(creator), Some(subdenom)) =
+        (parts.next(), parts.next(), parts.next())
+    else {
+        return Err(not_factory());
+    };
+    let creator: Address = creator.parse().map_err(|_| not_factory())?;
+    if factory_denom(&creator, subdenom)? != denom {
+        return Err(not_factory());
+    }
+    Ok((creator, subdenom.to_owned()))
+}
+
+/// Module params of the token factory.
+#[derive(
+    Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, BorshSerialize, BorshDeserialize,
+)]
+pub struct TokenFactoryParams {
+    /// Fee to create a denom, paid to the community pool; paying any one of these coins in full
+    /// suffices (as for every registration fee on this chain). Empty = free (the spec's default).
+    pub denom_creation_fee: Coins,
+}
+
+/// One unit of a denom, e.g. `atom` = 10^6 base units.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, BorshSerialize, BorshDeserialize)]
+pub struct DenomUnit {
+    /// The unit's name; a valid denom.
+    pub denom: String,
+    /// One of this unit is 10^exponent base units.
+    pub exponent: u32,
+    /// Other names of the unit.
+    pub aliases: Vec<String>,
+}
+
+/// How wallets display a denom (the Cosmos SDK's bank `Metadata`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, BorshSerialize, BorshDeserialize)]
+pub struct DenomMetadata {
+    /// Free text, at most 1000 bytes.
+    pub description: String,
+    /// Units in increasing exponent; the first is `base` with exponent 0.
+    pub denom_units: Vec<DenomUnit>,
+    /// The denom this metadata describes (the smallest unit).
+    pub base: String,
+    /// The unit wallets show; one of `denom_units`.
+    pub display: String,
+    /// Name, e.g. `Phalanx Token`.
+    pub name: String,
+    /// Ticker symbol, e.g. `PHX`.
+    pub symbol: String,
+    /// URI of a document with more information.
+    pub uri: String,
+    /// Hash of the document at `uri`, so it can be verified.
+    pub uri_hash: String,
+}
+
+impl DenomMetadata {
+    /// The Cosmos SDK's metadata rules: name and symbol set, valid unique unit names (aliases
+    /// included), the base unit first with exponent 0, exponents strictly increasing, display among the
+    /// units; plus size bounds so a record stays small.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |m: String| -> Error { TokenFactoryError::InvalidMetadata(m).into() };
+        let text = |name: &str, value: &str, max: usize, required: bool| {
+            require_text(name, value, max, required).map_err(|e| match e {
+                Error::InvalidRequest(m) => bad(m),
+                other => other,
+            })
+        };
+        text("name", &self.name, MAX_TEXT_LEN, true)?;
+        text("symbol", &self.symbol, MAX_TEXT_LEN, true)?;
+        text("description", &self.description, MAX_DESCRIPTION_LEN, false)?;
+        text("uri", &self.uri, MAX_TEXT_LEN, false)?;
+        text("uri_hash", &self.uri_hash, MAX_TEXT_LEN, false)?;
+        validate_denom(&self.base).map_err(|e| bad(format!("base: {e}")))?;
+        validate_denom(&self.display).map_err(|e| bad(format!("display: {e}")))?;
+        let Some(first) = self.denom_units.first() else {
+            return Err(bad("denom_units must list at least the base unit".into()));
+        };
+        if first.denom != self.base || first.exponent != 0 {
+            return Err(bad(format!(
+                "the first denom unit must be the base {} with exponent 0",
+                self.base
+            )));
+        }
+        if self.denom_units.len() > MAX_DENOM_UNITS {
+            return Err(bad(format!("at most {MAX_DENOM_UNITS} denom units")));
+        }
+        let mut names = BTreeSet::new();
+        let mut last_exponent = None;
+        for unit in &self.denom_units {
+            if last_exponent.is_some_and(|e| unit.exponent <= e) {
+                return Err(bad(format!(
+                    "denom unit {} must have a larger exponent than the unit before it",
+                    unit.denom
+                )));
+            }
+            last_exponent = Some(unit.exponent);
+            if unit.aliases.len() > MAX_DENOM_ALIASES {
+                return Err(bad(format!(
+                    "denom unit {} has more than {MAX_DENOM_ALIASES} aliases",
+                    unit.denom
+                )));
+            }
+            for name in std::iter::once(&unit.denom).chain(&unit.aliases) {
+                validate_denom(name).map_err(|e| bad(format!("denom unit: {e}")))?;
+                if !names.insert(name.as_str()) {
+                    return Err(bad(format!("{name} is listed twice in denom_units")));
+                }
+            }
+        }
+        if !self.denom_units.iter().any(|u| u.denom == self.display) {
+            return Err(bad(format!(
+                "display {} must be one of the denom units",
+                self.display
+            )));
+        }
+        Ok(())
     }
 }
 
@@ -570,6 +737,38 @@ MsgWithdrawOperatorCommission { /** Operator admin. */ sender: Address, /** Oper
 message!(/// Replaces the rewards params (authority only).
 MsgUpdateRewardsParams { /** The genesis authority. */ authority: Address, /** New params. */ params: RewardsParams });
 
+message!(/// Creates the denom `factory/{sender}/{subdenom}` with the sender as its admin, for the creation fee.
+MsgCreateDenom { /** Creator and first admin. */ sender: Address, /** Last segment of the denom. */ subdenom: String,
+    /** Creation fee offered. */ fee_amount: Coins });
+message!(/// Mints coins of a factory denom to any address (denom admin only).
+MsgMint { /** Denom admin. */ sender: Address, /** Coins minted, of one factory denom. */ amount: Coin,
+    /** Recipient. */ mint_to_address: Address });
+message!(/// Burns coins of a factory denom from the admin's own balance (denom admin only). `burn_from_address`
+/// exists for wire compatibility with the reference chain and must equal the sender: an admin may never
+/// take tokens out of someone else's account.
+MsgBurn { /** Denom admin. */ sender: Address, /** Coins burned, of one factory denom. */ amount: Coin,
+    /** Must be the sender. */ burn_from_address: Address });
+message!(/// Hands a factory denom to a new admin, or renounces it for good with `None` (denom admin only).
+MsgChangeAdmin { /** Denom admin. */ sender: Address, /** Factory denom. */ denom: String,
+    /** New admin; `None` leaves the denom without one, fixing its supply and metadata. */ new_admin: Option<Address> });
+message!(/// Sets the display metadata of a factory denom, named by `metadata.base` (denom admin only).
+MsgSetDenomMetadata { /** Denom admin. */ sender: Address, /** New metadata. */ metadata: DenomMetadata });
+message!(/// Replaces the token factory params (authority only).
+MsgUpdateTokenFactoryParams { /** The genesis authority. */ authority: Address, /** New params. */ params: TokenFactoryParams });
+
+impl MsgBurn {
+    /// Burning from another account is refused: an admin must never be able to take users' tokens.
+    pub fn require_own_balance(&self) -> Result<()> {
+        if self.burn_from_address != self.sender {
+            return Err(Error::Unauthorized(format!(
+                "{} may only burn from its own balance, not from {}; admins cannot take users' tokens",
+                self.sender, self.burn_from_address
+            )));
+        }
+        Ok(())
+    }
+}
+
 /// Declares the `Msg` enum, its type URLs and signers in one table so none can drift from another.
 macro_rules! msg_enum {
     ($( $variant:ident => $url:literal, $signer:ident ; )*) => {
@@ -649,6 +848,12 @@ msg_enum! {
     MsgWithdrawDelegatorReward => "/phalanx.rewards.v1.MsgWithdrawDelegatorReward", delegator;
     MsgWithdrawOperatorCommission => "/phalanx.rewards.v1.MsgWithdrawOperatorCommission", sender;
     MsgUpdateRewardsParams => "/phalanx.rewards.v1.MsgUpdateParams", authority;
+    MsgCreateDenom => "/phalanx.tokenfactory.v1.MsgCreateDenom", sender;
+    MsgMint => "/phalanx.tokenfactory.v1.MsgMint", sender;
+    MsgBurn => "/phalanx.tokenfactory.v1.MsgBurn", sender;
+    MsgChangeAdmin => "/phalanx.tokenfactory.v1.MsgChangeAdmin", sender;
+    MsgSetDenomMetadata => "/phalanx.tokenfactory.v1.MsgSetDenomMetadata", sender;
+    MsgUpdateTokenFactoryParams => "/phalanx.tokenfactory.v1.MsgUpdateParams", authority;
 }
 
 impl Msg {
@@ -817,6 +1022,22 @@ impl Msg {
             Msg::MsgWithdrawOperatorCommission(m) => {
                 require_id("operator_id", m.operator_id.is_zero())
             }
+            Msg::MsgCreateDenom(m) => factory_denom(&m.sender, &m.subdenom).map(drop),
+            Msg::MsgMint(MsgMint { amount, .. }) => {
+                require_positive_coin("amount", amount)?;
+                parse_factory_denom(&amount.denom).map(drop)
+            }
+            Msg::MsgBurn(m) => {
+                require_positive_coin("amount", &m.amount)?;
+                parse_factory_denom(&m.amount.denom)?;
+                m.require_own_balance()
+            }
+            Msg::MsgChangeAdmin(m) => parse_factory_denom(&m.denom).map(drop),
+            Msg::MsgSetDenomMetadata(m) => {
+                m.metadata.validate()?;
+                parse_factory_denom(&m.metadata.base).map(drop)
+            }
+            Msg::MsgUpdateTokenFactoryParams(_) => Ok(()),
         }
     }
 }

@@ -31,7 +31,7 @@ use phalanx_types::proto::google::protobuf::{
 };
 use phalanx_types::proto::phalanx::{
     assets::v1 as assets, bank::v1 as bank, operators::v1 as operators, restaking::v1 as restaking,
-    rewards::v1 as rewards, services::v1 as services,
+    rewards::v1 as rewards, services::v1 as services, tokenfactory::v1 as tokenfactory,
 };
 use phalanx_types::proto::wire::{FieldKind, MessageSchema, Schema};
 use phalanx_types::proto::{self as pb, TxLimits, decode_tx, decode_tx_with_limits};
@@ -145,6 +145,10 @@ macro_rules! for_each_type {
             rewards::MsgCreateRewardsPlan, rewards::MsgEditRewardsPlan, rewards::MsgFundRewardsPlan,
             rewards::MsgSetWithdrawAddress, rewards::MsgWithdrawDelegatorReward,
             rewards::MsgWithdrawOperatorCommission, rewards::MsgUpdateParams,
+            tokenfactory::TokenFactoryParams, tokenfactory::DenomUnit, tokenfactory::DenomMetadata,
+            tokenfactory::MsgCreateDenom, tokenfactory::MsgMint, tokenfactory::MsgBurn,
+            tokenfactory::MsgChangeAdmin, tokenfactory::MsgSetDenomMetadata,
+            tokenfactory::MsgUpdateParams,
         )
     };
     (@ $f:ident $($t:ty),* $(,)?) => {
@@ -495,10 +499,41 @@ fn variant_index(msg: &Msg) -> usize {
         Msg::MsgWithdrawDelegatorReward(_) => 41,
         Msg::MsgWithdrawOperatorCommission(_) => 42,
         Msg::MsgUpdateRewardsParams(_) => 43,
+        Msg::MsgCreateDenom(_) => 44,
+        Msg::MsgMint(_) => 45,
+        Msg::MsgBurn(_) => 46,
+        Msg::MsgChangeAdmin(_) => 47,
+        Msg::MsgSetDenomMetadata(_) => 48,
+        Msg::MsgUpdateTokenFactoryParams(_) => 49,
     }
 }
 
-const VARIANTS: usize = 44;
+const VARIANTS: usize = 50;
+
+/// Metadata of `denom` with every field set and two units, the second with aliases.
+fn sample_metadata(denom: &str) -> DenomMetadata {
+    DenomMetadata {
+        description: "the phalanx test token".into(),
+        denom_units: vec![
+            DenomUnit {
+                denom: denom.into(),
+                exponent: 0,
+                aliases: vec![],
+            },
+            DenomUnit {
+                denom: "ptest".into(),
+                exponent: 6,
+                aliases: vec!["PTEST".into(), "ptest-token".into()],
+            },
+        ],
+        base: denom.into(),
+        display: "ptest".into(),
+        name: "Phalanx Test".into(),
+        symbol: "PTEST".into(),
+        uri: "https://example.com/ptest.json".into(),
+        uri_hash: "00ff".into(),
+    }
+}
 
 /// Plan terms with every field set; the two categories use different split kinds.
 fn sample_terms(pools: DistributionType, operators: DistributionType) -> PlanTerms {
@@ -819,11 +854,95 @@ fn samples() -> Vec<Msg> {
         MsgUpdateRewardsParams {
             authority: a,
             params: RewardsParams {
-                rewards_plan_creation_fee: fee,
+                rewards_plan_creation_fee: fee.clone(),
+            },
+        }
+        .into(),
+        MsgCreateDenom {
+            sender: a,
+            subdenom: "ptest".into(),
+            fee_amount: fee.clone(),
+        }
+        .into(),
+        MsgMint {
+            sender: a,
+            amount: Coin::new(factory_denom(&a, "ptest").unwrap(), u128::MAX),
+            mint_to_address: b,
+        }
+        .into(),
+        MsgBurn {
+            sender: a,
+            amount: Coin::new(factory_denom(&a, "ptest").unwrap(), 7),
+            burn_from_address: b,
+        }
+        .into(),
+        MsgChangeAdmin {
+            sender: a,
+            denom: factory_denom(&a, "ptest").unwrap(),
+            new_admin: Some(b),
+        }
+        .into(),
+        MsgSetDenomMetadata {
+            sender: a,
+            metadata: sample_metadata(&factory_denom(&a, "ptest").unwrap()),
+        }
+        .into(),
+        MsgUpdateTokenFactoryParams {
+            authority: a,
+            params: TokenFactoryParams {
+                denom_creation_fee: fee,
             },
         }
         .into(),
     ]
+}
+
+#[test]
+fn a_renounced_admin_round_trips_as_an_unset_field() {
+    let msg: Msg = MsgChangeAdmin {
+        sender: addr(1),
+        denom: factory_denom(&addr(1), "x").unwrap(),
+        new_admin: None,
+    }
+    .into();
+    check_message(&msg);
+    let any = msg.to_any();
+    let proto = tokenfactory::MsgChangeAdmin::decode(any.value.as_slice()).unwrap();
+    assert_eq!(proto.new_admin, None);
+    // Set but empty is not "renounce": it is a malformed address.
+    let empty = tokenfactory::MsgChangeAdmin {
+        new_admin: Some(String::new()),
+        ..proto
+    };
+    let err = Msg::from_any(&any_of(&empty)).unwrap_err();
+    assert!(err.to_string().contains("new_admin is required"), "{err}");
+}
+
+#[test]
+fn malformed_tokenfactory_fields_get_typed_errors() {
+    let mint = tokenfactory::MsgMint {
+        sender: addr(1).to_string(),
+        amount: None,
+        mint_to_address: addr(2).to_string(),
+    };
+    let err = Msg::from_any(&any_of(&mint)).unwrap_err();
+    assert!(err.to_string().contains("amount is required"), "{err}");
+    let burn = tokenfactory::MsgBurn {
+        sender: addr(1).to_string(),
+        amount: Some(pcoin("uphx", "1")),
+        burn_from_address: String::new(),
+    };
+    let err = Msg::from_any(&any_of(&burn)).unwrap_err();
+    assert!(
+        err.to_string().contains("burn_from_address is required"),
+        "{err}"
+    );
+    let set = tokenfactory::MsgSetDenomMetadata {
+        sender: addr(1).to_string(),
+        metadata: None,
+    };
+    let err = Msg::from_any(&any_of(&set)).unwrap_err();
+    assert!(err.to_string().contains("metadata is required"), "{err}");
 }
 
 #[test]
@@ -1069,6 +1188,36 @@ fn arb_delegation_kind() -> impl Strategy<Value = DelegationKind> {
         Just(DelegationKind::Operator),
         Just(DelegationKind::Service),
     ]
+}
+
+fn arb_denom_unit() -> impl Strategy<Value = DenomUnit> {
+    (
+        arb_denom(),
+        any::<u32>(),
+        prop::collection::vec(arb_text(), 0..3),
+    )
+        .prop_map(|(denom, exponent, aliases)| DenomUnit {
+            denom,
+            exponent,
+            aliases,
+        })
+}
+
+fn arb_metadata() -> impl Strategy<Value = DenomMetadata> {
+    (
+        prop::collection::vec(arb_denom_unit(), 0..3),
+        prop::collection::vec(arb_text(), 7),
+    )
+        .prop_map(|(denom_units, t)| DenomMetadata {
+            description: t[0].clone(),
+            denom_units,
+            base: t[1].clone(),
+            display: t[2].clone(),
+            name: t[3].clone(),
+            symbol: t[4].clone(),
+            uri: t[5].clone(),
+            uri_hash: t[6].clone(),
+        })
 }
 
 fn arb_msg() -> impl Strategy<Value = Msg> {
@@ -1558,6 +1707,66 @@ fn arb_msg() -> impl Strategy<Value = Msg> {
                     authority: a,
                     params: RewardsParams {
                         rewards_plan_creation_fee: f,
+                    },
+                }
+                .into()
+            })
+            .boxed()),
+        s((arb_addr(), arb_text(), arb_coins())
+            .prop_map(|(a, subdenom, f)| {
+                MsgCreateDenom {
+                    sender: a,
+                    subdenom,
+                    fee_amount: f,
+                }
+                .into()
+            })
+            .boxed()),
+        s((arb_addr(), arb_coin(), arb_addr())
+            .prop_map(|(a, c, to)| {
+                MsgMint {
+                    sender: a,
+                    amount: c,
+                    mint_to_address: to,
+                }
+                .into()
+            })
+            .boxed()),
+        s((arb_addr(), arb_coin(), arb_addr())
+            .prop_map(|(a, c, from)| {
+                MsgBurn {
+                    sender: a,
+                    amount: c,
+                    burn_from_address: from,
+                }
+                .into()
+            })
+            .boxed()),
+        s((arb_addr(), arb_text(), of(arb_addr()))
+            .prop_map(|(a, denom, new_admin)| {
+                MsgChangeAdmin {
+                    sender: a,
+                    denom,
+                    new_admin,
+                }
+                .into()
+            })
+            .boxed()),
+        s((arb_addr(), arb_metadata())
+            .prop_map(|(a, metadata)| {
+                MsgSetDenomMetadata {
+                    sender: a,
+                    metadata,
+                }
+                .into()
+            })
+            .boxed()),
+        s((arb_addr(), arb_coins())
+            .prop_map(|(a, f)| {
+                MsgUpdateTokenFactoryParams {
+                    authority: a,
+                    params: TokenFactoryParams {
+                        denom_creation_fee: f,
                     },
                 }
                 .into()
@@ -2386,7 +2595,7 @@ proptest! {
 
     #[test]
     fn arbitrary_bytes_never_panic_from_any(
-        url_index in 0usize..48,
+        url_index in 0usize..52,
         value in prop::collection::vec(any::<u8>(), 0..256),
     ) {
         let urls = known_urls();

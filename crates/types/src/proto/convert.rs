@@ -13,7 +13,7 @@ use super::cosmos::base::v1beta1 as base;
 use super::google::protobuf::{Any, Duration as PbDuration, Timestamp as PbTimestamp};
 use super::phalanx::{
     assets::v1 as assets, bank::v1 as bank, operators::v1 as operators, restaking::v1 as restaking,
-    rewards::v1 as rewards, services::v1 as services,
+    rewards::v1 as rewards, services::v1 as services, tokenfactory::v1 as tokenfactory,
 };
 use super::wire::{Schema, decode_strict};
 use crate::coin::validate_denom;
@@ -489,6 +489,61 @@ fn delegation_kind(field: &str, value: i32) -> Result<m::DelegationKind> {
     }
 }
 
+record!(
+    m::TokenFactoryParams,
+    tokenfactory::TokenFactoryParams,
+    |d| tokenfactory::TokenFactoryParams {
+        denom_creation_fee: coins_to_proto(&d.denom_creation_fee),
+    },
+    |p| Ok(m::TokenFactoryParams {
+        denom_creation_fee: coins("denom_creation_fee", &p.denom_creation_fee)?,
+    })
+);
+
+record!(
+    m::DenomUnit,
+    tokenfactory::DenomUnit,
+    |d| tokenfactory::DenomUnit {
+        denom: d.denom.clone(),
+        exponent: d.exponent,
+        aliases: d.aliases.clone(),
+    },
+    |p| Ok(m::DenomUnit {
+        denom: p.denom.clone(),
+        exponent: p.exponent,
+        aliases: p.aliases.clone(),
+    })
+);
+
+record!(
+    m::DenomMetadata,
+    tokenfactory::DenomMetadata,
+    |d| tokenfactory::DenomMetadata {
+        description: d.description.clone(),
+        denom_units: d.denom_units.iter().map(Into::into).collect(),
+        base: d.base.clone(),
+        display: d.display.clone(),
+        name: d.name.clone(),
+        symbol: d.symbol.clone(),
+        uri: d.uri.clone(),
+        uri_hash: d.uri_hash.clone(),
+    },
+    |p| Ok(m::DenomMetadata {
+        description: p.description.clone(),
+        denom_units: p
+            .denom_units
+            .iter()
+            .map(m::DenomUnit::try_from)
+            .collect::<Result<_>>()?,
+        base: p.base.clone(),
+        display: p.display.clone(),
+        name: p.name.clone(),
+        symbol: p.symbol.clone(),
+        uri: p.uri.clone(),
+        uri_hash: p.uri_hash.clone(),
+    })
+);
+
 /// A required embedded record converted with its `TryFrom`.
 fn record<'a, P, D>(field: &str, value: &'a Option<P>) -> Result<D>
 where
@@ -861,6 +916,68 @@ proto_msg!(MsgUpdateRewardsParams => rewards::MsgUpdateParams,
     params: record("params", &p.params)?,
 });
 
+proto_msg!(MsgCreateDenom => tokenfactory::MsgCreateDenom,
+|d| tokenfactory::MsgCreateDenom {
+    sender: d.sender.to_string(),
+    subdenom: d.subdenom.clone(),
+    fee_amount: coins_to_proto(&d.fee_amount),
+},
+|p| m::MsgCreateDenom {
+    sender: address("sender", &p.sender)?,
+    subdenom: p.subdenom,
+    fee_amount: coins("fee_amount", &p.fee_amount)?,
+});
+
+proto_msg!(MsgMint => tokenfactory::MsgMint,
+|d| tokenfactory::MsgMint {
+    sender: d.sender.to_string(),
+    amount: Some((&d.amount).into()),
+    mint_to_address: d.mint_to_address.to_string(),
+},
+|p| m::MsgMint {
+    sender: address("sender", &p.sender)?,
+    amount: coin("amount", &required("amount", p.amount)?)?,
+    mint_to_address: address("mint_to_address", &p.mint_to_address)?,
+});
+
+proto_msg!(MsgBurn => tokenfactory::MsgBurn,
+|d| tokenfactory::MsgBurn {
+    sender: d.sender.to_string(),
+    amount: Some((&d.amount).into()),
+    burn_from_address: d.burn_from_address.to_string(),
+},
+|p| m::MsgBurn {
+    sender: address("sender", &p.sender)?,
+    amount: coin("amount", &required("amount", p.amount)?)?,
+    burn_from_address: address("burn_from_address", &p.burn_from_address)?,
+});
+
+proto_msg!(MsgChangeAdmin => tokenfactory::MsgChangeAdmin,
+|d| tokenfactory::MsgChangeAdmin {
+    sender: d.sender.to_string(),
+    denom: d.denom.clone(),
+    new_admin: d.new_admin.map(|a| a.to_string()),
+},
+|p| m::MsgChangeAdmin {
+    sender: address("sender", &p.sender)?,
+    denom: p.denom,
+    new_admin: p.new_admin.as_deref().map(|a| address("new_admin", a)).transpose()?,
+});
+
+proto_msg!(MsgSetDenomMetadata => tokenfactory::MsgSetDenomMetadata,
+|d| tokenfactory::MsgSetDenomMetadata { sender: d.sender.to_string(), metadata: Some((&d.metadata).into()) },
+|p| m::MsgSetDenomMetadata {
+    sender: address("sender", &p.sender)?,
+    metadata: record("metadata", &p.metadata)?,
+});
+
+proto_msg!(MsgUpdateTokenFactoryParams => tokenfactory::MsgUpdateParams,
+|d| tokenfactory::MsgUpdateParams { authority: d.authority.to_string(), params: Some((&d.params).into()) },
+|p| m::MsgUpdateTokenFactoryParams {
+    authority: address("authority", &p.authority)?,
+    params: record("params", &p.params)?,
+});
+
 // ---------------------------------------------------------------------------------------------------------
 // Any
 // ---------------------------------------------------------------------------------------------------------
@@ -972,6 +1089,12 @@ any_table!(
     MsgWithdrawDelegatorReward,
     MsgWithdrawOperatorCommission,
     MsgUpdateRewardsParams,
+    MsgCreateDenom,
+    MsgMint,
+    MsgBurn,
+    MsgChangeAdmin,
+    MsgSetDenomMetadata,
+    MsgUpdateTokenFactoryParams,
 );
 
 #[cfg(test)]

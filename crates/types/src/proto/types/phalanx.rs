@@ -1094,3 +1094,154 @@ pub mod rewards {
         meta!(MsgUpdateParams, "phalanx.rewards.v1", "MsgUpdateParams", [1, 2 => RewardsParams]);
     }
 }
+
+/// Package `phalanx.tokenfactory`.
+pub mod tokenfactory {
+    /// Version `v1`.
+    pub mod v1 {
+        use crate::proto::cosmos::base::v1beta1::Coin;
+
+        /// Module params of the token factory.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct TokenFactoryParams {
+            /// Fee to create a denom; paying any one of these coins in full suffices. Empty = free.
+            #[prost(message, repeated, tag = "1")]
+            pub denom_creation_fee: Vec<Coin>,
+        }
+        meta!(TokenFactoryParams, "phalanx.tokenfactory.v1", "TokenFactoryParams", [1 => Coin]);
+
+        /// One unit of a denom.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct DenomUnit {
+            /// The unit's name.
+            #[prost(string, tag = "1")]
+            pub denom: String,
+            /// One of this unit is 10^exponent base units.
+            #[prost(uint32, tag = "2")]
+            pub exponent: u32,
+            /// Other names of the unit.
+            #[prost(string, repeated, tag = "3")]
+            pub aliases: Vec<String>,
+        }
+        meta!(DenomUnit, "phalanx.tokenfactory.v1", "DenomUnit", [1, 2, 3]);
+
+        /// How wallets display a denom.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct DenomMetadata {
+            /// Free text.
+            #[prost(string, tag = "1")]
+            pub description: String,
+            /// Units in increasing exponent; the first is `base` with exponent 0.
+            #[prost(message, repeated, tag = "2")]
+            pub denom_units: Vec<DenomUnit>,
+            /// The factory denom described.
+            #[prost(string, tag = "3")]
+            pub base: String,
+            /// The unit wallets show.
+            #[prost(string, tag = "4")]
+            pub display: String,
+            /// Name.
+            #[prost(string, tag = "5")]
+            pub name: String,
+            /// Ticker symbol.
+            #[prost(string, tag = "6")]
+            pub symbol: String,
+            /// URI of a document with more information.
+            #[prost(string, tag = "7")]
+            pub uri: String,
+            /// Hash of the document at `uri`.
+            #[prost(string, tag = "8")]
+            pub uri_hash: String,
+        }
+        meta!(DenomMetadata, "phalanx.tokenfactory.v1", "DenomMetadata", [1, 2 => DenomUnit, 3, 4, 5, 6, 7, 8]);
+
+        /// Creates the denom `factory/{sender}/{subdenom}`. Type URL `/phalanx.tokenfactory.v1.MsgCreateDenom`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgCreateDenom {
+            /// Creator and first admin; signs.
+            #[prost(string, tag = "1")]
+            pub sender: String,
+            /// Last segment of the denom.
+            #[prost(string, tag = "2")]
+            pub subdenom: String,
+            /// Creation fee offered.
+            #[prost(message, repeated, tag = "3")]
+            pub fee_amount: Vec<Coin>,
+        }
+        meta!(MsgCreateDenom, "phalanx.tokenfactory.v1", "MsgCreateDenom", [1, 2, 3 => Coin]);
+
+        /// Mints coins of a factory denom (admin only). Type URL `/phalanx.tokenfactory.v1.MsgMint`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgMint {
+            /// Denom admin; signs.
+            #[prost(string, tag = "1")]
+            pub sender: String,
+            /// Coins minted; required.
+            #[prost(message, optional, tag = "2")]
+            pub amount: Option<Coin>,
+            /// Recipient.
+            #[prost(string, tag = "3")]
+            pub mint_to_address: String,
+        }
+        meta!(MsgMint, "phalanx.tokenfactory.v1", "MsgMint", [1, 2 => Coin, 3]);
+
+        /// Burns coins of a factory denom from the admin's own balance. Type URL `/phalanx.tokenfactory.v1.MsgBurn`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgBurn {
+            /// Denom admin; signs.
+            #[prost(string, tag = "1")]
+            pub sender: String,
+            /// Coins burned; required.
+            #[prost(message, optional, tag = "2")]
+            pub amount: Option<Coin>,
+            /// Must equal `sender`.
+            #[prost(string, tag = "3")]
+            pub burn_from_address: String,
+        }
+        meta!(MsgBurn, "phalanx.tokenfactory.v1", "MsgBurn", [1, 2 => Coin, 3]);
+
+        /// Hands a factory denom to a new admin, or renounces it. Type URL `/phalanx.tokenfactory.v1.MsgChangeAdmin`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgChangeAdmin {
+            /// Denom admin; signs.
+            #[prost(string, tag = "1")]
+            pub sender: String,
+            /// The factory denom.
+            #[prost(string, tag = "2")]
+            pub denom: String,
+            /// New admin; unset renounces the denom.
+            #[prost(string, optional, tag = "3")]
+            pub new_admin: Option<String>,
+        }
+        meta!(
+            MsgChangeAdmin,
+            "phalanx.tokenfactory.v1",
+            "MsgChangeAdmin",
+            [1, 2, 3]
+        );
+
+        /// Sets a factory denom's metadata. Type URL `/phalanx.tokenfactory.v1.MsgSetDenomMetadata`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgSetDenomMetadata {
+            /// Denom admin; signs.
+            #[prost(string, tag = "1")]
+            pub sender: String,
+            /// New metadata; required.
+            #[prost(message, optional, tag = "2")]
+            pub metadata: Option<DenomMetadata>,
+        }
+        meta!(MsgSetDenomMetadata, "phalanx.tokenfactory.v1", "MsgSetDenomMetadata", [1, 2 => DenomMetadata]);
+
+        /// Replaces the token factory params (authority only). Type URL `/phalanx.tokenfactory.v1.MsgUpdateParams`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgUpdateParams {
+            /// The genesis authority.
+            #[prost(string, tag = "1")]
+            pub authority: String,
+            /// New params; required.
+            #[prost(message, optional, tag = "2")]
+            pub params: Option<TokenFactoryParams>,
+        }
+        meta!(MsgUpdateParams, "phalanx.tokenfactory.v1", "MsgUpdateParams", [1, 2 => TokenFactoryParams]);
+    }
+}
