@@ -5,7 +5,8 @@ use crate::restaking::{self, TargetRef};
 use crate::{bank, operators, pools, rewards, services};
 use phalanx_state::StateRead;
 use phalanx_types::error::Result;
-use phalanx_types::{Coins, DecCoins};
+use phalanx_types::msgs::DelegationKind;
+use phalanx_types::{Coins, Dec, DecCoins, PoolId, ServiceId};
 use std::collections::BTreeMap;
 
 /// For every denom, Σ account balances (custody accounts included) == total supply.
@@ -139,9 +140,63 @@ pub fn rewards_are_backed(state: &dyn StateRead) -> Result<Option<String>> {
     Ok(None)
 }
 
+/// Every pool equals the sum of its tranches, and every tranche's shares equal the shares of the pool
+/// delegations whose owners' trust set is the tranche's (docs/slashing.md §5).
+pub fn tranches_are_consistent(state: &dyn StateRead) -> Result<Option<String>> {
+    let mut held: BTreeMap<(PoolId, Vec<ServiceId>), Dec> = BTreeMap::new();
+    for d in restaking::all_delegations(state)? {
+        if d.kind != DelegationKind::Pool {
+            continue;
+        }
+        let pool = PoolId(d.target_id);
+        let prefs = restaking::user_preferences(state, &d.delegator)?;
+        let e = held
+            .entry((pool, restaking::tranche::trust_set(&prefs, pool)))
+            .or_insert(Dec::ZERO);
+        *e = e.checked_add(
+            d.shares
+                .iter()
+                .map(|s| s.amount)
+                .next()
+                .unwrap_or(Dec::ZERO),
+        )?;
+    }
+    for p in pools::all_pools(state)? {
+        let (mut tokens, mut shares) = (0u128, Dec::ZERO);
+        for t in restaking::tranche::tranches(state, p.id)? {
+            let h = held
+                .remove(&(p.id, t.services.clone()))
+                .unwrap_or(Dec::ZERO);
+            if h != t.shares {
+                return Ok(Some(format!(
+                    "pool {} tranche {:?}: delegations hold {h} shares, tranche records {}",
+                    p.id, t.services, t.shares
+                )));
+            }
+            tokens = tokens.saturating_add(t.tokens);
+            shares = shares.checked_add(t.shares)?;
+        }
+        if tokens != p.tokens || shares != p.delegator_shares {
+            return Ok(Some(format!(
+                "pool {}: tranches hold {tokens} tokens and {shares} shares, pool records {} and {}",
+                p.id, p.tokens, p.delegator_shares
+            )));
+        }
+    }
+    if let Some(((pool, set), s)) = held.into_iter().find(|(_, s)| !s.is_zero()) {
+        return Ok(Some(format!(
+            "pool {pool}: delegations trusting {set:?} hold {s} shares without a tranche"
+        )));
+    }
+    Ok(None)
+}
+
 /// All invariants; the first violation found, if any.
 pub fn check_all(state: &dyn StateRead) -> Result<Option<String>> {
     if let Some(v) = supply_matches_balances(state)? {
+        return Ok(Some(v));
+    }
+    if let Some(v) = tranches_are_consistent(state)? {
         return Ok(Some(v));
     }
     if let Some(v) = rewards_are_backed(state)? {

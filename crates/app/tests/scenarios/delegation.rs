@@ -401,6 +401,7 @@ fn chain_with_moved_rates() -> Chain {
     let mut g = phalanx_app::export_genesis(&chain.state).unwrap();
     // Pool 1: 200 tokens for 100 shares; operator 1: 300uatom for 100 shares, ubtc unchanged.
     g.pools.pools[0].tokens = 200;
+    g.restaking.pool_tranches[0].tranches[0].tokens = 200;
     g.operators.operators[0].tokens = coins("300uatom,100ubtc");
     let extra = [
         (pools::custody_address(PoolId(1)), coins("100utia")),

@@ -165,7 +165,7 @@ pub fn handle_delegate_pool(ctx: &mut Ctx<'_>, msg: &MsgDelegatePool) -> Result<
     let amount = Coins::new(vec![msg.amount.clone()])?;
     require_globally_allowed(&params(ctx.state())?.allowed_denoms, &amount)?;
     let pool = pools::create_or_get_pool(ctx, &msg.amount.denom)?;
-    let t = target::must_load(ctx.state(), TargetRef::pool(pool.id))?;
+    let t = target::must_load_position(ctx.state(), TargetRef::pool(pool.id), &msg.delegator)?;
     delegate(ctx, t, &msg.delegator, &amount)
 }
 
@@ -218,7 +218,7 @@ fn undelegate(
     crate::rewards::before_delegation_modified(ctx, r, delegator)?;
     let mut d = delegation(ctx.state(), r, delegator)?
         .ok_or_else(|| RestakingError::DelegationNotFound(delegator.to_string(), r.to_string()))?;
-    let mut t = target::must_load(ctx.state(), r)?;
+    let mut t = target::must_load_position(ctx.state(), r, delegator)?;
     let wanted = t.shares_from_tokens(amount)?;
     let mut shares = Vec::with_capacity(wanted.len());
     for c in amount.iter() {
@@ -255,7 +255,12 @@ fn undelegate(
         .block
         .time
         .checked_add(params(ctx.state())?.unbonding_time)?;
-    unbonding::add_entry(ctx, r, delegator, &payout, completion)?;
+    let trusted = t
+        .tranche
+        .as_ref()
+        .map(|tr| tr.services.clone())
+        .unwrap_or_default();
+    unbonding::add_entry(ctx, r, delegator, &payout, completion, trusted)?;
     crate::rewards::after_delegation_modified(ctx, r, delegator)?;
     let event = Event::new(format!("unbond_{}", r.kind.as_str()))
         .attr("amount", &payout)
@@ -301,4 +306,42 @@ pub fn handle_undelegate_service(
         &msg.delegator,
         &msg.amount,
     )
+}
+
+/// Moves a pool delegation from the tranche of trust set `from` to that of `to` (its owner's trust
+/// changed): its shares are redeemed in the old tranche, value rounded down with the sub-unit rest
+/// staying with that tranche's other members, and the same tokens buy shares of the new tranche. The
+/// tokens never leave the pool. A delegation worth less than one unit disappears.
+pub(super) fn move_pool_position(
+    ctx: &mut Ctx<'_>,
+    d: &Delegation,
+    from: &[phalanx_types::ServiceId],
+    to: &[phalanx_types::ServiceId],
+) -> Result<()> {
+    let pool = phalanx_types::PoolId(d.target_id);
+    let mut old = target::load_set(ctx.state(), pool, from)?;
+    let payout = old.remove_shares(&d.shares)?;
+    target::save(ctx, &old)?;
+    let record_key = state_key::record(state_key::DELEGATION, d.target(), &d.delegator);
+    if payout.is_empty() {
+        ctx.delete(&record_key)?;
+        return ctx.delete(&state_key::index(
+            state_key::DELEGATION_BY_TARGET,
+            d.target(),
+            &d.delegator,
+        ));
+    }
+    let mut new = target::load_set(ctx.state(), pool, to)?;
+    if new.has_invalid_exchange_rate() {
+        return Err(RestakingError::ExchangeRateInvalid(format!(
+            "the tranche of pool {pool} trusting {to:?} (slashed to zero)"
+        ))
+        .into());
+    }
+    let shares = new.issue_shares(&payout)?;
+    new.add(&payout, &shares)?;
+    target::save(ctx, &new)?;
+    let mut moved = d.clone();
+    moved.shares = shares;
+    ctx.set(record_key, &moved)
 }

@@ -3,6 +3,7 @@
 
 use super::relations::pair_seconds;
 use super::target::{self, TargetRef};
+use super::tranche::{Tranche, tranches, trust_set};
 use super::unbonding::{self, last_unbonding_id};
 use super::{Delegation, UnbondingDelegation, params, state_key};
 use crate::context::Ctx;
@@ -10,8 +11,10 @@ use crate::genesis_util::require_sorted_unique;
 use crate::{bank, operators, pools, services, store};
 use phalanx_state::StateRead;
 use phalanx_types::error::Result;
-use phalanx_types::msgs::{RestakingParams, UserPreferences};
-use phalanx_types::{Address, Coins, DecCoins, Error, MathError, OperatorId, PoolId, ServiceId};
+use phalanx_types::msgs::{DelegationKind, RestakingParams, UserPreferences};
+use phalanx_types::{
+    Address, Coins, Dec, DecCoins, Error, MathError, OperatorId, PoolId, ServiceId,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -51,6 +54,17 @@ pub struct UserPreferencesRecord {
     pub preferences: UserPreferences,
 }
 
+/// The tranches of one pool (docs/slashing.md §5).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoolTranchesRecord {
+    /// The pool.
+    pub pool_id: PoolId,
+    /// Id its next new tranche gets.
+    pub next_tranche_id: u32,
+    /// Its tranches, by id.
+    pub tranches: Vec<Tranche>,
+}
+
 /// Restaking genesis.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RestakingGenesis {
@@ -70,6 +84,9 @@ pub struct RestakingGenesis {
     pub unbonding_delegations: Vec<UnbondingDelegation>,
     /// Preferences, by user.
     pub users_preferences: Vec<UserPreferencesRecord>,
+    /// Pool tranches, by pool id.
+    #[serde(default)]
+    pub pool_tranches: Vec<PoolTranchesRecord>,
 }
 
 fn bad(msg: String) -> Error {
@@ -261,6 +278,71 @@ pub fn init_genesis(ctx: &mut Ctx<'_>, g: &RestakingGenesis) -> Result<()> {
         }
         super::relations::store_preferences(ctx, &r.user, &r.preferences)?;
     }
+    init_tranches(ctx, g)
+}
+
+/// Stores the pools' tranches and checks them against the pools and the pool delegations: each
+/// delegation's shares belong to the tranche of its owner's trust set, and the tranches of a pool add up
+/// to the pool.
+fn init_tranches(ctx: &mut Ctx<'_>, g: &RestakingGenesis) -> Result<()> {
+    require_sorted_unique(&g.pool_tranches, |r| r.pool_id, "pool_tranches")?;
+    let mut expected: BTreeMap<(PoolId, Vec<ServiceId>), Dec> = BTreeMap::new();
+    for d in g
+        .delegations
+        .iter()
+        .filter(|d| d.kind == DelegationKind::Pool)
+    {
+        let pool = PoolId(d.target_id);
+        let prefs = super::relations::user_preferences(ctx.state(), &d.delegator)?;
+        let e = expected
+            .entry((pool, trust_set(&prefs, pool)))
+            .or_insert(Dec::ZERO);
+        *e = e.checked_add(
+            d.shares
+                .iter()
+                .map(|s| s.amount)
+                .next()
+                .unwrap_or(Dec::ZERO),
+        )?;
+    }
+    for r in &g.pool_tranches {
+        let pool = pools::must_pool(ctx.state(), r.pool_id)?;
+        require_sorted_unique(&r.tranches, |t| t.id, "tranches")?;
+        let (mut tokens, mut shares) = (0u128, Dec::ZERO);
+        for t in &r.tranches {
+            if t.id == 0 || t.id >= r.next_tranche_id {
+                return Err(bad(format!(
+                    "tranche {} of pool {} must be between 1 and next_tranche_id",
+                    t.id, r.pool_id
+                )));
+            }
+            let held = expected
+                .remove(&(r.pool_id, t.services.clone()))
+                .unwrap_or(Dec::ZERO);
+            if held != t.shares {
+                return Err(bad(format!(
+                    "tranche {} of pool {} has shares {} but its delegations hold {held}",
+                    t.id, r.pool_id, t.shares
+                )));
+            }
+            tokens = tokens.checked_add(t.tokens).ok_or(MathError::Overflow)?;
+            shares = shares.checked_add(t.shares)?;
+            ctx.set(state_key::tranche(r.pool_id, t.id), t)?;
+            ctx.set(state_key::tranche_by_set(r.pool_id, &t.services), &t.id)?;
+        }
+        if tokens != pool.tokens || shares != pool.delegator_shares {
+            return Err(bad(format!(
+                "the tranches of pool {} add up to {tokens} tokens and {shares} shares, not the pool's",
+                r.pool_id
+            )));
+        }
+        ctx.set(state_key::next_tranche_id(r.pool_id), &r.next_tranche_id)?;
+    }
+    if let Some(((pool, set), _)) = expected.into_iter().find(|(_, s)| !s.is_zero()) {
+        return Err(bad(format!(
+            "pool {pool} has delegations trusting {set:?} but no tranche for them"
+        )));
+    }
     Ok(())
 }
 
@@ -323,5 +405,19 @@ pub fn export_genesis(state: &dyn StateRead) -> Result<RestakingGenesis> {
         delegations: super::all_delegations(state)?,
         unbonding_delegations: super::all_unbonding_delegations(state)?,
         users_preferences,
+        pool_tranches: pools::all_pools(state)?
+            .into_iter()
+            .map(|p| {
+                Ok(PoolTranchesRecord {
+                    pool_id: p.id,
+                    next_tranche_id: store::get(state, &state_key::next_tranche_id(p.id))?
+                        .unwrap_or(1),
+                    tranches: tranches(state, p.id)?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?
+            .into_iter()
+            .filter(|r| !r.tranches.is_empty() || r.next_tranche_id > 1)
+            .collect(),
     })
 }

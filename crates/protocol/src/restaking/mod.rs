@@ -8,6 +8,7 @@ mod queries;
 mod relations;
 mod state_key;
 pub mod target;
+pub mod tranche;
 mod unbonding;
 
 pub use delegation::{
@@ -15,8 +16,8 @@ pub use delegation::{
     handle_undelegate_operator, handle_undelegate_pool, handle_undelegate_service,
 };
 pub use genesis::{
-    PoolIdsRecord, RestakingGenesis, ServiceIdsRecord, UserPreferencesRecord, export_genesis,
-    init_genesis,
+    PoolIdsRecord, PoolTranchesRecord, RestakingGenesis, ServiceIdsRecord, UserPreferencesRecord,
+    export_genesis, init_genesis,
 };
 pub use queries::*;
 pub use relations::{
@@ -73,6 +74,10 @@ pub struct UnbondingEntry {
     pub balance: Coins,
     /// Stable id of the entry.
     pub unbonding_id: UnbondingId,
+    /// For a pool: the services its owner trusted with the pool when it started unbonding (the only
+    /// services whose slashes reach it, docs/slashing.md §2). Empty for operators and services.
+    #[serde(default)]
+    pub trusted_services: Vec<phalanx_types::ServiceId>,
 }
 
 /// All pending unbondings of one delegator from one target.

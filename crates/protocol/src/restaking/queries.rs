@@ -27,7 +27,7 @@ pub struct DelegationResponse {
 
 /// Values a delegation at its target's current exchange rate.
 pub fn delegation_response(state: &dyn StateRead, d: Delegation) -> Result<DelegationResponse> {
-    let balance = match target::load(state, d.target())? {
+    let balance = match target::load_position(state, d.target(), &d.delegator)? {
         Some(t) => t.tokens_from_shares(&d.shares)?.truncate_decimal()?.0,
         None => Coins::empty(),
     };

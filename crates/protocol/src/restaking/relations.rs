@@ -2,17 +2,19 @@
 //! trust preferences (spec §5.3, §5.8, §5.9).
 
 use super::state_key;
+use super::tranche::trust_set;
 use crate::context::Ctx;
 use crate::operators::{self, OperatorStatus};
 use crate::services::{self, Service, ServiceStatus};
 use crate::{pools, store};
 use phalanx_state::StateRead;
 use phalanx_types::error::{OperatorsError, RestakingError, Result, ServicesError};
+use phalanx_types::msgs::DelegationKind;
 use phalanx_types::msgs::{
     MsgAddOperatorToAllowList, MsgBorrowPoolSecurity, MsgCeasePoolSecurityBorrow, MsgJoinService,
     MsgLeaveService, MsgRemoveOperatorFromAllowList, MsgSetUserPreferences, UserPreferences,
 };
-use phalanx_types::{Address, Error, Event, OperatorId, ServiceId};
+use phalanx_types::{Address, Error, Event, OperatorId, PoolId, ServiceId};
 
 /// Whether a key exists.
 pub(super) fn exists(state: &dyn StateRead, key: &[u8]) -> Result<bool> {
@@ -232,12 +234,28 @@ pub(super) fn store_preferences(
     }
 }
 
-/// Replaces a user's preferences after settling the rewards of every pool delegation whose trust
-/// changes, so rewards are always computed under the preferences in force when they accrued.
+/// Replaces a user's preferences. Every pool delegation whose trust set changes is first paid its
+/// rewards under the old preferences (so rewards are always computed under the trust in force when they
+/// accrued), then moved to the tranche of its new trust set, and restarted once the new preferences
+/// are stored.
 fn change_preferences(ctx: &mut Ctx<'_>, user: &Address, prefs: &UserPreferences) -> Result<()> {
     let old = user_preferences(ctx.state(), user)?;
-    crate::rewards::before_preferences_changed(ctx, user, &old, prefs)?;
-    store_preferences(ctx, user, prefs)
+    let mut moved = Vec::new();
+    for d in super::delegations_of_kind(ctx.state(), user, DelegationKind::Pool)? {
+        let pool = PoolId(d.target_id);
+        let (from, to) = (trust_set(&old, pool), trust_set(prefs, pool));
+        if from == to {
+            continue;
+        }
+        crate::rewards::before_delegation_modified(ctx, d.target(), user)?;
+        super::delegation::move_pool_position(ctx, &d, &from, &to)?;
+        moved.push(d.target());
+    }
+    store_preferences(ctx, user, prefs)?;
+    for t in moved {
+        crate::rewards::after_delegation_modified(ctx, t, user)?;
+    }
+    Ok(())
 }
 
 /// Executes `MsgSetUserPreferences`: every referenced service and pool must exist.

@@ -19,6 +19,9 @@
 //! | `0x40 ‖ user` | `UserPreferences` |
 //! | `0x41 ‖ service ‖ user` | () users whose preferences name the service |
 //! | `0x50 ‖ denom` | u128 total restaked in all targets |
+//! | `0x60 ‖ pool ‖ tranche` | `Tranche` |
+//! | `0x61 ‖ pool ‖ service ids` | tranche id of a trust set |
+//! | `0x62 ‖ pool` | next tranche id (u32) |
 
 use super::TargetRef;
 use crate::store::{key, module_prefix::RESTAKING};
@@ -41,6 +44,9 @@ pub const QUEUE: u8 = 0x30;
 pub const PREFERENCES: u8 = 0x40;
 pub const TRUSTERS: u8 = 0x41;
 pub const TOTAL_RESTAKED: u8 = 0x50;
+pub const TRANCHE: u8 = 0x60;
+pub const TRANCHE_BY_SET: u8 = 0x61;
+pub const NEXT_TRANCHE_ID: u8 = 0x62;
 
 pub fn single(sub: u8) -> Vec<u8> {
     vec![RESTAKING, sub]
@@ -140,4 +146,24 @@ pub fn trusters_prefix(svc: ServiceId) -> Vec<u8> {
 
 pub fn truster(svc: ServiceId, user: &Address) -> Vec<u8> {
     key(&[&trusters_prefix(svc), user.as_bytes()])
+}
+
+pub fn tranches_prefix(pool: PoolId) -> Vec<u8> {
+    key(&[&[RESTAKING, TRANCHE], &pool.0.to_be_bytes()])
+}
+
+pub fn tranche(pool: PoolId, id: u32) -> Vec<u8> {
+    key(&[&tranches_prefix(pool), &id.to_be_bytes()])
+}
+
+pub fn tranche_by_set(pool: PoolId, services: &[ServiceId]) -> Vec<u8> {
+    let mut k = key(&[&[RESTAKING, TRANCHE_BY_SET], &pool.0.to_be_bytes()]);
+    for s in services {
+        k.extend_from_slice(&s.0.to_be_bytes());
+    }
+    k
+}
+
+pub fn next_tranche_id(pool: PoolId) -> Vec<u8> {
+    key(&[&[RESTAKING, NEXT_TRANCHE_ID], &pool.0.to_be_bytes()])
 }

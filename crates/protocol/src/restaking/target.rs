@@ -4,6 +4,7 @@
 //! reference chain's `{kind}/{id}/{denom}` share denoms would add nothing and could exceed the denom
 //! length limit). Rounding always favours the target: shares issued and shares redeemed are truncated.
 
+use super::tranche::{self, Tranche};
 use crate::context::Ctx;
 use crate::{operators, pools, services};
 use borsh::{BorshDeserialize, BorshSerialize};
@@ -11,7 +12,7 @@ use phalanx_state::StateRead;
 use phalanx_types::error::{OperatorsError, PoolsError, RestakingError, Result, ServicesError};
 use phalanx_types::msgs::DelegationKind;
 use phalanx_types::{
-    Address, Coin, Coins, Dec, DecCoin, DecCoins, Error, OperatorId, PoolId, ServiceId,
+    Address, Coin, Coins, Dec, DecCoin, DecCoins, Error, MathError, OperatorId, PoolId, ServiceId,
 };
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -120,6 +121,10 @@ pub struct Target {
     pub shares: DecCoins,
     /// The stored object (written back by [`save`]).
     pub object: TargetObject,
+    /// For a pool seen through one tranche (one delegator's position, or a slash of that tranche): the
+    /// tranche as loaded; `tokens` and `shares` are then the tranche's. `None` for the pool's aggregate
+    /// view and for operators and services.
+    pub tranche: Option<Tranche>,
 }
 
 /// Loads a target, or `None` if it does not exist.
@@ -133,14 +138,58 @@ pub fn load(state: &dyn StateRead, r: TargetRef) -> Result<Option<Target>> {
             tokens: o.tokens.clone(),
             shares: o.delegator_shares.clone(),
             object: TargetObject::Operator(o),
+            tranche: None,
         }),
         DelegationKind::Service => services::service(state, ServiceId(r.id))?.map(|s| Target {
             r,
             tokens: s.tokens.clone(),
             shares: s.delegator_shares.clone(),
             object: TargetObject::Service(s),
+            tranche: None,
         }),
     })
+}
+
+/// The target as one delegator's shares see it: for a pool, the tranche of the delegator's current
+/// trust set (an empty, unsaved one if nobody holds that set yet); otherwise the whole target.
+pub fn load_position(
+    state: &dyn StateRead,
+    r: TargetRef,
+    delegator: &Address,
+) -> Result<Option<Target>> {
+    if r.kind != DelegationKind::Pool {
+        return load(state, r);
+    }
+    let Some(p) = pools::pool(state, PoolId(r.id))? else {
+        return Ok(None);
+    };
+    let prefs = super::relations::user_preferences(state, delegator)?;
+    let t = tranche::tranche_for_set(state, p.id, &tranche::trust_set(&prefs, p.id))?;
+    Ok(Some(Target::from_tranche(p, t)?))
+}
+
+/// A delegator's position or its kind's not-found error.
+pub fn must_load_position(
+    state: &dyn StateRead,
+    r: TargetRef,
+    delegator: &Address,
+) -> Result<Target> {
+    load_position(state, r, delegator)?.ok_or_else(|| r.not_found())
+}
+
+/// The tranche of a pool for a trust set (empty and unsaved if nobody holds that set).
+pub fn load_set(state: &dyn StateRead, pool: PoolId, services: &[ServiceId]) -> Result<Target> {
+    let p = pools::must_pool(state, pool)?;
+    let t = tranche::tranche_for_set(state, pool, services)?;
+    Target::from_tranche(p, t)
+}
+
+/// One stored tranche of a pool.
+pub fn load_tranche(state: &dyn StateRead, pool: PoolId, id: u32) -> Result<Target> {
+    let p = pools::must_pool(state, pool)?;
+    let t = tranche::tranche(state, pool, id)?
+        .ok_or_else(|| Error::State(format!("pool {pool} has no tranche {id}")))?;
+    Target::from_tranche(p, t)
 }
 
 /// Loads a target or returns its kind's not-found error.
@@ -153,8 +202,29 @@ pub fn save(ctx: &mut Ctx<'_>, t: &Target) -> Result<()> {
     match &t.object {
         TargetObject::Pool(p) => {
             let mut p = p.clone();
-            p.tokens = t.tokens.amount_of(&p.denom);
-            p.delegator_shares = t.shares.amount_of(&p.denom);
+            let (tokens, shares) = (t.tokens.amount_of(&p.denom), t.shares.amount_of(&p.denom));
+            match &t.tranche {
+                // The pool's totals move by exactly the tranche's change.
+                Some(old) => {
+                    p.tokens = p
+                        .tokens
+                        .checked_sub(old.tokens)
+                        .and_then(|v| v.checked_add(tokens))
+                        .ok_or(MathError::Overflow)?;
+                    p.delegator_shares = p
+                        .delegator_shares
+                        .checked_sub(old.shares)?
+                        .checked_add(shares)?;
+                    let mut new = old.clone();
+                    new.tokens = tokens;
+                    new.shares = shares;
+                    tranche::save_tranche(ctx, p.id, &new)?;
+                }
+                None => {
+                    p.tokens = tokens;
+                    p.delegator_shares = shares;
+                }
+            }
             pools::save_pool(ctx, &p)
         }
         TargetObject::Operator(o) => {
@@ -179,6 +249,17 @@ impl Target {
             tokens: Coins::single(p.denom.clone(), p.tokens)?,
             shares: DecCoins::single(p.denom.clone(), p.delegator_shares)?,
             object: TargetObject::Pool(p),
+            tranche: None,
+        })
+    }
+
+    fn from_tranche(p: pools::Pool, t: Tranche) -> Result<Target> {
+        Ok(Target {
+            r: TargetRef::pool(p.id),
+            tokens: Coins::single(p.denom.clone(), t.tokens)?,
+            shares: DecCoins::single(p.denom.clone(), t.shares)?,
+            object: TargetObject::Pool(p),
+            tranche: Some(t),
         })
     }
 
@@ -303,6 +384,7 @@ mod tests {
             tokens,
             shares,
             object: TargetObject::Operator(o),
+            tranche: None,
         }
     }
 

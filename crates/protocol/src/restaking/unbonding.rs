@@ -64,6 +64,7 @@ pub(super) fn add_entry(
     delegator: &Address,
     amount: &Coins,
     completion: Timestamp,
+    trusted_services: Vec<phalanx_types::ServiceId>,
 ) -> Result<()> {
     if amount.is_empty() {
         return Ok(());
@@ -76,10 +77,11 @@ pub(super) fn add_entry(
             target_id: target.id,
             entries: Vec::new(),
         });
-    let same = ubd
-        .entries
-        .iter_mut()
-        .find(|e| e.creation_height == height && e.completion_time == completion);
+    let same = ubd.entries.iter_mut().find(|e| {
+        e.creation_height == height
+            && e.completion_time == completion
+            && e.trusted_services == trusted_services
+    });
     match same {
         Some(entry) => {
             entry.initial_balance = entry.initial_balance.checked_add(amount)?;
@@ -107,6 +109,7 @@ pub(super) fn add_entry(
                 initial_balance: amount.clone(),
                 balance: amount.clone(),
                 unbonding_id: UnbondingId(id),
+                trusted_services,
             });
         }
     }

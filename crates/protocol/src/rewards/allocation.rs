@@ -5,7 +5,7 @@
 //! leave stays with the plan as its undistributed remainder and is offered again next block, so nothing
 //! is lost. The cost of one block is O(plans × (pools + operators)), independent of delegators.
 
-use super::f1::{self, add_unclaimed, trusted_shares};
+use super::f1::{self, add_unclaimed};
 use super::{RewardsPlan, rewards_pool, state_key};
 use crate::context::Ctx;
 use crate::operators::OperatorStatus;
@@ -141,9 +141,6 @@ fn pool_candidates(
             continue;
         }
         if !restaking::pool_secures_service(ctx.state(), svc, pool.id)? {
-            continue;
-        }
-        if trusted_shares(ctx.state(), pool.id, svc)?.is_zero() {
             continue;
         }
         let target = restaking::load_target(ctx.state(), TargetRef::pool(pool.id))?;

@@ -102,11 +102,6 @@ pub fn starting_info(
     store::get(state, &state_key::starting_info(t, delegator))
 }
 
-/// Shares of pool delegations whose owners trust `svc` with the pool.
-pub fn trusted_shares(state: &dyn StateRead, pool: PoolId, svc: ServiceId) -> Result<Dec> {
-    Ok(store::get(state, &state_key::trusted_shares(pool, svc))?.unwrap_or(Dec::ZERO))
-}
-
 /// Sub-unit rewards owed to `addr`, paid with its next withdrawal.
 pub fn owed(state: &dyn StateRead, addr: &Address) -> Result<DecCoins> {
     Ok(store::get(state, &state_key::owed(addr))?.unwrap_or_default())
@@ -147,19 +142,16 @@ pub(super) fn save_outstanding(ctx: &mut Ctx<'_>, t: TargetRef, o: &DecPools) ->
     )
 }
 
-/// The stake that earned a service's rewards in a target, by restaked denom: for a pool, the token value
-/// of the shares of delegators who trust the service with it; for an operator or a service, all of it.
+/// The stake that earned a service's rewards in a target, by restaked denom: for a pool, the tokens of
+/// its tranches that trust the service; for an operator or a service, all of it.
 pub fn stake_for_service(state: &dyn StateRead, t: &Target, svc: ServiceId) -> Result<DecCoins> {
     match t.r.kind {
         DelegationKind::Pool => {
-            let shares = trusted_shares(state, PoolId(t.r.id), svc)?;
-            let denom = t.shares.iter().next().map(|s| s.denom.clone());
-            match denom {
-                Some(denom) if !shares.is_zero() => {
-                    t.tokens_from_shares(&DecCoins::single(denom, shares)?)
-                }
-                _ => Ok(DecCoins::empty()),
-            }
+            let restaking::TargetObject::Pool(p) = &t.object else {
+                return Err(Error::State(format!("{} is not a pool", t.r)));
+            };
+            let tokens = restaking::tranche::trusting_tokens(state, p.id, svc)?;
+            Ok(DecCoins::single(p.denom.clone(), Dec::from_int(tokens))?)
         }
         DelegationKind::Operator | DelegationKind::Service => Ok(DecCoins::from_coins(&t.tokens)),
     }
@@ -314,7 +306,7 @@ pub fn initialize_delegation(ctx: &mut Ctx<'_>, d: &Delegation) -> Result<()> {
         )?;
     }
     adjust_reference(ctx, t, previous, true)?;
-    let target = restaking::load_target(ctx.state(), t)?;
+    let target = restaking::target::must_load_position(ctx.state(), t, &d.delegator)?;
     let stakes = target.tokens_from_shares(&d.shares)?;
     ctx.set(
         state_key::starting_info(t, &d.delegator),
@@ -438,128 +430,34 @@ pub fn withdraw(
     Ok(paid)
 }
 
-/// Adjusts the trusted shares of `pool` for `svc` by `shares` (up or down; zero records are removed).
-pub(super) fn adjust_trusted_shares(
-    ctx: &mut Ctx<'_>,
-    pool: PoolId,
-    svc: ServiceId,
-    shares: Dec,
-    up: bool,
-) -> Result<()> {
-    let now = trusted_shares(ctx.state(), pool, svc)?;
-    let next = if up {
-        now.checked_add(shares)?
-    } else {
-        now.checked_sub(shares).map_err(|_| {
-            Error::State(format!(
-                "trusted shares of pool {pool} for service {svc} would go negative"
-            ))
-        })?
-    };
-    let key = state_key::trusted_shares(pool, svc);
-    set_or_delete(ctx, key, &next, next.is_zero())
-}
-
-/// The services `prefs` trusts with `pool`, in id order.
-pub(super) fn trusted_services(prefs: &UserPreferences, pool: PoolId) -> Vec<ServiceId> {
-    let mut out: Vec<ServiceId> = prefs
-        .trusted_services
-        .iter()
-        .map(|e| e.service_id)
-        .filter(|s| prefs.trusts(*s, pool))
-        .collect();
-    out.sort();
-    out
-}
-
-fn pool_shares(d: &Delegation) -> Dec {
-    d.shares
-        .iter()
-        .next()
-        .map(|s| s.amount)
-        .unwrap_or(Dec::ZERO)
-}
-
-/// Called before a delegation's shares change (or a first delegation is created): pays what it earned
-/// so far and takes its shares out of the pool's trusted totals; for a new one, just ends the period so
-/// the newcomer earns nothing of it.
+/// Called before a delegation's shares or trust change (or a first delegation is created): pays what it
+/// earned so far under the preferences in force; for a new one, just ends the period so the newcomer
+/// earns nothing of it.
 pub fn before_delegation_modified(
     ctx: &mut Ctx<'_>,
     t: TargetRef,
     delegator: &Address,
 ) -> Result<()> {
-    match restaking::delegation(ctx.state(), t, delegator)? {
-        None => {
-            increment_period(ctx, t)?;
-        }
-        Some(d) => {
-            let prefs = restaking::user_preferences(ctx.state(), delegator)?;
-            withdraw(ctx, t, delegator, &prefs)?;
-            if t.kind == DelegationKind::Pool {
-                for svc in trusted_services(&prefs, PoolId(t.id)) {
-                    adjust_trusted_shares(ctx, PoolId(t.id), svc, pool_shares(&d), false)?;
-                }
-            }
-        }
+    if restaking::delegation(ctx.state(), t, delegator)?.is_some() {
+        let prefs = restaking::user_preferences(ctx.state(), delegator)?;
+        withdraw(ctx, t, delegator, &prefs)?;
+    } else {
+        increment_period(ctx, t)?;
     }
     Ok(())
 }
 
-/// Called after a delegation's shares changed: restarts its accounting and puts its shares back into
-/// the pool's trusted totals. A delegation that no longer exists needs nothing.
+/// Called after a delegation's shares or trust changed: restarts its accounting at its new value. A
+/// delegation that no longer exists needs nothing.
 pub fn after_delegation_modified(
     ctx: &mut Ctx<'_>,
     t: TargetRef,
     delegator: &Address,
 ) -> Result<()> {
-    let Some(d) = restaking::delegation(ctx.state(), t, delegator)? else {
-        return Ok(());
-    };
-    initialize_delegation(ctx, &d)?;
-    if t.kind == DelegationKind::Pool {
-        let prefs = restaking::user_preferences(ctx.state(), delegator)?;
-        for svc in trusted_services(&prefs, PoolId(t.id)) {
-            adjust_trusted_shares(ctx, PoolId(t.id), svc, pool_shares(&d), true)?;
-        }
+    match restaking::delegation(ctx.state(), t, delegator)? {
+        Some(d) => initialize_delegation(ctx, &d),
+        None => Ok(()),
     }
-    Ok(())
-}
-
-/// Called before a user's trust preferences change from `old` to `new`: every pool delegation whose trust
-/// in some service flips is paid under the old preferences, restarted, and moved between the trusted
-/// totals, so no reward is ever computed with preferences that were not in force when it accrued.
-pub fn before_preferences_changed(
-    ctx: &mut Ctx<'_>,
-    user: &Address,
-    old: &UserPreferences,
-    new: &UserPreferences,
-) -> Result<()> {
-    let mut services: Vec<ServiceId> = old
-        .trusted_services
-        .iter()
-        .chain(new.trusted_services.iter())
-        .map(|e| e.service_id)
-        .collect();
-    services.sort();
-    services.dedup();
-    for d in restaking::delegations_of_kind(ctx.state(), user, DelegationKind::Pool)? {
-        let pool = PoolId(d.target_id);
-        let flipped: Vec<(ServiceId, bool)> = services
-            .iter()
-            .filter(|s| old.trusts(**s, pool) != new.trusts(**s, pool))
-            .map(|s| (*s, new.trusts(*s, pool)))
-            .collect();
-        if flipped.is_empty() {
-            continue;
-        }
-        let t = d.target();
-        withdraw(ctx, t, user, old)?;
-        for (svc, trusted_now) in flipped {
-            adjust_trusted_shares(ctx, pool, svc, pool_shares(&d), trusted_now)?;
-        }
-        initialize_delegation(ctx, &d)?;
-    }
-    Ok(())
 }
 
 /// Pays an operator's whole commission units to its admin's withdraw address; the sub-unit rest stays.

@@ -10,7 +10,7 @@ use crate::store;
 use phalanx_state::StateRead;
 use phalanx_types::error::Result;
 use phalanx_types::msgs::{DelegationKind, RewardsParams};
-use phalanx_types::{Address, Dec, DecCoins, Error, OperatorId, PoolId, ServiceId, Timestamp};
+use phalanx_types::{Address, DecCoins, Error, OperatorId, Timestamp};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -49,17 +49,6 @@ pub struct TargetRecords {
     pub commission: DecPools,
 }
 
-/// Shares of a pool trusting a service.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TrustedSharesRecord {
-    /// Pool.
-    pub pool_id: PoolId,
-    /// Service.
-    pub service_id: ServiceId,
-    /// Shares of trusting delegators.
-    pub shares: Dec,
-}
-
 /// A custom withdraw address.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WithdrawAddressRecord {
@@ -94,8 +83,6 @@ pub struct RewardsGenesis {
     pub withdraw_addresses: Vec<WithdrawAddressRecord>,
     /// Per-target records.
     pub targets: Vec<TargetRecords>,
-    /// Trusted shares per (pool, service).
-    pub trusted_shares: Vec<TrustedSharesRecord>,
     /// Sub-unit amounts owed.
     pub owed: Vec<OwedRecord>,
     /// Unclaimable remainders.
@@ -191,17 +178,6 @@ pub fn export_genesis(state: &dyn StateRead) -> Result<RewardsGenesis> {
         let t = TargetRef::operator(OperatorId(store::be_u32(&k)?));
         entry(&mut targets, t).commission = store::decode(&v)?;
     }
-    let mut trusted_shares = Vec::new();
-    for (k, v) in entries(state, state_key::TRUSTED_SHARES)? {
-        let (pool, svc) = k
-            .split_at_checked(4)
-            .ok_or_else(|| Error::State("malformed trusted-shares key".into()))?;
-        trusted_shares.push(TrustedSharesRecord {
-            pool_id: PoolId(store::be_u32(pool)?),
-            service_id: ServiceId(store::be_u32(svc)?),
-            shares: store::decode(&v)?,
-        });
-    }
     let withdraw_addresses = entries(state, state_key::WITHDRAW_ADDRESS)?
         .into_iter()
         .map(|(k, v)| {
@@ -227,7 +203,6 @@ pub fn export_genesis(state: &dyn StateRead) -> Result<RewardsGenesis> {
         last_allocation_time: store::get(state, &state_key::single(state_key::LAST_ALLOCATION))?,
         withdraw_addresses,
         targets: targets.into_values().collect(),
-        trusted_shares,
         owed,
         unclaimed: super::unclaimed(state)?,
     })
@@ -283,12 +258,6 @@ pub fn init_genesis(ctx: &mut Ctx<'_>, g: &RewardsGenesis) -> Result<()> {
                 &t.commission,
             )?;
         }
-    }
-    for s in &g.trusted_shares {
-        ctx.set(
-            state_key::trusted_shares(s.pool_id, s.service_id),
-            &s.shares,
-        )?;
     }
     for o in &g.owed {
         ctx.set(state_key::owed(&o.address), &o.owed)?;

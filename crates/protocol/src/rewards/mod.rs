@@ -17,8 +17,8 @@ mod state_key;
 pub use allocation::begin_block;
 pub use f1::{
     CurrentRewards, HistoricalRewards, StartingInfo, after_delegation_modified,
-    before_delegation_modified, before_preferences_changed, current, flatten, historical,
-    outstanding, owed, pending_rewards, remove_target, starting_info, trusted_shares, unclaimed,
+    before_delegation_modified, current, flatten, historical, outstanding, owed, pending_rewards,
+    remove_target, starting_info, unclaimed,
 };
 pub use genesis::{RewardsGenesis, TargetRecords, export_genesis, init_genesis};
 pub use queries::*;

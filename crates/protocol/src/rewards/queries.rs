@@ -1,7 +1,7 @@
 //! Read-only views of rewards (spec §6.12). Pending rewards are computed as if the target's period
 //! ended now, without writing anything, so a query equals what a withdrawal in the same state pays.
 
-use super::f1::{self, flatten, owed, pending_rewards};
+use super::f1::{flatten, owed, pending_rewards};
 use super::{DecPools, RewardsPlan, state_key};
 use crate::restaking::{self, TargetRef};
 use crate::store::{self, PageRequest, PageResponse};
@@ -91,11 +91,17 @@ pub fn delegator_total_rewards(
     })
 }
 
-/// The shares of `pool` held by delegators who trust `svc` with it.
+/// The shares of `pool` held by delegators who trust `svc` with it (Σ over the pool's tranches whose
+/// trust set contains the service; docs/slashing.md §5).
 pub fn pool_service_total_delegator_shares(
     state: &dyn StateRead,
     pool: phalanx_types::PoolId,
     svc: phalanx_types::ServiceId,
 ) -> Result<phalanx_types::Dec> {
-    f1::trusted_shares(state, pool, svc)
+    restaking::tranche::tranches(state, pool)?
+        .iter()
+        .filter(|t| t.services.contains(&svc))
+        .try_fold(phalanx_types::Dec::ZERO, |acc, t| {
+            Ok(acc.checked_add(t.shares)?)
+        })
 }

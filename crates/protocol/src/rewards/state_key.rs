@@ -12,14 +12,13 @@
 //! | `0x11 ‖ target ‖ period` | `HistoricalRewards` |
 //! | `0x12 ‖ target` | `CurrentRewards` |
 //! | `0x13 ‖ target` | outstanding rewards (`DecPools`) |
-//! | `0x14 ‖ pool ‖ service` | shares of the pool's delegators who trust the service (`Dec`) |
 //! | `0x15 ‖ operator` | accumulated commission (`DecPools`) |
 //! | `0x16 ‖ address` | sub-unit rewards owed to an address (`DecCoins`) |
 //! | `0x17` | sub-unit remainders nobody can claim (`DecCoins`) |
 
 use crate::restaking::TargetRef;
 use crate::store::{key, module_prefix::REWARDS};
-use phalanx_types::{Address, OperatorId, PoolId, ServiceId};
+use phalanx_types::{Address, OperatorId};
 
 pub const PARAMS: u8 = 0x01;
 pub const NEXT_PLAN_ID: u8 = 0x02;
@@ -30,7 +29,6 @@ pub const STARTING_INFO: u8 = 0x10;
 pub const HISTORICAL: u8 = 0x11;
 pub const CURRENT: u8 = 0x12;
 pub const OUTSTANDING: u8 = 0x13;
-pub const TRUSTED_SHARES: u8 = 0x14;
 pub const COMMISSION: u8 = 0x15;
 pub const OWED: u8 = 0x16;
 pub const UNCLAIMED: u8 = 0x17;
@@ -63,14 +61,6 @@ pub fn starting_info(t: TargetRef, delegator: &Address) -> Vec<u8> {
 
 pub fn historical(t: TargetRef, period: u64) -> Vec<u8> {
     key(&[&of_target(HISTORICAL, t), &period.to_be_bytes()])
-}
-
-pub fn trusted_shares_prefix(pool: PoolId) -> Vec<u8> {
-    key(&[&[REWARDS, TRUSTED_SHARES], &pool.0.to_be_bytes()])
-}
-
-pub fn trusted_shares(pool: PoolId, svc: ServiceId) -> Vec<u8> {
-    key(&[&trusted_shares_prefix(pool), &svc.0.to_be_bytes()])
 }
 
 pub fn commission(op: OperatorId) -> Vec<u8> {
