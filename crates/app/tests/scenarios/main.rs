@@ -18,4 +18,5 @@ mod relations;
 mod rewards;
 mod services;
 mod smoke;
+mod tokenfactory;
 mod unbonding;
