@@ -181,6 +181,32 @@ module_error!(
 );
 
 module_error!(
+    /// Errors of slashing rules, slashes and commission governance.
+    SlashingError, "slashing" {
+        /// The service has no slashing rules in effect yet.
+        1 => NoRulesInEffect(u32) = "service {0} has no slashing rules in effect; rules take effect after the rules change delay",
+        /// The rules are malformed; fix the named field.
+        2 => InvalidRules(String) = "invalid slashing rules: {0}",
+        /// The fraction is above the rules' per-incident cap.
+        3 => IncidentCapExceeded(String, String) = "slash fraction {0} is above the per-incident cap {1}",
+        /// The fraction would pass the rules' rolling-window cap.
+        4 => WindowCapExceeded(String, String) = "slashes in the window would total {0}, above the window cap {1}",
+        /// The infraction time is in the future or older than the unbonding time.
+        5 => InfractionOutOfRange(String) = "infraction time {0} must be between one unbonding time ago and the block time",
+        /// The named operator neither secures the service nor left it after the infraction.
+        6 => OperatorNotSlashable(u32, u32) = "operator {0} does not secure service {1} for that infraction",
+        /// No slash with that id.
+        7 => SlashNotFound(u64) = "slash {0} not found",
+        /// The slash can no longer be vetoed.
+        8 => VetoClosed(u64) = "slash {0} is not pending inside its veto window",
+        /// Params are invalid.
+        9 => InvalidParams(String) = "invalid slashing params: {0}",
+        /// A commission change moves the rate by more than the allowed step.
+        10 => CommissionStepExceeded(String, String) = "commission change of {0} exceeds the maximum step {1}; change it in several steps",
+    }
+);
+
+module_error!(
     /// Errors of the token factory (denoms `factory/{creator}/{subdenom}`).
     TokenFactoryError, "tokenfactory" {
         /// The full denom already exists (created before, or held under that name by the bank).
@@ -265,6 +291,9 @@ pub enum Error {
     /// Rewards error.
     #[error(transparent)]
     Rewards(#[from] RewardsError),
+    /// Slashing error.
+    #[error(transparent)]
+    Slashing(#[from] SlashingError),
     /// Token factory error.
     #[error(transparent)]
     TokenFactory(#[from] TokenFactoryError),
@@ -294,6 +323,7 @@ impl Error {
             Error::Services(e) => e.code(),
             Error::Restaking(e) => e.code(),
             Error::Rewards(e) => e.code(),
+            Error::Slashing(e) => e.code(),
             Error::TokenFactory(e) => e.code(),
             Error::Auth(e) => e.code(),
         }

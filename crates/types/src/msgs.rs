@@ -7,7 +7,7 @@ use crate::address::Address;
 use crate::coin::{Coin, Coins, validate_denom};
 use crate::dec::Dec;
 use crate::error::{
-    AssetsError, Error, OperatorsError, RestakingError, Result, RewardsError, ServicesError,
+    SlashingError, AssetsError, Error, OperatorsError, RestakingError, Result, RewardsError, ServicesError,
     TokenFactoryError,
 };
 use crate::ids::{OperatorId, PoolId, ServiceId};
@@ -456,6 +456,100 @@ impl DenomMetadata {
     }
 }
 
+/// Where a service's slashed tokens go.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, BorshSerialize, BorshDeserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum SlashDestination {
+    /// Destroyed: total supply drops.
+    Burn,
+    /// Paid to the service admin's account.
+    Service,
+    /// Paid to a named recipient (for example to redistribute to the victims).
+    Recipient {
+        /// The recipient.
+        address: Address,
+    },
+}
+
+/// A service's slashing rules (docs/slashing.md §1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, BorshSerialize, BorshDeserialize)]
+pub struct SlashingRules {
+    /// The only address that may submit slashes.
+    pub slasher: Address,
+    /// Largest fraction one slash may take, in (0, 1].
+    pub max_incident_fraction: Dec,
+    /// Largest sum of fractions submitted within `window`, in (0, 1].
+    pub max_window_fraction: Dec,
+    /// Length of the rolling window.
+    pub window: Duration,
+    /// Time between submission and execution; zero executes at once.
+    pub veto_window: Duration,
+    /// The only address that may veto (required when `veto_window` is positive).
+    pub resolver: Option<Address>,
+    /// Where slashed tokens go.
+    pub destination: SlashDestination,
+}
+
+impl SlashingRules {
+    /// Fractions in (0, 1] with the window cap at least the incident cap, a positive window, and a
+    /// resolver whenever there is a veto window.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |m: &str| -> Error { SlashingError::InvalidRules(m.into()).into() };
+        for (name, f) in [
+            ("max_incident_fraction", self.max_incident_fraction),
+            ("max_window_fraction", self.max_window_fraction),
+        ] {
+            if f.is_zero() || f > Dec::ONE {
+                return Err(bad(&format!("{name} must be in (0, 1]")));
+            }
+        }
+        if self.max_window_fraction < self.max_incident_fraction {
+            return Err(bad("max_window_fraction must be at least max_incident_fraction"));
+        }
+        if self.window.is_zero() {
+            return Err(bad("window must be positive"));
+        }
+        if !self.veto_window.is_zero() && self.resolver.is_none() {
+            return Err(bad("a veto window needs a resolver"));
+        }
+        Ok(())
+    }
+}
+
+/// Module params of slashing and commission governance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, BorshSerialize, BorshDeserialize)]
+pub struct SlashingParams {
+    /// Delay before new slashing rules take effect, so restakers can leave first.
+    pub rules_change_delay: Duration,
+    /// Delay before an operator's commission change takes effect.
+    pub commission_change_delay: Duration,
+    /// Largest change of an operator's commission rate in one step.
+    pub max_commission_step: Dec,
+}
+
+impl Default for SlashingParams {
+    fn default() -> Self {
+        Self {
+            rules_change_delay: Duration::from_hours(72),
+            commission_change_delay: Duration::from_hours(24),
+            max_commission_step: Dec::from_raw(primitive_types::U256([50_000_000_000_000_000, 0, 0, 0])),
+        }
+    }
+}
+
+impl SlashingParams {
+    /// The step must be a positive fraction.
+    pub fn validate(&self) -> Result<()> {
+        if self.max_commission_step.is_zero() || self.max_commission_step > Dec::ONE {
+            return Err(SlashingError::InvalidParams(
+                "max_commission_step must be in (0, 1]".into(),
+            )
+            .into());
+        }
+        Ok(())
+    }
+}
+
 /// Module params of the asset registry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, BorshSerialize, BorshDeserialize)]
 pub struct AssetsParams {
@@ -734,6 +828,16 @@ MsgWithdrawDelegatorReward { /** Delegator, signs. */ delegator: Address, /** Ki
     /** Target id. */ target_id: u32 });
 message!(/// Pays an operator's accumulated commission to its admin (or the admin's withdraw address).
 MsgWithdrawOperatorCommission { /** Operator admin. */ sender: Address, /** Operator. */ operator_id: OperatorId });
+message!(/// Sets a service's slashing rules; they take effect after the rules change delay (service admin only).
+MsgSetSlashingRules { /** Service admin. */ sender: Address, /** Service. */ service_id: ServiceId, /** New rules. */ rules: SlashingRules });
+message!(/// Slashes one operator's stake, or the service's whole security (`operator_id` absent), for an infraction.
+MsgSubmitSlash { /** The service's slasher. */ slasher: Address, /** Service. */ service_id: ServiceId,
+    /** Operator slashed; absent = the whole security. */ operator_id: Option<OperatorId>, /** Fraction taken, in (0, 1]. */ fraction: Dec,
+    /** When the infraction happened. */ infraction_time: Timestamp, /** Why (at most 1000 bytes). */ reason: String });
+message!(/// Vetoes a pending slash inside its veto window (the slash's resolver only).
+MsgVetoSlash { /** The resolver. */ resolver: Address, /** Slash. */ slash_id: u64 });
+message!(/// Replaces the slashing params (authority only).
+MsgUpdateSlashingParams { /** The genesis authority. */ authority: Address, /** New params. */ params: SlashingParams });
 message!(/// Replaces the rewards params (authority only).
 MsgUpdateRewardsParams { /** The genesis authority. */ authority: Address, /** New params. */ params: RewardsParams });
 
@@ -848,6 +952,10 @@ msg_enum! {
     MsgWithdrawDelegatorReward => "/phalanx.rewards.v1.MsgWithdrawDelegatorReward", delegator;
     MsgWithdrawOperatorCommission => "/phalanx.rewards.v1.MsgWithdrawOperatorCommission", sender;
     MsgUpdateRewardsParams => "/phalanx.rewards.v1.MsgUpdateParams", authority;
+    MsgSetSlashingRules => "/phalanx.slashing.v1.MsgSetSlashingRules", sender;
+    MsgSubmitSlash => "/phalanx.slashing.v1.MsgSubmitSlash", slasher;
+    MsgVetoSlash => "/phalanx.slashing.v1.MsgVetoSlash", resolver;
+    MsgUpdateSlashingParams => "/phalanx.slashing.v1.MsgUpdateParams", authority;
     MsgCreateDenom => "/phalanx.tokenfactory.v1.MsgCreateDenom", sender;
     MsgMint => "/phalanx.tokenfactory.v1.MsgMint", sender;
     MsgBurn => "/phalanx.tokenfactory.v1.MsgBurn", sender;
@@ -1018,6 +1126,22 @@ impl Msg {
                 require_positive_coin("amount", &m.amount)
             }
             Msg::MsgSetWithdrawAddress(_) | Msg::MsgUpdateRewardsParams(_) => Ok(()),
+            Msg::MsgSetSlashingRules(m) => {
+                require_id("service_id", m.service_id.is_zero())?;
+                m.rules.validate()
+            }
+            Msg::MsgSubmitSlash(m) => {
+                require_id("service_id", m.service_id.is_zero())?;
+                if let Some(op) = m.operator_id {
+                    require_id("operator_id", op.is_zero())?;
+                }
+                if m.fraction.is_zero() || m.fraction > Dec::ONE {
+                    return Err(invalid("fraction must be in (0, 1]"));
+                }
+                require_text("reason", &m.reason, MAX_DESCRIPTION_LEN, false)
+            }
+            Msg::MsgVetoSlash(m) => require_id("slash_id", m.slash_id == 0),
+            Msg::MsgUpdateSlashingParams(m) => m.params.validate(),
             Msg::MsgWithdrawDelegatorReward(m) => require_id("target_id", m.target_id == 0),
             Msg::MsgWithdrawOperatorCommission(m) => {
                 require_id("operator_id", m.operator_id.is_zero())

@@ -13,7 +13,8 @@ use super::cosmos::base::v1beta1 as base;
 use super::google::protobuf::{Any, Duration as PbDuration, Timestamp as PbTimestamp};
 use super::phalanx::{
     assets::v1 as assets, bank::v1 as bank, operators::v1 as operators, restaking::v1 as restaking,
-    rewards::v1 as rewards, services::v1 as services, tokenfactory::v1 as tokenfactory,
+    rewards::v1 as rewards, services::v1 as services, slashing::v1 as slashing,
+    tokenfactory::v1 as tokenfactory,
 };
 use super::wire::{Schema, decode_strict};
 use crate::coin::validate_denom;
@@ -64,6 +65,12 @@ fn address(field: &str, s: &str) -> Result<Address> {
         )));
     }
     Ok(s.parse::<Address>()?)
+}
+
+/// An optional address (a proto3 `optional string`): unset is `None`; set, it must be a valid address
+/// (an empty string is an error, not "absent"), so the field's presence round-trips.
+fn optional_address(field: &str, s: Option<&str>) -> Result<Option<Address>> {
+    s.map(|a| address(field, a)).transpose()
 }
 
 /// An integer amount: digits only, no leading zeros, at most `u128::MAX`.
@@ -544,6 +551,75 @@ record!(
     })
 );
 
+record!(
+    m::SlashDestination,
+    slashing::SlashDestination,
+    |d| {
+        use slashing::slash_destination::{Burn, Recipient, Service, Sum};
+        let sum = match d {
+            m::SlashDestination::Burn => Sum::Burn(Burn {}),
+            m::SlashDestination::Service => Sum::Service(Service {}),
+            m::SlashDestination::Recipient { address } => Sum::Recipient(Recipient {
+                address: address.to_string(),
+            }),
+        };
+        slashing::SlashDestination { sum: Some(sum) }
+    },
+    |p| {
+        use slashing::slash_destination::Sum;
+        let sum = p.sum.as_ref().ok_or_else(|| {
+            Error::InvalidRequest(
+                "destination is required: one of burn, service or recipient".into(),
+            )
+        })?;
+        Ok(match sum {
+            Sum::Burn(_) => m::SlashDestination::Burn,
+            Sum::Service(_) => m::SlashDestination::Service,
+            Sum::Recipient(r) => m::SlashDestination::Recipient {
+                address: address("destination.recipient.address", &r.address)?,
+            },
+        })
+    }
+);
+
+record!(
+    m::SlashingRules,
+    slashing::SlashingRules,
+    |d| slashing::SlashingRules {
+        slasher: d.slasher.to_string(),
+        max_incident_fraction: d.max_incident_fraction.to_string(),
+        max_window_fraction: d.max_window_fraction.to_string(),
+        window: Some(d.window.into()),
+        veto_window: Some(d.veto_window.into()),
+        resolver: d.resolver.map(|a| a.to_string()),
+        destination: Some((&d.destination).into()),
+    },
+    |p| Ok(m::SlashingRules {
+        slasher: address("slasher", &p.slasher)?,
+        max_incident_fraction: dec("max_incident_fraction", &p.max_incident_fraction)?,
+        max_window_fraction: dec("max_window_fraction", &p.max_window_fraction)?,
+        window: duration("window", p.window)?,
+        veto_window: duration("veto_window", p.veto_window)?,
+        resolver: optional_address("resolver", p.resolver.as_deref())?,
+        destination: record("destination", &p.destination)?,
+    })
+);
+
+record!(
+    m::SlashingParams,
+    slashing::SlashingParams,
+    |d| slashing::SlashingParams {
+        rules_change_delay: Some(d.rules_change_delay.into()),
+        commission_change_delay: Some(d.commission_change_delay.into()),
+        max_commission_step: d.max_commission_step.to_string(),
+    },
+    |p| Ok(m::SlashingParams {
+        rules_change_delay: duration("rules_change_delay", p.rules_change_delay)?,
+        commission_change_delay: duration("commission_change_delay", p.commission_change_delay)?,
+        max_commission_step: dec("max_commission_step", &p.max_commission_step)?,
+    })
+);
+
 /// A required embedded record converted with its `TryFrom`.
 fn record<'a, P, D>(field: &str, value: &'a Option<P>) -> Result<D>
 where
@@ -916,6 +992,47 @@ proto_msg!(MsgUpdateRewardsParams => rewards::MsgUpdateParams,
     params: record("params", &p.params)?,
 });
 
+proto_msg!(MsgSetSlashingRules => slashing::MsgSetSlashingRules,
+|d| slashing::MsgSetSlashingRules {
+    sender: d.sender.to_string(),
+    service_id: d.service_id.0,
+    rules: Some((&d.rules).into()),
+},
+|p| m::MsgSetSlashingRules {
+    sender: address("sender", &p.sender)?,
+    service_id: ServiceId(p.service_id),
+    rules: record("rules", &p.rules)?,
+});
+
+proto_msg!(MsgSubmitSlash => slashing::MsgSubmitSlash,
+|d| slashing::MsgSubmitSlash {
+    slasher: d.slasher.to_string(),
+    service_id: d.service_id.0,
+    operator_id: d.operator_id.map(|o| o.0),
+    fraction: d.fraction.to_string(),
+    infraction_time: Some(d.infraction_time.into()),
+    reason: d.reason.clone(),
+},
+|p| m::MsgSubmitSlash {
+    slasher: address("slasher", &p.slasher)?,
+    service_id: ServiceId(p.service_id),
+    operator_id: p.operator_id.map(OperatorId),
+    fraction: dec("fraction", &p.fraction)?,
+    infraction_time: timestamp("infraction_time", p.infraction_time)?,
+    reason: p.reason,
+});
+
+proto_msg!(MsgVetoSlash => slashing::MsgVetoSlash,
+|d| slashing::MsgVetoSlash { resolver: d.resolver.to_string(), slash_id: d.slash_id },
+|p| m::MsgVetoSlash { resolver: address("resolver", &p.resolver)?, slash_id: p.slash_id });
+
+proto_msg!(MsgUpdateSlashingParams => slashing::MsgUpdateParams,
+|d| slashing::MsgUpdateParams { authority: d.authority.to_string(), params: Some((&d.params).into()) },
+|p| m::MsgUpdateSlashingParams {
+    authority: address("authority", &p.authority)?,
+    params: record("params", &p.params)?,
+});
+
 proto_msg!(MsgCreateDenom => tokenfactory::MsgCreateDenom,
 |d| tokenfactory::MsgCreateDenom {
     sender: d.sender.to_string(),
@@ -961,7 +1078,7 @@ proto_msg!(MsgChangeAdmin => tokenfactory::MsgChangeAdmin,
 |p| m::MsgChangeAdmin {
     sender: address("sender", &p.sender)?,
     denom: p.denom,
-    new_admin: p.new_admin.as_deref().map(|a| address("new_admin", a)).transpose()?,
+    new_admin: optional_address("new_admin", p.new_admin.as_deref())?,
 });
 
 proto_msg!(MsgSetDenomMetadata => tokenfactory::MsgSetDenomMetadata,
@@ -1089,6 +1206,10 @@ any_table!(
     MsgWithdrawDelegatorReward,
     MsgWithdrawOperatorCommission,
     MsgUpdateRewardsParams,
+    MsgSetSlashingRules,
+    MsgSubmitSlash,
+    MsgVetoSlash,
+    MsgUpdateSlashingParams,
     MsgCreateDenom,
     MsgMint,
     MsgBurn,

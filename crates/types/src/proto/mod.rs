@@ -36,9 +36,14 @@
 //! 18 fractional digits (the same text as in JSON; note that the Cosmos SDK's own `LegacyDec` fields use
 //! a different binary form, the integer number of 10^-18 units, which Phalanx does not use); durations
 //! and times are `google.protobuf.Duration` and `google.protobuf.Timestamp`; ids are `uint32` (rewards
-//! plan ids `uint64`); an enum's zero value (`..._UNSPECIFIED`) is refused; a Rust enum with data
-//! (`DistributionType`) is a message holding a `oneof sum` of one message per variant. Decoding
-//! accepts only these canonical forms, so a decoded message re-encodes to the same bytes.
+//! plan ids and slash ids `uint64`); an enum's zero value (`..._UNSPECIFIED`) is refused; a Rust enum
+//! with data (`DistributionType`, `SlashDestination`) is a message holding a `oneof sum` of one message
+//! per variant. An `Option` of a scalar (`Option<Address>` such as a new admin or a resolver,
+//! `Option<OperatorId>` such as a slash's operator) is a proto3 `optional` field: unset is `None`, and a
+//! set field is always `Some`, even when it holds the default value (a set empty address is an error,
+//! a set operator id 0 is `Some(0)`, which stateless validation refuses), so presence round-trips and
+//! no value doubles as "absent". Decoding accepts only these canonical forms, so a decoded message
+//! re-encodes to the same bytes.
 
 pub mod convert;
 pub mod tx;

@@ -1245,3 +1245,201 @@ pub mod tokenfactory {
         meta!(MsgUpdateParams, "phalanx.tokenfactory.v1", "MsgUpdateParams", [1, 2 => TokenFactoryParams]);
     }
 }
+
+/// Package `phalanx.slashing`.
+pub mod slashing {
+    /// Version `v1`.
+    pub mod v1 {
+        use crate::proto::google::protobuf::{Duration, Timestamp};
+
+        /// Where a service's slashed tokens go.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct SlashDestination {
+            /// The destination; required.
+            #[prost(oneof = "slash_destination::Sum", tags = "1, 2, 3")]
+            pub sum: Option<slash_destination::Sum>,
+        }
+        meta!(SlashDestination, "phalanx.slashing.v1", "SlashDestination", [
+            1 => slash_destination::Burn,
+            2 => slash_destination::Service,
+            3 => slash_destination::Recipient,
+        ]);
+
+        /// Types nested in [`SlashDestination`].
+        pub mod slash_destination {
+            /// Destroyed: total supply drops.
+            #[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
+            pub struct Burn {}
+            meta!(Burn, "phalanx.slashing.v1", "SlashDestination.Burn", []);
+
+            /// Paid to the service admin's account.
+            #[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
+            pub struct Service {}
+            meta!(
+                Service,
+                "phalanx.slashing.v1",
+                "SlashDestination.Service",
+                []
+            );
+
+            /// Paid to a named recipient.
+            #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+            pub struct Recipient {
+                /// The recipient.
+                #[prost(string, tag = "1")]
+                pub address: String,
+            }
+            meta!(
+                Recipient,
+                "phalanx.slashing.v1",
+                "SlashDestination.Recipient",
+                [1]
+            );
+
+            /// The `sum` oneof of [`SlashDestination`](super::SlashDestination).
+            #[derive(Clone, PartialEq, Eq, Hash, ::prost::Oneof)]
+            pub enum Sum {
+                /// Burned.
+                #[prost(message, tag = "1")]
+                Burn(Burn),
+                /// To the service admin.
+                #[prost(message, tag = "2")]
+                Service(Service),
+                /// To a named recipient.
+                #[prost(message, tag = "3")]
+                Recipient(Recipient),
+            }
+        }
+
+        /// A service's slashing rules.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct SlashingRules {
+            /// The only address that may submit slashes.
+            #[prost(string, tag = "1")]
+            pub slasher: String,
+            /// Largest fraction one slash may take.
+            #[prost(string, tag = "2")]
+            pub max_incident_fraction: String,
+            /// Largest sum of fractions submitted within `window`.
+            #[prost(string, tag = "3")]
+            pub max_window_fraction: String,
+            /// Length of the rolling window; required.
+            #[prost(message, optional, tag = "4")]
+            pub window: Option<Duration>,
+            /// Time between submission and execution; required.
+            #[prost(message, optional, tag = "5")]
+            pub veto_window: Option<Duration>,
+            /// The only address that may veto; unset = no resolver.
+            #[prost(string, optional, tag = "6")]
+            pub resolver: Option<String>,
+            /// Where slashed tokens go; required.
+            #[prost(message, optional, tag = "7")]
+            pub destination: Option<SlashDestination>,
+        }
+        meta!(SlashingRules, "phalanx.slashing.v1", "SlashingRules", [
+            1,
+            2,
+            3,
+            4 => Duration,
+            5 => Duration,
+            6,
+            7 => SlashDestination,
+        ]);
+
+        /// Module params of slashing and commission governance.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct SlashingParams {
+            /// Delay before new slashing rules take effect; required.
+            #[prost(message, optional, tag = "1")]
+            pub rules_change_delay: Option<Duration>,
+            /// Delay before an operator's commission change takes effect; required.
+            #[prost(message, optional, tag = "2")]
+            pub commission_change_delay: Option<Duration>,
+            /// Largest change of an operator's commission rate in one step.
+            #[prost(string, tag = "3")]
+            pub max_commission_step: String,
+        }
+        meta!(SlashingParams, "phalanx.slashing.v1", "SlashingParams", [
+            1 => Duration,
+            2 => Duration,
+            3,
+        ]);
+
+        /// Sets a service's slashing rules (service admin only).
+        /// Type URL `/phalanx.slashing.v1.MsgSetSlashingRules`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgSetSlashingRules {
+            /// Service admin; signs.
+            #[prost(string, tag = "1")]
+            pub sender: String,
+            /// Service.
+            #[prost(uint32, tag = "2")]
+            pub service_id: u32,
+            /// New rules; required.
+            #[prost(message, optional, tag = "3")]
+            pub rules: Option<SlashingRules>,
+        }
+        meta!(MsgSetSlashingRules, "phalanx.slashing.v1", "MsgSetSlashingRules", [
+            1,
+            2,
+            3 => SlashingRules,
+        ]);
+
+        /// Slashes one operator's stake, or the service's whole security (`operator_id` unset).
+        /// Type URL `/phalanx.slashing.v1.MsgSubmitSlash`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgSubmitSlash {
+            /// The service's slasher; signs.
+            #[prost(string, tag = "1")]
+            pub slasher: String,
+            /// Service.
+            #[prost(uint32, tag = "2")]
+            pub service_id: u32,
+            /// Operator slashed; unset = the service's whole security.
+            #[prost(uint32, optional, tag = "3")]
+            pub operator_id: Option<u32>,
+            /// Fraction taken.
+            #[prost(string, tag = "4")]
+            pub fraction: String,
+            /// When the infraction happened; required.
+            #[prost(message, optional, tag = "5")]
+            pub infraction_time: Option<Timestamp>,
+            /// Why.
+            #[prost(string, tag = "6")]
+            pub reason: String,
+        }
+        meta!(MsgSubmitSlash, "phalanx.slashing.v1", "MsgSubmitSlash", [
+            1,
+            2,
+            3,
+            4,
+            5 => Timestamp,
+            6,
+        ]);
+
+        /// Vetoes a pending slash inside its veto window (the slash's resolver only).
+        /// Type URL `/phalanx.slashing.v1.MsgVetoSlash`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgVetoSlash {
+            /// The resolver; signs.
+            #[prost(string, tag = "1")]
+            pub resolver: String,
+            /// Slash.
+            #[prost(uint64, tag = "2")]
+            pub slash_id: u64,
+        }
+        meta!(MsgVetoSlash, "phalanx.slashing.v1", "MsgVetoSlash", [1, 2]);
+
+        /// Replaces the slashing params (authority only). Type URL `/phalanx.slashing.v1.MsgUpdateParams`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgUpdateParams {
+            /// The genesis authority.
+            #[prost(string, tag = "1")]
+            pub authority: String,
+            /// New params; required.
+            #[prost(message, optional, tag = "2")]
+            pub params: Option<SlashingParams>,
+        }
+        meta!(MsgUpdateParams, "phalanx.slashing.v1", "MsgUpdateParams", [1, 2 => SlashingParams]);
+    }
+}
