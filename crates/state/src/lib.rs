@@ -13,7 +13,8 @@ mod read_only;
 pub use memory::MemState;
 pub use overlay::Overlay;
 pub use persistent::{
-    AppHash, BlockBuffer, PersistentConfig, PersistentState, Snapshot, StateProof, verify_proof,
+    AppHash, BlockBuffer, PendingCommit, PersistentConfig, PersistentState, Snapshot, StateProof,
+    verify_proof,
 };
 pub use read_only::ReadOnly;
 

@@ -5,6 +5,10 @@ use super::{AppHash, PersistentState, Snapshot};
 use crate::memory::collect_range;
 use crate::{Entry, StateError, StateRead, StateWrite};
 use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
+
+/// A block's writes in key order; `None` marks a deletion.
+type Writes = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
 
 /// The state a block executes against: reads see this block's writes over the last committed block,
 /// writes stay in memory until [`BlockBuffer::commit`]. Dropping it discards the block.
@@ -17,9 +21,12 @@ use std::collections::BTreeMap;
 pub struct BlockBuffer {
     store: PersistentState,
     base: Snapshot,
+    /// The previous block while [`BlockBuffer::commit_pipelined`] commits it in the background: its
+    /// writes (read below this block's, above `base`) and its commit, which this block's waits for.
+    previous: Option<(Arc<Writes>, PendingCommit)>,
     height: u64,
     /// `None` marks a deletion.
-    writes: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+    writes: Writes,
 }
 
 impl BlockBuffer {
@@ -27,6 +34,7 @@ impl BlockBuffer {
         Self {
             store,
             base,
+            previous: None,
             height,
             writes: BTreeMap::new(),
         }
@@ -37,7 +45,8 @@ impl BlockBuffer {
         self.height
     }
 
-    /// The snapshot the block reads below its own writes (the last committed block).
+    /// The snapshot the block reads below its own writes: the last committed block (below the
+    /// previous block's writes while that block's pipelined commit runs).
     pub fn base(&self) -> &Snapshot {
         &self.base
     }
@@ -58,18 +67,126 @@ impl BlockBuffer {
         let Self {
             store,
             base,
+            previous,
             height,
             writes,
         } = self;
         // Release the read transaction first: it would otherwise pin the pages this commit frees.
         drop(base);
+        if let Some((_, commit)) = previous {
+            commit.wait()?;
+        }
         store.commit_block(height, writes)
+    }
+
+    /// Commits this block like [`BlockBuffer::commit`] (the same single redb transaction), but on a
+    /// background thread, and returns at once with the buffer of the next block, so the next block
+    /// executes while this one is hashed, written and fsync'd. The next buffer reads this block's
+    /// writes until they are committed, and its own commit waits for this one: blocks still commit
+    /// in height order, one transaction each, at most one in flight. Whoever reports a block as
+    /// committed must first [`PendingCommit::wait`] for it.
+    pub fn commit_pipelined(self) -> Result<(PendingCommit, BlockBuffer), StateError> {
+        let Self {
+            store,
+            base,
+            previous,
+            height,
+            writes,
+        } = self;
+        drop(base);
+        // At most one commit in flight: the previous block is in the store before this one starts.
+        if let Some((_, commit)) = previous {
+            commit.wait()?;
+        }
+        let next = height
+            .checked_add(1)
+            .ok_or_else(|| StateError(format!("block {height}: no height after it to pipeline")))?;
+        // Taken before the commit starts, the snapshot shows the block below this one, and the
+        // next buffer reads this block's writes over it; were it to show this block, the writes
+        // would read the same.
+        let base = store.snapshot()?;
+        let writes = Arc::new(writes);
+        let pending = PendingCommit {
+            height,
+            slot: Arc::new(OnceLock::new()),
+        };
+        let committer = {
+            let store = store.clone();
+            let writes = Arc::clone(&writes);
+            let done = SetOnDrop {
+                slot: Arc::clone(&pending.slot),
+                result: None,
+            };
+            move || {
+                // Moved whole into the thread, so it publishes when the thread ends, however.
+                let mut done = done;
+                done.result = Some(store.commit_block_ref(height, &writes));
+            }
+        };
+        std::thread::Builder::new()
+            .name(format!("commit-{height}"))
+            .spawn(committer)
+            .map_err(|e| StateError(format!("block {height}: starting its commit: {e}")))?;
+        let buffer = Self {
+            store,
+            base,
+            previous: Some((writes, pending.clone())),
+            height: next,
+            writes: BTreeMap::new(),
+        };
+        Ok((pending, buffer))
+    }
+
+    /// The layers below this block's writes that are not yet in `base`.
+    fn previous_writes(&self) -> Option<&Writes> {
+        self.previous.as_ref().map(|(w, _)| w.as_ref())
+    }
+}
+
+/// A block commit running in the background ([`BlockBuffer::commit_pipelined`]). Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct PendingCommit {
+    height: u64,
+    slot: Arc<OnceLock<Result<AppHash, StateError>>>,
+}
+
+impl PendingCommit {
+    /// The height being committed.
+    pub fn height(&self) -> u64 {
+        self.height
+    }
+
+    /// Blocks until the commit is durable (or failed); returns the block's app hash.
+    pub fn wait(&self) -> Result<AppHash, StateError> {
+        self.slot.wait().clone()
+    }
+}
+
+/// Publishes a background commit's result, or a failure if the thread unwinds before it has one,
+/// so [`PendingCommit::wait`] can never hang.
+struct SetOnDrop {
+    slot: Arc<OnceLock<Result<AppHash, StateError>>>,
+    result: Option<Result<AppHash, StateError>>,
+}
+
+impl Drop for SetOnDrop {
+    fn drop(&mut self) {
+        let result = self.result.take().unwrap_or_else(|| {
+            Err(StateError(
+                "the background commit stopped before finishing".to_string(),
+            ))
+        });
+        // Set once: the slot belongs to this commit alone.
+        let _ = self.slot.set(result);
     }
 }
 
 impl StateRead for BlockBuffer {
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
-        match self.writes.get(key) {
+        if let Some(v) = self.writes.get(key) {
+            return Ok(v.clone());
+        }
+        match self.previous_writes().and_then(|p| p.get(key)) {
             Some(v) => Ok(v.clone()),
             None => self.base.get(key),
         }
@@ -81,16 +198,20 @@ impl StateRead for BlockBuffer {
         end: Option<&[u8]>,
         limit: Option<usize>,
     ) -> Result<Vec<Entry>, StateError> {
-        let local = collect_range(&self.writes, start, end, |k, v| {
-            Some((k.clone(), v.clone()))
-        });
-        // Each local deletion hides at most one base entry, so `limit + deletions` base entries are
-        // enough for the first `limit` merged entries to be exact.
-        let deletions = local.iter().filter(|(_, v)| v.is_none()).count();
+        let layer = |w: &Writes| collect_range(w, start, end, |k, v| Some((k.clone(), v.clone())));
+        let previous = self.previous_writes().map(layer).unwrap_or_default();
+        let local = layer(&self.writes);
+        // Each deletion above the base hides at most one base entry, so `limit + deletions` base
+        // entries are enough for the first `limit` merged entries to be exact.
+        let deletions = local
+            .iter()
+            .chain(&previous)
+            .filter(|(_, v)| v.is_none())
+            .count();
         let base_limit = limit.map(|l| l.saturating_add(deletions));
         let base = self.base.range(start, end, base_limit)?;
-        let mut merged: BTreeMap<Vec<u8>, Option<Vec<u8>>> =
-            base.into_iter().map(|(k, v)| (k, Some(v))).collect();
+        let mut merged: Writes = base.into_iter().map(|(k, v)| (k, Some(v))).collect();
+        merged.extend(previous);
         merged.extend(local);
         let iter = merged.into_iter().filter_map(|(k, v)| v.map(|v| (k, v)));
         Ok(match limit {

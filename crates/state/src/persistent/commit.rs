@@ -86,7 +86,7 @@ impl<'txn> BlockTables<'txn> {
     /// Applies the block: checks its height, updates values and tree, prunes, records the block.
     pub(crate) fn apply(
         &mut self,
-        writes: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+        writes: &BTreeMap<Vec<u8>, Option<Vec<u8>>>,
         retain_versions: u64,
     ) -> Result<AppHash, StateError> {
         let height = self.height;
@@ -128,7 +128,7 @@ impl<'txn> BlockTables<'txn> {
     /// the (content-hashed) tree as it was too, so skipping it changes no hash and saves tree work.
     fn effective_changes(
         &self,
-        writes: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+        writes: &BTreeMap<Vec<u8>, Option<Vec<u8>>>,
     ) -> Result<Changes, StateError> {
         let mut changes = Changes {
             writes: Vec::with_capacity(writes.len()),
@@ -139,14 +139,14 @@ impl<'txn> BlockTables<'txn> {
                 .values
                 .get(key.as_slice())
                 .map_err(failed(self.height, "reading a current value"))?;
-            let unchanged = match (&current, &new) {
+            let unchanged = match (&current, new) {
                 (None, None) => true,
                 (Some(cur), Some(n)) => cur.value() == n.as_slice(),
                 _ => false,
             };
             if !unchanged {
                 changes.previous.push(current.map(|g| g.value().to_vec()));
-                changes.writes.push((key, new));
+                changes.writes.push((key.clone(), new.clone()));
             }
         }
         Ok(changes)

@@ -20,7 +20,7 @@ mod snapshot;
 mod tables;
 mod tree;
 
-pub use buffer::BlockBuffer;
+pub use buffer::{BlockBuffer, PendingCommit};
 pub use snapshot::Snapshot;
 pub use tree::{StateHasher, StateProof, verify_proof};
 
@@ -275,6 +275,16 @@ impl PersistentState {
         &self,
         height: u64,
         writes: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+    ) -> Result<AppHash, StateError> {
+        self.commit_block_ref(height, &writes)
+    }
+
+    /// [`PersistentState::commit_block`] over borrowed writes (a pipelined block's next buffer
+    /// still reads them while they are committed).
+    pub(crate) fn commit_block_ref(
+        &self,
+        height: u64,
+        writes: &BTreeMap<Vec<u8>, Option<Vec<u8>>>,
     ) -> Result<AppHash, StateError> {
         let mut txn = self
             .db
