@@ -31,7 +31,8 @@ use phalanx_types::proto::google::protobuf::{
 };
 use phalanx_types::proto::phalanx::{
     assets::v1 as assets, bank::v1 as bank, operators::v1 as operators, restaking::v1 as restaking,
-    rewards::v1 as rewards, services::v1 as services, tokenfactory::v1 as tokenfactory,
+    rewards::v1 as rewards, services::v1 as services, slashing::v1 as slashing,
+    tokenfactory::v1 as tokenfactory,
 };
 use phalanx_types::proto::wire::{FieldKind, MessageSchema, Schema};
 use phalanx_types::proto::{self as pb, TxLimits, decode_tx, decode_tx_with_limits};
@@ -145,6 +146,10 @@ macro_rules! for_each_type {
             rewards::MsgCreateRewardsPlan, rewards::MsgEditRewardsPlan, rewards::MsgFundRewardsPlan,
             rewards::MsgSetWithdrawAddress, rewards::MsgWithdrawDelegatorReward,
             rewards::MsgWithdrawOperatorCommission, rewards::MsgUpdateParams,
+            slashing::SlashDestination, slashing::slash_destination::Burn,
+            slashing::slash_destination::Service, slashing::slash_destination::Recipient,
+            slashing::SlashingRules, slashing::SlashingParams, slashing::MsgSetSlashingRules,
+            slashing::MsgSubmitSlash, slashing::MsgVetoSlash, slashing::MsgUpdateParams,
             tokenfactory::TokenFactoryParams, tokenfactory::DenomUnit, tokenfactory::DenomMetadata,
             tokenfactory::MsgCreateDenom, tokenfactory::MsgMint, tokenfactory::MsgBurn,
             tokenfactory::MsgChangeAdmin, tokenfactory::MsgSetDenomMetadata,
@@ -280,6 +285,8 @@ fn check_type<T: Message + Default + Name + Schema + std::fmt::Debug>() -> Strin
                 };
                 if list {
                     format!("{name}: [{v}")
+                } else if optional {
+                    format!("{name}: Some({v})")
                 } else {
                     format!("{name}: {v}")
                 }
@@ -499,16 +506,33 @@ fn variant_index(msg: &Msg) -> usize {
         Msg::MsgWithdrawDelegatorReward(_) => 41,
         Msg::MsgWithdrawOperatorCommission(_) => 42,
         Msg::MsgUpdateRewardsParams(_) => 43,
-        Msg::MsgCreateDenom(_) => 44,
-        Msg::MsgMint(_) => 45,
-        Msg::MsgBurn(_) => 46,
-        Msg::MsgChangeAdmin(_) => 47,
-        Msg::MsgSetDenomMetadata(_) => 48,
-        Msg::MsgUpdateTokenFactoryParams(_) => 49,
+        Msg::MsgSetSlashingRules(_) => 44,
+        Msg::MsgSubmitSlash(_) => 45,
+        Msg::MsgVetoSlash(_) => 46,
+        Msg::MsgUpdateSlashingParams(_) => 47,
+        Msg::MsgCreateDenom(_) => 48,
+        Msg::MsgMint(_) => 49,
+        Msg::MsgBurn(_) => 50,
+        Msg::MsgChangeAdmin(_) => 51,
+        Msg::MsgSetDenomMetadata(_) => 52,
+        Msg::MsgUpdateTokenFactoryParams(_) => 53,
     }
 }
 
-const VARIANTS: usize = 50;
+const VARIANTS: usize = 54;
+
+/// Slashing rules with every field set, sending slashed tokens to `destination`.
+fn sample_rules(destination: SlashDestination) -> SlashingRules {
+    SlashingRules {
+        slasher: addr(3),
+        max_incident_fraction: dec("0.1"),
+        max_window_fraction: dec("0.25"),
+        window: Duration(86_400_000_000_001),
+        veto_window: Duration(3_600_000_000_000),
+        resolver: Some(addr(4)),
+        destination,
+    }
+}
 
 /// Metadata of `denom` with every field set and two units, the second with aliases.
 fn sample_metadata(denom: &str) -> DenomMetadata {
@@ -858,6 +882,35 @@ fn samples() -> Vec<Msg> {
             },
         }
         .into(),
+        MsgSetSlashingRules {
+            sender: a,
+            service_id: ServiceId(14),
+            rules: sample_rules(SlashDestination::Recipient { address: b }),
+        }
+        .into(),
+        MsgSubmitSlash {
+            slasher: a,
+            service_id: ServiceId(15),
+            operator_id: Some(OperatorId(16)),
+            fraction: dec("0.05"),
+            infraction_time: "2026-01-02T03:04:05.000000006Z".parse().unwrap(),
+            reason: "double signing at height 7".into(),
+        }
+        .into(),
+        MsgVetoSlash {
+            resolver: a,
+            slash_id: 1 << 40,
+        }
+        .into(),
+        MsgUpdateSlashingParams {
+            authority: a,
+            params: SlashingParams {
+                rules_change_delay: Duration(259_200_000_000_000),
+                commission_change_delay: Duration(1_500_000_000),
+                max_commission_step: dec("0.05"),
+            },
+        }
+        .into(),
         MsgCreateDenom {
             sender: a,
             subdenom: "ptest".into(),
@@ -916,6 +969,153 @@ fn a_renounced_admin_round_trips_as_an_unset_field() {
     };
     let err = Msg::from_any(&any_of(&empty)).unwrap_err();
     assert!(err.to_string().contains("new_admin is required"), "{err}");
+}
+
+#[test]
+fn every_slash_destination_and_absent_option_round_trips() {
+    for destination in [
+        SlashDestination::Burn,
+        SlashDestination::Service,
+        SlashDestination::Recipient { address: addr(9) },
+    ] {
+        for resolver in [None, Some(addr(4))] {
+            let mut rules = sample_rules(destination.clone());
+            rules.resolver = resolver;
+            rules.veto_window = Duration(0);
+            check_message(
+                &MsgSetSlashingRules {
+                    sender: addr(1),
+                    service_id: ServiceId(1),
+                    rules,
+                }
+                .into(),
+            );
+        }
+    }
+    // The whole security (no operator) is an unset field; operator 0 is set, and so stays `Some`.
+    for operator_id in [None, Some(OperatorId(0)), Some(OperatorId(u32::MAX))] {
+        let msg: Msg = MsgSubmitSlash {
+            slasher: addr(1),
+            service_id: ServiceId(2),
+            operator_id,
+            fraction: dec("1"),
+            infraction_time: Timestamp(0),
+            reason: String::new(),
+        }
+        .into();
+        check_message(&msg);
+        let proto = slashing::MsgSubmitSlash::decode(msg.to_any().value.as_slice()).unwrap();
+        assert_eq!(proto.operator_id, operator_id.map(|o| o.0));
+    }
+}
+
+#[test]
+fn malformed_slashing_fields_get_typed_errors() {
+    let rules = || slashing::SlashingRules::from(&sample_rules(SlashDestination::Burn));
+    let set = |rules: Option<slashing::SlashingRules>| slashing::MsgSetSlashingRules {
+        sender: addr(1).to_string(),
+        service_id: 1,
+        rules,
+    };
+    let expect = |m: &slashing::MsgSetSlashingRules, needle: &str| {
+        let err = Msg::from_any(&any_of(m)).unwrap_err();
+        assert!(err.to_string().contains(needle), "{needle}: {err}");
+    };
+    assert!(Msg::from_any(&any_of(&set(Some(rules())))).is_ok());
+    expect(&set(None), "rules is required");
+    let with = |edit: fn(&mut slashing::SlashingRules)| {
+        let mut r = rules();
+        edit(&mut r);
+        set(Some(r))
+    };
+    expect(&with(|r| r.slasher = String::new()), "slasher is required");
+    expect(&with(|r| r.window = None), "window is required");
+    expect(&with(|r| r.veto_window = None), "veto_window is required");
+    expect(
+        &with(|r| r.max_incident_fraction = "0.1".into()),
+        "max_incident_fraction",
+    );
+    expect(
+        &with(|r| r.max_window_fraction = String::new()),
+        "max_window_fraction",
+    );
+    expect(&with(|r| r.destination = None), "destination is required");
+    expect(
+        &with(|r| r.destination = Some(slashing::SlashDestination { sum: None })),
+        "destination is required: one of burn, service or recipient",
+    );
+    expect(
+        &with(|r| {
+            r.destination = Some(slashing::SlashDestination {
+                sum: Some(slashing::slash_destination::Sum::Recipient(
+                    slashing::slash_destination::Recipient {
+                        address: String::new(),
+                    },
+                )),
+            })
+        }),
+        "destination.recipient.address is required",
+    );
+    // Set but empty is not "no resolver": it is a malformed address.
+    expect(
+        &with(|r| r.resolver = Some(String::new())),
+        "resolver is required",
+    );
+
+    let submit = slashing::MsgSubmitSlash {
+        slasher: addr(1).to_string(),
+        service_id: 1,
+        operator_id: None,
+        fraction: "0.500000000000000000".into(),
+        infraction_time: None,
+        reason: String::new(),
+    };
+    let err = Msg::from_any(&any_of(&submit)).unwrap_err();
+    assert!(
+        err.to_string().contains("infraction_time is required"),
+        "{err}"
+    );
+    let submit = slashing::MsgSubmitSlash {
+        fraction: "0.5".into(),
+        infraction_time: Some(PbTimestamp {
+            seconds: 1,
+            nanos: 0,
+        }),
+        ..submit
+    };
+    let err = Msg::from_any(&any_of(&submit)).unwrap_err();
+    assert!(
+        matches!(&err, Error::Math(MathError::Parse(s)) if s.starts_with("fraction")),
+        "{err}"
+    );
+    let veto = slashing::MsgVetoSlash {
+        resolver: String::new(),
+        slash_id: 1,
+    };
+    let err = Msg::from_any(&any_of(&veto)).unwrap_err();
+    assert!(err.to_string().contains("resolver is required"), "{err}");
+    let params = slashing::MsgUpdateParams {
+        authority: addr(1).to_string(),
+        params: Some(slashing::SlashingParams {
+            rules_change_delay: Some(PbDuration {
+                seconds: -1,
+                nanos: 0,
+            }),
+            commission_change_delay: Some(PbDuration {
+                seconds: 1,
+                nanos: 0,
+            }),
+            max_commission_step: "0.050000000000000000".into(),
+        }),
+    };
+    let err = Msg::from_any(&any_of(&params)).unwrap_err();
+    assert!(err.to_string().contains("rules_change_delay"), "{err}");
+    let params = slashing::MsgUpdateParams {
+        params: None,
+        ..params
+    };
+    let err = Msg::from_any(&any_of(&params)).unwrap_err();
+    assert!(err.to_string().contains("params is required"), "{err}");
 }
 
 #[test]
@@ -988,9 +1188,15 @@ fn samples_cover_every_variant() {
     assert_eq!(seen, (0..VARIANTS).collect());
 }
 
+/// The messages that hold a Rust enum with data as a `oneof` of one message per variant.
+const TAGGED_ENUMS: [&str; 2] = [
+    "phalanx.rewards.v1.DistributionType",
+    "phalanx.slashing.v1.SlashDestination",
+];
+
 /// Rewrites the two protobuf JSON shapes that differ from serde's by design, and nothing else:
-/// - a `phalanx.rewards.v1.DistributionType` (`{"weighted": {"weights": [...]}}`, a oneof of messages)
-///   becomes serde's internally tagged enum (`{"type": "weighted", "weights": [...]}`);
+/// - a message of [`TAGGED_ENUMS`] (`{"weighted": {"weights": [...]}}`, a oneof of messages) becomes
+///   serde's internally tagged enum (`{"type": "weighted", "weights": [...]}`);
 /// - a `phalanx.rewards.v1.DelegationType` value (`"DELEGATION_TYPE_POOL"`) becomes serde's `"pool"`.
 ///
 /// Both are found through the descriptor (by message and enum type), not by field name.
@@ -998,7 +1204,7 @@ fn to_serde_conventions(desc: &MessageDescriptor, json: &mut serde_json::Value) 
     let Some(object) = json.as_object_mut() else {
         return;
     };
-    if desc.full_name() == "phalanx.rewards.v1.DistributionType" {
+    if TAGGED_ENUMS.contains(&desc.full_name()) {
         let set: Vec<String> = object.keys().cloned().collect();
         assert_eq!(set.len(), 1, "exactly one kind is set: {set:?}");
         let tag = set[0].clone();
@@ -1218,6 +1424,39 @@ fn arb_metadata() -> impl Strategy<Value = DenomMetadata> {
             uri: t[5].clone(),
             uri_hash: t[6].clone(),
         })
+}
+
+fn arb_destination() -> impl Strategy<Value = SlashDestination> {
+    prop_oneof![
+        Just(SlashDestination::Burn),
+        Just(SlashDestination::Service),
+        arb_addr().prop_map(|address| SlashDestination::Recipient { address }),
+    ]
+}
+
+fn arb_rules() -> impl Strategy<Value = SlashingRules> {
+    (
+        arb_addr(),
+        arb_dec(),
+        arb_dec(),
+        arb_duration(),
+        arb_duration(),
+        proptest::option::of(arb_addr()),
+        arb_destination(),
+    )
+        .prop_map(
+            |(slasher, incident, window_fraction, window, veto_window, resolver, destination)| {
+                SlashingRules {
+                    slasher,
+                    max_incident_fraction: incident,
+                    max_window_fraction: window_fraction,
+                    window,
+                    veto_window,
+                    resolver,
+                    destination,
+                }
+            },
+        )
 }
 
 fn arb_msg() -> impl Strategy<Value = Msg> {
@@ -1767,6 +2006,58 @@ fn arb_msg() -> impl Strategy<Value = Msg> {
                     authority: a,
                     params: TokenFactoryParams {
                         denom_creation_fee: f,
+                    },
+                }
+                .into()
+            })
+            .boxed()),
+        s((arb_addr(), any::<u32>(), arb_rules())
+            .prop_map(|(a, id, rules)| {
+                MsgSetSlashingRules {
+                    sender: a,
+                    service_id: ServiceId(id),
+                    rules,
+                }
+                .into()
+            })
+            .boxed()),
+        s((
+            arb_addr(),
+            any::<u32>(),
+            of(any::<u32>()),
+            arb_dec(),
+            any::<u64>(),
+            arb_text(),
+        )
+            .prop_map(|(a, id, op, fraction, time, reason)| {
+                MsgSubmitSlash {
+                    slasher: a,
+                    service_id: ServiceId(id),
+                    operator_id: op.map(OperatorId),
+                    fraction,
+                    infraction_time: Timestamp(time),
+                    reason,
+                }
+                .into()
+            })
+            .boxed()),
+        s((arb_addr(), any::<u64>())
+            .prop_map(|(a, slash_id)| {
+                MsgVetoSlash {
+                    resolver: a,
+                    slash_id,
+                }
+                .into()
+            })
+            .boxed()),
+        s((arb_addr(), arb_duration(), arb_duration(), arb_dec())
+            .prop_map(|(a, rules_delay, commission_delay, step)| {
+                MsgUpdateSlashingParams {
+                    authority: a,
+                    params: SlashingParams {
+                        rules_change_delay: rules_delay,
+                        commission_change_delay: commission_delay,
+                        max_commission_step: step,
                     },
                 }
                 .into()
@@ -2595,7 +2886,7 @@ proptest! {
 
     #[test]
     fn arbitrary_bytes_never_panic_from_any(
-        url_index in 0usize..52,
+        url_index in 0usize..56,
         value in prop::collection::vec(any::<u8>(), 0..256),
     ) {
         let urls = known_urls();
