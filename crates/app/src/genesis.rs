@@ -56,6 +56,9 @@ pub struct Genesis {
     /// Reward plans and reward accounting.
     #[serde(default)]
     pub rewards: RewardsGenesis,
+    /// Slashing rules, slashes, departures and pending commission changes.
+    #[serde(default)]
+    pub slashing: phalanx_protocol::slashing::SlashingGenesis,
     /// Token factory denoms and params.
     #[serde(default)]
     pub tokenfactory: TokenFactoryGenesis,
@@ -78,6 +81,7 @@ impl Genesis {
             services: ServicesGenesis::default(),
             restaking: RestakingGenesis::default(),
             rewards: RewardsGenesis::default(),
+            slashing: Default::default(),
             tokenfactory: TokenFactoryGenesis::default(),
         }
     }
@@ -167,6 +171,7 @@ pub fn init_genesis(state: &mut dyn StateWrite, genesis: &Genesis) -> Result<()>
         services::init_genesis(&mut ctx, &genesis.services)?;
         restaking::init_genesis(&mut ctx, &genesis.restaking)?;
         rewards::init_genesis(&mut ctx, &genesis.rewards)?;
+        phalanx_protocol::slashing::init_genesis(&mut ctx, &genesis.slashing)?;
         tokenfactory::init_genesis(&mut ctx, &genesis.tokenfactory)?;
         if let Some(why) = invariants::rewards_are_backed(ctx.state())? {
             return Err(Error::InvalidGenesis(why));
@@ -200,6 +205,7 @@ pub fn export_genesis(state: &dyn StateRead) -> Result<Genesis> {
         services: services::export_genesis(state)?,
         restaking: restaking::export_genesis(state)?,
         rewards: rewards::export_genesis(state)?,
+        slashing: phalanx_protocol::slashing::export_genesis(state)?,
         tokenfactory: tokenfactory::export_genesis(state)?,
     })
 }

@@ -288,6 +288,8 @@ fn run_block(
     let tx_results = run_txs(&mut overlay, info)?;
     let end_events = {
         let mut ctx = Ctx::new(&mut overlay, info, authority);
+        // Slashes first, so an unbonding entry due in this block is slashed before it is paid.
+        phalanx_protocol::slashing::end_block(&mut ctx)?;
         restaking::end_block(&mut ctx)?;
         ctx.set(LAST_HEIGHT.to_vec(), &info.height)?;
         ctx.set(LAST_TIME.to_vec(), &info.time)?;

@@ -1,6 +1,8 @@
 //! Routes each message to the module that owns it.
 
-use phalanx_protocol::{Ctx, assets, bank, operators, restaking, rewards, services, tokenfactory};
+use phalanx_protocol::{
+    Ctx, assets, bank, operators, restaking, rewards, services, slashing, tokenfactory,
+};
 use phalanx_types::error::Result;
 use phalanx_types::msgs::Msg;
 use phalanx_types::{Coins, DecCoins, OperatorId, ServiceId, Timestamp};
@@ -24,6 +26,8 @@ pub enum MsgResponse {
     NewRewardsPlanId(u64),
     /// Coins a withdrawal paid.
     Amount(Coins),
+    /// Id of the slash just submitted.
+    NewSlashId(u64),
     /// Full name of the token factory denom just created.
     NewDenom(String),
 }
@@ -118,6 +122,12 @@ pub fn execute_msg(ctx: &mut Ctx<'_>, msg: &Msg) -> Result<MsgResponse> {
             MsgResponse::Amount(rewards::handle_withdraw_operator_commission(ctx, m)?)
         }
         Msg::MsgUpdateRewardsParams(m) => rewards::handle_update_params(ctx, m).map(|()| Empty)?,
+        Msg::MsgSetSlashingRules(m) => slashing::handle_set_rules(ctx, m).map(|()| Empty)?,
+        Msg::MsgSubmitSlash(m) => MsgResponse::NewSlashId(slashing::handle_submit(ctx, m)?),
+        Msg::MsgVetoSlash(m) => slashing::handle_veto(ctx, m).map(|()| Empty)?,
+        Msg::MsgUpdateSlashingParams(m) => {
+            slashing::handle_update_params(ctx, m).map(|()| Empty)?
+        }
         Msg::MsgCreateDenom(m) => MsgResponse::NewDenom(tokenfactory::handle_create_denom(ctx, m)?),
         Msg::MsgMint(m) => tokenfactory::handle_mint(ctx, m).map(|()| Empty)?,
         Msg::MsgBurn(m) => tokenfactory::handle_burn(ctx, m).map(|()| Empty)?,

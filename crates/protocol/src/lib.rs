@@ -15,6 +15,7 @@ pub mod pools;
 pub mod restaking;
 pub mod rewards;
 pub mod serde_amount;
+pub mod slashing;
 pub mod services;
 pub mod store;
 pub mod tokenfactory;

@@ -26,6 +26,8 @@ pub mod module_prefix {
     pub const AUTH: u8 = 0x07;
     /// Reward plans and F1 reward accounting.
     pub const REWARDS: u8 = 0x08;
+    /// Slashing rules, slashes, departures and pending commission changes.
+    pub const SLASHING: u8 = 0x0A;
     /// Token factory denoms: admins, metadata, creator index.
     pub const TOKENFACTORY: u8 = 0x09;
 }

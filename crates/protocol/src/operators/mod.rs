@@ -247,11 +247,21 @@ pub fn handle_delete(ctx: &mut Ctx<'_>, msg: &MsgDeleteOperator) -> Result<()> {
     Ok(())
 }
 
+/// Stores an operator's params now (commission changes reach it through the governance delay).
+pub(crate) fn store_operator_params(
+    ctx: &mut Ctx<'_>,
+    id: OperatorId,
+    params: &OperatorParams,
+) -> Result<()> {
+    ctx.set(state_key::operator_params(id), params)
+}
+
 /// Executes `MsgSetOperatorParams`.
 pub fn handle_set_params(ctx: &mut Ctx<'_>, msg: &MsgSetOperatorParams) -> Result<()> {
     let op = admin_operator(ctx, msg.operator_id, msg.sender)?;
     msg.params.validate()?;
-    ctx.set(state_key::operator_params(op.id), &msg.params)?;
+    // Commission governance: delayed and bounded once the operator holds stake (docs/slashing.md §8).
+    crate::slashing::schedule_commission(ctx, &op, &msg.params)?;
     ctx.emit(
         Event::new("set_operator_params")
             .attr("operator_id", op.id)

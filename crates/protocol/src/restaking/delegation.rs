@@ -32,7 +32,8 @@ pub fn total_restaked(state: &dyn StateRead, denom: &str) -> Result<u128> {
     Ok(store::get(state, &state_key::total_restaked(denom))?.unwrap_or(0))
 }
 
-fn adjust_total_restaked(ctx: &mut Ctx<'_>, amount: &Coins, add: bool) -> Result<()> {
+/// Moves the per-denom total restaked up or down by `amount` (delegations, undelegations, slashes).
+pub(crate) fn adjust_total_restaked(ctx: &mut Ctx<'_>, amount: &Coins, add: bool) -> Result<()> {
     for c in amount.iter() {
         let current = total_restaked(ctx.state(), &c.denom)?;
         let next = if add {

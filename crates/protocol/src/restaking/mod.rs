@@ -11,6 +11,7 @@ pub mod target;
 pub mod tranche;
 mod unbonding;
 
+pub(crate) use delegation::adjust_total_restaked;
 pub use delegation::{
     delegation, handle_delegate_operator, handle_delegate_pool, handle_delegate_service,
     handle_undelegate_operator, handle_undelegate_pool, handle_undelegate_service,
@@ -27,7 +28,8 @@ pub use relations::{
     handle_remove_operator_from_allow_list, handle_set_user_preferences, user_preferences,
 };
 pub use target::{Target, TargetObject, TargetRef};
-pub use unbonding::{end_block, has_unbondings};
+pub(crate) use unbonding::save_record as save_unbonding_record;
+pub use unbonding::{end_block, has_unbondings, unbondings_of_target};
 
 use crate::context::Ctx;
 use crate::store;
@@ -78,6 +80,9 @@ pub struct UnbondingEntry {
     /// services whose slashes reach it, docs/slashing.md §2). Empty for operators and services.
     #[serde(default)]
     pub trusted_services: Vec<phalanx_types::ServiceId>,
+    /// Block time of the undelegation: the entry is slashable only for infractions at or before it.
+    #[serde(default)]
+    pub creation_time: Timestamp,
 }
 
 /// All pending unbondings of one delegator from one target.

@@ -263,3 +263,15 @@ pub fn all_service_operator_ids(state: &dyn StateRead, svc: ServiceId) -> Result
         .map(OperatorId)
         .collect())
 }
+
+/// Every unbonding record of one kind held by `delegator` (unpaginated, for exposure).
+pub fn unbondings_of_delegator(
+    state: &dyn StateRead,
+    delegator: &Address,
+    kind: DelegationKind,
+) -> Result<Vec<UnbondingDelegation>> {
+    store::values(
+        state,
+        &state_key::by_delegator(state_key::UNBONDING, kind, delegator),
+    )
+}

@@ -52,6 +52,11 @@ fn set_joined(ctx: &mut Ctx<'_>, op: OperatorId, svc: ServiceId, joined: bool) -
         ctx.set(state_key::joined(op, svc), &())?;
         ctx.set(state_key::service_operator(svc, op), &())
     } else {
+        // Leaving does not end the risk taken: the operator stays slashable for the service's past
+        // infractions for one unbonding time (docs/slashing.md §4).
+        if exists(ctx.state(), &state_key::joined(op, svc))? {
+            crate::slashing::record_departure(ctx, op, svc)?;
+        }
         ctx.delete(&state_key::joined(op, svc))?;
         ctx.delete(&state_key::service_operator(svc, op))
     }

@@ -38,12 +38,34 @@ pub fn has_unbondings(state: &dyn StateRead, target: TargetRef) -> Result<bool> 
     Ok(!state.range(&prefix, end.as_deref(), Some(1))?.is_empty())
 }
 
+/// Every unbonding record paying out of `target`, by delegator (for slashing, which must reach them all;
+/// bounded by the target's delegators with pending entries, each at most `max_entries`).
+pub fn unbondings_of_target(
+    state: &dyn StateRead,
+    target: TargetRef,
+) -> Result<Vec<UnbondingDelegation>> {
+    let prefix = state_key::by_target(state_key::UNBONDING_BY_TARGET, target);
+    let mut out = Vec::new();
+    for (k, _) in state.prefix(&prefix)? {
+        let delegator: [u8; 20] = k
+            .get(prefix.len()..)
+            .unwrap_or_default()
+            .try_into()
+            .map_err(|_| Error::State("malformed unbonding index key".into()))?;
+        if let Some(u) = unbonding_delegation(state, target, &Address(delegator))? {
+            out.push(u);
+        }
+    }
+    Ok(out)
+}
+
 /// The last unbonding id issued (0 before the first).
 pub fn last_unbonding_id(state: &dyn StateRead) -> Result<u64> {
     Ok(store::get(state, &state_key::single(state_key::LAST_UNBONDING_ID))?.unwrap_or(0))
 }
 
-fn save_record(ctx: &mut Ctx<'_>, ubd: &UnbondingDelegation) -> Result<()> {
+/// Stores an unbonding record and its by-target index (both removed when it has no entries left).
+pub(crate) fn save_record(ctx: &mut Ctx<'_>, ubd: &UnbondingDelegation) -> Result<()> {
     let target = ubd.target();
     let record_key = state_key::record(state_key::UNBONDING, target, &ubd.delegator);
     let index_key = state_key::index(state_key::UNBONDING_BY_TARGET, target, &ubd.delegator);
@@ -110,6 +132,7 @@ pub(super) fn add_entry(
                 balance: amount.clone(),
                 unbonding_id: UnbondingId(id),
                 trusted_services,
+                creation_time: ctx.block.time,
             });
         }
     }

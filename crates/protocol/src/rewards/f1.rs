@@ -62,6 +62,15 @@ pub struct StartingInfo {
     pub height: u64,
 }
 
+/// A slash of a target (or one pool tranche) right after a period ended: what each unit of stake in
+/// each denom was worth after it, relative to before (`tokens after ÷ tokens before`, truncated).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, BorshSerialize, BorshDeserialize)]
+pub struct SlashEvent {
+    /// Remaining fraction of stake, by restaked denom (zero for a denom slashed entirely: kept, unlike
+    /// in a `DecCoins`, so that a missing denom always means "not slashed").
+    pub factors: Vec<DecCoin>,
+}
+
 /// The open period of a target (period 1 with nothing accrued if the target never had any).
 pub fn current(state: &dyn StateRead, t: TargetRef) -> Result<CurrentRewards> {
     Ok(
@@ -348,6 +357,100 @@ pub fn rewards_between(
     Ok(out)
 }
 
+/// The tranche whose slash events apply to a delegation: for a pool, the tranche of its owner's trust
+/// set; 0 for operators and services.
+fn delegation_tranche(state: &dyn StateRead, t: TargetRef, prefs: &UserPreferences) -> Result<u32> {
+    if t.kind != DelegationKind::Pool {
+        return Ok(0);
+    }
+    let set = restaking::tranche::trust_set(prefs, PoolId(t.id));
+    Ok(restaking::tranche::tranche_for_set(state, PoolId(t.id), &set)?.id)
+}
+
+/// A delegation's rewards from its start to `end` (cumulative history `end_cumulative`, at period
+/// `end_period`), segment by segment between the slash events of its target (or tranche): its stake
+/// shrinks by each event's factors, so rewards before a slash are earned on the stake before it and
+/// rewards after it on the reduced stake (docs/slashing.md §6).
+fn accrued(
+    state: &dyn StateRead,
+    t: TargetRef,
+    info: &StartingInfo,
+    end_period: u64,
+    end_cumulative: &ServicePools,
+    prefs: &UserPreferences,
+) -> Result<DecPools> {
+    let tranche = delegation_tranche(state, t, prefs)?;
+    let prefix = state_key::slash_events(t, tranche);
+    let mut stake = info.clone();
+    let mut from = historical(state, t, info.previous_period)?.cumulative;
+    let mut total = DecPools::new();
+    for (k, v) in state.prefix(&prefix)? {
+        let period = k
+            .get(prefix.len()..)
+            .and_then(|b| <[u8; 8]>::try_from(b).ok())
+            .map(u64::from_be_bytes)
+            .ok_or_else(|| Error::State("malformed slash event key".into()))?;
+        if period <= info.previous_period || period > end_period {
+            continue;
+        }
+        let event: SlashEvent = store::decode(&v)?;
+        let until = historical(state, t, period)?.cumulative;
+        for (denom, coins) in rewards_between(&stake, t, &from, &until, prefs)? {
+            pools_add(&mut total, &denom, &coins)?;
+        }
+        let mut reduced = Vec::with_capacity(stake.stakes.len());
+        for s in stake.stakes.iter() {
+            let factor = event
+                .factors
+                .iter()
+                .find(|f| f.denom == s.denom)
+                .map_or(Dec::ONE, |f| f.amount);
+            reduced.push(DecCoin::new(
+                s.denom.clone(),
+                s.amount.mul_truncate(factor)?,
+            ));
+        }
+        stake.stakes = DecCoins::new(reduced)?;
+        from = until;
+    }
+    for (denom, coins) in rewards_between(&stake, t, &from, end_cumulative, prefs)? {
+        pools_add(&mut total, &denom, &coins)?;
+    }
+    Ok(total)
+}
+
+/// Ends the target's open period before a slash reduces it; returns the period that ended.
+pub fn before_slash(ctx: &mut Ctx<'_>, t: TargetRef) -> Result<u64> {
+    increment_period(ctx, t)
+}
+
+/// Records a slash of `t` (tranche `tranche` of a pool, 0 otherwise) that moved its tokens from
+/// `before` to `after`, right after `period` ended. The event keeps that period's history alive.
+pub fn after_slash(
+    ctx: &mut Ctx<'_>,
+    t: TargetRef,
+    tranche: u32,
+    period: u64,
+    before: &Coins,
+    after: &Coins,
+) -> Result<()> {
+    let mut factors = Vec::new();
+    for c in before.iter() {
+        if c.amount == 0 {
+            continue;
+        }
+        factors.push(DecCoin::new(
+            c.denom.clone(),
+            Dec::from_int(after.amount_of(&c.denom)).quo_int(c.amount)?,
+        ));
+    }
+    let key = state_key::slash_event(t, tranche, period);
+    if store::get::<SlashEvent>(ctx.state(), &key)?.is_none() {
+        adjust_reference(ctx, t, period, true)?;
+    }
+    ctx.set(key, &SlashEvent { factors })
+}
+
 /// Σ of a `DecPools` over restaked denoms: the reward coins.
 pub fn flatten(pools: &DecPools) -> Result<DecCoins> {
     let mut total = DecCoins::empty();
@@ -373,9 +476,8 @@ pub fn pending_rewards(
         .ok_or_else(|| Error::State(format!("{t} has period 0 open")))?;
     let end = end_of_period(state, t, &cur)?;
     let cumulative = service_pools_add(&historical(state, t, previous)?.cumulative, &end.ratio)?;
-    let start = historical(state, t, info.previous_period)?.cumulative;
     let prefs = restaking::user_preferences(state, delegator)?;
-    rewards_between(&info, t, &start, &cumulative, &prefs)
+    accrued(state, t, &info, u64::MAX, &cumulative, &prefs)
 }
 
 /// Pays `amount` of the rewards pool to `recipient`, keeping its sub-unit part owed to it.
@@ -403,9 +505,8 @@ pub fn withdraw(
         RewardsError::NoDelegationRecord(format!("the delegation of {delegator} to {t}"))
     })?;
     let end = increment_period(ctx, t)?;
-    let start = historical(ctx.state(), t, info.previous_period)?.cumulative;
     let stop = historical(ctx.state(), t, end)?.cumulative;
-    let mut rewards = rewards_between(&info, t, &start, &stop, prefs)?;
+    let mut rewards = accrued(ctx.state(), t, &info, end, &stop, prefs)?;
     // Defensive: never pay more than the target is owed.
     let mut o = outstanding(ctx.state(), t)?;
     for (denom, coins) in rewards.iter_mut() {
@@ -570,6 +671,7 @@ pub fn remove_target(ctx: &mut Ctx<'_>, t: TargetRef) -> Result<()> {
         state_key::CURRENT,
         state_key::HISTORICAL,
         state_key::STARTING_INFO,
+        state_key::SLASH_EVENT,
     ] {
         for (key, _) in ctx.prefix(&state_key::of_target(sub, t))? {
             ctx.delete(&key)?;

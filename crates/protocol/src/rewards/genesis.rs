@@ -2,7 +2,7 @@
 //! import never depends on the order modules load in (fixes Q11: the reference chain fired reward hooks
 //! while importing restaking, before reward records existed).
 
-use super::f1::{CurrentRewards, HistoricalRewards, StartingInfo};
+use super::f1::{CurrentRewards, HistoricalRewards, SlashEvent, StartingInfo};
 use super::{DecPools, RewardsPlan, state_key};
 use crate::context::Ctx;
 use crate::restaking::TargetRef;
@@ -32,6 +32,17 @@ pub struct HistoricalRecord {
     pub rewards: HistoricalRewards,
 }
 
+/// A slash event of a target (or one pool tranche).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlashEventRecord {
+    /// Pool tranche (0 for operators and services).
+    pub tranche: u32,
+    /// The period that ended just before the slash.
+    pub period: u64,
+    /// The event.
+    pub event: SlashEvent,
+}
+
 /// All reward records of one target.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TargetRecords {
@@ -47,6 +58,9 @@ pub struct TargetRecords {
     pub starting_infos: Vec<StartingInfoRecord>,
     /// Accumulated commission (operators).
     pub commission: DecPools,
+    /// Slashes that shrank its delegations' stake.
+    #[serde(default)]
+    pub slash_events: Vec<SlashEventRecord>,
 }
 
 /// A custom withdraw address.
@@ -150,6 +164,7 @@ pub fn export_genesis(state: &dyn StateRead) -> Result<RewardsGenesis> {
             historical: Vec::new(),
             starting_infos: Vec::new(),
             commission: DecPools::new(),
+            slash_events: Vec::new(),
         })
     }
     for (k, v) in entries(state, state_key::CURRENT)? {
@@ -173,6 +188,17 @@ pub fn export_genesis(state: &dyn StateRead) -> Result<RewardsGenesis> {
                 delegator: address_of(rest)?,
                 info: store::decode(&v)?,
             });
+    }
+    for (k, v) in entries(state, state_key::SLASH_EVENT)? {
+        let (t, rest) = split_target(&k)?;
+        let (tranche, period) = rest
+            .split_at_checked(4)
+            .ok_or_else(|| Error::State("malformed slash event key".into()))?;
+        entry(&mut targets, t).slash_events.push(SlashEventRecord {
+            tranche: store::be_u32(tranche)?,
+            period: u64_of(period)?,
+            event: store::decode(&v)?,
+        });
     }
     for (k, v) in entries(state, state_key::COMMISSION)? {
         let t = TargetRef::operator(OperatorId(store::be_u32(&k)?));
@@ -242,6 +268,12 @@ pub fn init_genesis(ctx: &mut Ctx<'_>, g: &RewardsGenesis) -> Result<()> {
         }
         for h in &t.historical {
             ctx.set(state_key::historical(t.target, h.period), &h.rewards)?;
+        }
+        for e in &t.slash_events {
+            ctx.set(
+                state_key::slash_event(t.target, e.tranche, e.period),
+                &e.event,
+            )?;
         }
         for s in &t.starting_infos {
             ctx.set(state_key::starting_info(t.target, &s.delegator), &s.info)?;

@@ -16,9 +16,9 @@ mod state_key;
 
 pub use allocation::begin_block;
 pub use f1::{
-    CurrentRewards, HistoricalRewards, StartingInfo, after_delegation_modified,
-    before_delegation_modified, current, flatten, historical, outstanding, owed, pending_rewards,
-    remove_target, starting_info, unclaimed,
+    CurrentRewards, HistoricalRewards, SlashEvent, StartingInfo, after_delegation_modified,
+    after_slash, before_delegation_modified, before_slash, current, flatten, historical,
+    outstanding, owed, pending_rewards, remove_target, starting_info, unclaimed,
 };
 pub use genesis::{RewardsGenesis, TargetRecords, export_genesis, init_genesis};
 pub use queries::*;

@@ -15,6 +15,7 @@
 //! | `0x15 ‖ operator` | accumulated commission (`DecPools`) |
 //! | `0x16 ‖ address` | sub-unit rewards owed to an address (`DecCoins`) |
 //! | `0x17` | sub-unit remainders nobody can claim (`DecCoins`) |
+//! | `0x18 ‖ target ‖ tranche ‖ period` | `SlashEvent`: a slash right after `period` ended |
 
 use crate::restaking::TargetRef;
 use crate::store::{key, module_prefix::REWARDS};
@@ -32,6 +33,7 @@ pub const OUTSTANDING: u8 = 0x13;
 pub const COMMISSION: u8 = 0x15;
 pub const OWED: u8 = 0x16;
 pub const UNCLAIMED: u8 = 0x17;
+pub const SLASH_EVENT: u8 = 0x18;
 
 pub fn single(sub: u8) -> Vec<u8> {
     vec![REWARDS, sub]
@@ -69,4 +71,12 @@ pub fn commission(op: OperatorId) -> Vec<u8> {
 
 pub fn owed(addr: &Address) -> Vec<u8> {
     key(&[&[REWARDS, OWED], addr.as_bytes()])
+}
+
+pub fn slash_events(t: TargetRef, tranche: u32) -> Vec<u8> {
+    key(&[&of_target(SLASH_EVENT, t), &tranche.to_be_bytes()])
+}
+
+pub fn slash_event(t: TargetRef, tranche: u32, period: u64) -> Vec<u8> {
+    key(&[&slash_events(t, tranche), &period.to_be_bytes()])
 }

@@ -1,0 +1,149 @@
+//! Genesis of slashing: params, rules, every slash (the queue and window indexes are rebuilt from
+//! them), departures and pending commission changes.
+
+use super::{PendingCommission, RulesRecord, SlashRecord, SlashStatus, state_key};
+use crate::context::Ctx;
+use crate::store;
+use phalanx_state::StateRead;
+use phalanx_types::error::Result;
+use phalanx_types::msgs::SlashingParams;
+use phalanx_types::{Error, OperatorId, ServiceId, Timestamp};
+use serde::{Deserialize, Serialize};
+
+/// A service's rules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RulesGenesisRecord {
+    /// The service.
+    pub service_id: ServiceId,
+    /// Its rules.
+    pub rules: RulesRecord,
+}
+
+/// An operator's departure from a service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DepartureRecord {
+    /// The service.
+    pub service_id: ServiceId,
+    /// The operator.
+    pub operator_id: OperatorId,
+    /// When it left.
+    pub time: Timestamp,
+}
+
+/// An operator's pending commission change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingCommissionRecord {
+    /// The operator.
+    pub operator_id: OperatorId,
+    /// The change.
+    pub pending: PendingCommission,
+}
+
+/// Slashing genesis.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlashingGenesis {
+    /// Params.
+    pub params: SlashingParams,
+    /// Next slash id (0 means 1).
+    pub next_slash_id: u64,
+    /// Rules by service.
+    pub rules: Vec<RulesGenesisRecord>,
+    /// Every slash, by id.
+    pub slashes: Vec<SlashRecord>,
+    /// Departures, by (service, operator).
+    pub departures: Vec<DepartureRecord>,
+    /// Pending commission changes, by operator.
+    pub pending_commissions: Vec<PendingCommissionRecord>,
+}
+
+fn suffix_u32(k: &[u8], at: usize) -> Result<u32> {
+    store::be_u32(
+        k.get(at..at.saturating_add(4))
+            .ok_or_else(|| Error::State("malformed slashing key".into()))?,
+    )
+}
+
+/// Exports every slashing record.
+pub fn export_genesis(state: &dyn StateRead) -> Result<SlashingGenesis> {
+    let rules = state
+        .prefix(&state_key::single(state_key::RULES))?
+        .into_iter()
+        .map(|(k, v)| {
+            Ok(RulesGenesisRecord {
+                service_id: ServiceId(suffix_u32(&k, 2)?),
+                rules: store::decode(&v)?,
+            })
+        })
+        .collect::<Result<_>>()?;
+    let departures = state
+        .prefix(&state_key::single(state_key::DEPARTURE))?
+        .into_iter()
+        .map(|(k, v)| {
+            Ok(DepartureRecord {
+                service_id: ServiceId(suffix_u32(&k, 2)?),
+                operator_id: OperatorId(suffix_u32(&k, 6)?),
+                time: store::decode(&v)?,
+            })
+        })
+        .collect::<Result<_>>()?;
+    let pending_commissions = state
+        .prefix(&state_key::single(state_key::PENDING_COMMISSION))?
+        .into_iter()
+        .map(|(k, v)| {
+            Ok(PendingCommissionRecord {
+                operator_id: OperatorId(suffix_u32(&k, 2)?),
+                pending: store::decode(&v)?,
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(SlashingGenesis {
+        params: super::params(state)?,
+        next_slash_id: store::get(state, &state_key::single(state_key::NEXT_SLASH_ID))?
+            .unwrap_or(1),
+        rules,
+        slashes: store::values(state, &state_key::single(state_key::SLASH))?,
+        departures,
+        pending_commissions,
+    })
+}
+
+/// Imports every slashing record and rebuilds the execution queue and the window index.
+pub fn init_genesis(ctx: &mut Ctx<'_>, g: &SlashingGenesis) -> Result<()> {
+    g.params.validate()?;
+    ctx.set(state_key::single(state_key::PARAMS), &g.params)?;
+    let next = g.next_slash_id.max(1);
+    ctx.set(state_key::single(state_key::NEXT_SLASH_ID), &next)?;
+    for r in &g.rules {
+        ctx.set(state_key::rules(r.service_id), &r.rules)?;
+    }
+    for s in &g.slashes {
+        if s.id == 0 || s.id >= next {
+            return Err(Error::InvalidGenesis(format!(
+                "slash id {} must be between 1 and next_slash_id {next}",
+                s.id
+            )));
+        }
+        ctx.set(state_key::slash(s.id), s)?;
+        if s.status != SlashStatus::Vetoed {
+            ctx.set(
+                state_key::window(s.service_id, s.submitted_at, s.id),
+                &s.fraction,
+            )?;
+        }
+        if s.status == SlashStatus::Pending {
+            ctx.set(state_key::queue(s.executes_at, s.id), &())?;
+        }
+    }
+    for d in &g.departures {
+        ctx.set(state_key::departure(d.service_id, d.operator_id), &d.time)?;
+    }
+    for p in &g.pending_commissions {
+        ctx.set(state_key::pending_commission(p.operator_id), &p.pending)?;
+        ctx.set(
+            state_key::commission_queue(p.pending.effective_time, p.operator_id),
+            &(),
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,465 @@
+//! Slashing with programmable rules (docs/slashing.md): services set rules (who slashes, caps, veto
+//! window, destination) that take effect after a delay; slashes reach exactly the stake that chose the
+//! risk, at a cost independent of the number of delegators; commission changes are delayed and bounded.
+
+mod execute;
+mod exposure;
+mod genesis;
+mod state_key;
+
+pub use exposure::{Exposure, ServiceExposure, exposure};
+pub use genesis::{
+    DepartureRecord, PendingCommissionRecord, RulesGenesisRecord, SlashingGenesis, export_genesis,
+    init_genesis,
+};
+
+use crate::context::Ctx;
+use crate::operators::{self, Operator};
+use crate::store::{self, PageRequest, PageResponse};
+use crate::{restaking, services};
+use borsh::{BorshDeserialize, BorshSerialize};
+use phalanx_state::StateRead;
+use phalanx_types::error::{Result, SlashingError};
+use phalanx_types::msgs::{
+    MsgSetSlashingRules, MsgSubmitSlash, MsgUpdateSlashingParams, MsgVetoSlash, OperatorParams,
+    SlashDestination, SlashingParams, SlashingRules,
+};
+use phalanx_types::{
+    Address, Coins, Dec, Error, Event, MathError, OperatorId, ServiceId, Timestamp,
+};
+use serde::{Deserialize, Serialize};
+
+/// Rules set but not yet in effect.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, BorshSerialize, BorshDeserialize)]
+pub struct PendingRules {
+    /// The new rules.
+    pub rules: SlashingRules,
+    /// When they take effect.
+    pub effective_time: Timestamp,
+}
+
+/// A service's rules: those in effect and those waiting for the rules change delay.
+#[derive(
+    Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, BorshSerialize, BorshDeserialize,
+)]
+pub struct RulesRecord {
+    /// In effect (None until the first rules take effect).
+    pub active: Option<SlashingRules>,
+    /// Waiting to take effect.
+    pub pending: Option<PendingRules>,
+}
+
+impl RulesRecord {
+    /// The rules in effect at `now` (pending rules whose time has come count).
+    pub fn in_effect(&self, now: Timestamp) -> Option<&SlashingRules> {
+        match &self.pending {
+            Some(p) if p.effective_time <= now => Some(&p.rules),
+            _ => self.active.as_ref(),
+        }
+    }
+
+    /// The same record with due pending rules folded into the active ones.
+    fn settled(mut self, now: Timestamp) -> Self {
+        if let Some(p) = self.pending.take_if(|p| p.effective_time <= now) {
+            self.active = Some(p.rules);
+        }
+        self
+    }
+}
+
+/// Where a slash is in its life.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, BorshSerialize, BorshDeserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum SlashStatus {
+    /// Waiting for its veto window to end.
+    Pending,
+    /// Vetoed by the resolver: changed nothing.
+    Vetoed,
+    /// Executed.
+    Executed,
+}
+
+/// A submitted slash and, once executed, what it took.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, BorshSerialize, BorshDeserialize)]
+pub struct SlashRecord {
+    /// Slash id (from 1).
+    pub id: u64,
+    /// The slashing service.
+    pub service_id: ServiceId,
+    /// The operator slashed; None = the service's whole security.
+    pub operator_id: Option<OperatorId>,
+    /// Fraction taken.
+    pub fraction: Dec,
+    /// When the infraction happened.
+    pub infraction_time: Timestamp,
+    /// Why.
+    pub reason: String,
+    /// Block time of submission.
+    pub submitted_at: Timestamp,
+    /// When it executes unless vetoed.
+    pub executes_at: Timestamp,
+    /// Who may veto it (from the rules in effect at submission).
+    pub resolver: Option<Address>,
+    /// Where the tokens go (from the rules in effect at submission).
+    pub destination: SlashDestination,
+    /// Where it is in its life.
+    pub status: SlashStatus,
+    /// Tokens taken, once executed.
+    pub slashed: Coins,
+}
+
+/// An operator's commission change waiting to apply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, BorshSerialize, BorshDeserialize)]
+pub struct PendingCommission {
+    /// The new params.
+    pub params: OperatorParams,
+    /// When they apply.
+    pub effective_time: Timestamp,
+}
+
+/// Current params.
+pub fn params(state: &dyn StateRead) -> Result<SlashingParams> {
+    Ok(store::get(state, &state_key::single(state_key::PARAMS))?.unwrap_or_default())
+}
+
+/// A service's rules record (empty if it never set rules).
+pub fn rules(state: &dyn StateRead, svc: ServiceId) -> Result<RulesRecord> {
+    Ok(store::get(state, &state_key::rules(svc))?.unwrap_or_default())
+}
+
+/// A slash by id.
+pub fn slash(state: &dyn StateRead, id: u64) -> Result<Option<SlashRecord>> {
+    store::get(state, &state_key::slash(id))
+}
+
+/// One page of every slash (history, any status), by id.
+pub fn slashes(
+    state: &dyn StateRead,
+    page: &PageRequest,
+) -> Result<(Vec<SlashRecord>, PageResponse)> {
+    let (rows, next) =
+        store::paginate::<SlashRecord>(state, &state_key::single(state_key::SLASH), page)?;
+    Ok((rows.into_iter().map(|(_, s)| s).collect(), next))
+}
+
+/// Slashes waiting for their veto window to end, in execution order.
+pub fn pending_slashes(state: &dyn StateRead) -> Result<Vec<SlashRecord>> {
+    let prefix = state_key::single(state_key::QUEUE);
+    let mut out = Vec::new();
+    for (k, _) in state.prefix(&prefix)? {
+        let id = k
+            .get(k.len().saturating_sub(8)..)
+            .and_then(|b| <[u8; 8]>::try_from(b).ok())
+            .map(u64::from_be_bytes)
+            .ok_or_else(|| Error::State("malformed slash queue key".into()))?;
+        if let Some(s) = slash(state, id)? {
+            out.push(s);
+        }
+    }
+    Ok(out)
+}
+
+/// An operator's pending commission change.
+pub fn pending_commission(
+    state: &dyn StateRead,
+    op: OperatorId,
+) -> Result<Option<PendingCommission>> {
+    store::get(state, &state_key::pending_commission(op))
+}
+
+/// When the operator left the service, if it did.
+pub fn departure(
+    state: &dyn StateRead,
+    svc: ServiceId,
+    op: OperatorId,
+) -> Result<Option<Timestamp>> {
+    store::get(state, &state_key::departure(svc, op))
+}
+
+/// Records that an operator left a service now (called by restaking whenever a join ends).
+pub fn record_departure(ctx: &mut Ctx<'_>, op: OperatorId, svc: ServiceId) -> Result<()> {
+    let now = ctx.block.time;
+    ctx.set(state_key::departure(svc, op), &now)
+}
+
+/// Operators a whole-security slash of `svc` for an infraction at `infraction` reaches: those joined
+/// now, and those that left after the infraction less than one unbonding time ago.
+pub fn reached_operators(
+    state: &dyn StateRead,
+    svc: ServiceId,
+    infraction: Timestamp,
+    now: Timestamp,
+) -> Result<Vec<OperatorId>> {
+    let mut ops = restaking::all_service_operator_ids(state, svc)?;
+    let unbonding = restaking::params(state)?.unbonding_time;
+    let prefix = state_key::departures(svc);
+    for (k, v) in state.prefix(&prefix)? {
+        let left: Timestamp = store::decode(&v)?;
+        let op = OperatorId(store::be_u32(k.get(prefix.len()..).unwrap_or_default())?);
+        if left > infraction && now < left.checked_add(unbonding)? {
+            ops.push(op);
+        }
+    }
+    ops.sort();
+    ops.dedup();
+    Ok(ops)
+}
+
+/// Executes `MsgSetSlashingRules` (service admin): the rules take effect after `rules_change_delay`.
+pub fn handle_set_rules(ctx: &mut Ctx<'_>, msg: &MsgSetSlashingRules) -> Result<()> {
+    let svc = services::must_service(ctx.state(), msg.service_id)?;
+    if svc.admin != msg.sender {
+        return Err(Error::Unauthorized(format!(
+            "{} is not the admin of service {}",
+            msg.sender, svc.id
+        )));
+    }
+    msg.rules.validate()?;
+    let now = ctx.block.time;
+    let effective_time = now.checked_add(params(ctx.state())?.rules_change_delay)?;
+    let mut record = rules(ctx.state(), svc.id)?.settled(now);
+    record.pending = Some(PendingRules {
+        rules: msg.rules.clone(),
+        effective_time,
+    });
+    ctx.set(state_key::rules(svc.id), &record)?;
+    ctx.emit(
+        Event::new("set_slashing_rules")
+            .attr("service_id", svc.id)
+            .attr("effective_time", effective_time),
+    );
+    Ok(())
+}
+
+/// Σ of the fractions of the service's non-vetoed slashes submitted after `since`.
+fn window_sum(state: &dyn StateRead, svc: ServiceId, since: Timestamp) -> Result<Dec> {
+    let start = state_key::window_from(svc, since);
+    let end = phalanx_state::prefix_end(&state_key::window_prefix(svc));
+    let mut sum = Dec::ZERO;
+    for (_, v) in state.range(&start, end.as_deref(), None)? {
+        sum = sum.checked_add(store::decode::<Dec>(&v)?)?;
+    }
+    Ok(sum)
+}
+
+/// How much more the rules let the service slash right now: the per-incident cap, or less if the
+/// rolling window is nearly used up.
+pub fn room(
+    state: &dyn StateRead,
+    svc: ServiceId,
+    rules: &SlashingRules,
+    now: Timestamp,
+) -> Result<Dec> {
+    let used = window_sum(state, svc, now.saturating_sub(rules.window))?;
+    let left = rules
+        .max_window_fraction
+        .checked_sub(used)
+        .unwrap_or(Dec::ZERO);
+    Ok(left.min(rules.max_incident_fraction))
+}
+
+/// Executes `MsgSubmitSlash` (the rules' slasher): checks caps, the infraction time and the operator,
+/// then records the slash; with no veto window it executes at once.
+pub fn handle_submit(ctx: &mut Ctx<'_>, msg: &MsgSubmitSlash) -> Result<u64> {
+    let now = ctx.block.time;
+    services::must_service(ctx.state(), msg.service_id)?;
+    let record = rules(ctx.state(), msg.service_id)?;
+    let r = record
+        .in_effect(now)
+        .cloned()
+        .ok_or(SlashingError::NoRulesInEffect(msg.service_id.0))?;
+    if r.slasher != msg.slasher {
+        return Err(Error::Unauthorized(format!(
+            "{} is not the slasher of service {}",
+            msg.slasher, msg.service_id
+        )));
+    }
+    if msg.fraction > r.max_incident_fraction {
+        return Err(SlashingError::IncidentCapExceeded(
+            msg.fraction.to_string(),
+            r.max_incident_fraction.to_string(),
+        )
+        .into());
+    }
+    let used = window_sum(ctx.state(), msg.service_id, now.saturating_sub(r.window))?;
+    let total = used.checked_add(msg.fraction)?;
+    if total > r.max_window_fraction {
+        return Err(SlashingError::WindowCapExceeded(
+            total.to_string(),
+            r.max_window_fraction.to_string(),
+        )
+        .into());
+    }
+    let unbonding = restaking::params(ctx.state())?.unbonding_time;
+    if msg.infraction_time > now || msg.infraction_time < now.saturating_sub(unbonding) {
+        return Err(SlashingError::InfractionOutOfRange(msg.infraction_time.to_string()).into());
+    }
+    if let Some(op) = msg.operator_id {
+        operators::must_operator(ctx.state(), op)?;
+        if !reached_operators(ctx.state(), msg.service_id, msg.infraction_time, now)?.contains(&op)
+        {
+            return Err(SlashingError::OperatorNotSlashable(op.0, msg.service_id.0).into());
+        }
+    }
+    let id_key = state_key::single(state_key::NEXT_SLASH_ID);
+    let id: u64 = ctx.get(&id_key)?.unwrap_or(1);
+    ctx.set(id_key, &id.checked_add(1).ok_or(MathError::Overflow)?)?;
+    let mut s = SlashRecord {
+        id,
+        service_id: msg.service_id,
+        operator_id: msg.operator_id,
+        fraction: msg.fraction,
+        infraction_time: msg.infraction_time,
+        reason: msg.reason.clone(),
+        submitted_at: now,
+        executes_at: now.checked_add(r.veto_window)?,
+        resolver: r.resolver,
+        destination: r.destination.clone(),
+        status: SlashStatus::Pending,
+        slashed: Coins::empty(),
+    };
+    ctx.set(state_key::window(msg.service_id, now, id), &msg.fraction)?;
+    ctx.emit(
+        Event::new("submit_slash")
+            .attr("slash_id", id)
+            .attr("service_id", msg.service_id)
+            .attr(
+                "operator_id",
+                msg.operator_id.map_or("all".to_string(), |o| o.to_string()),
+            )
+            .attr("fraction", msg.fraction)
+            .attr("executes_at", s.executes_at),
+    );
+    if r.veto_window.is_zero() {
+        execute::execute(ctx, &mut s)?;
+    } else {
+        ctx.set(state_key::queue(s.executes_at, id), &())?;
+    }
+    ctx.set(state_key::slash(id), &s)?;
+    Ok(id)
+}
+
+/// Executes `MsgVetoSlash` (the slash's resolver, inside its veto window): the slash changes nothing
+/// and no longer counts towards the window cap.
+pub fn handle_veto(ctx: &mut Ctx<'_>, msg: &MsgVetoSlash) -> Result<()> {
+    let mut s =
+        slash(ctx.state(), msg.slash_id)?.ok_or(SlashingError::SlashNotFound(msg.slash_id))?;
+    if s.resolver != Some(msg.resolver) {
+        return Err(Error::Unauthorized(format!(
+            "{} is not the resolver of slash {}",
+            msg.resolver, s.id
+        )));
+    }
+    if s.status != SlashStatus::Pending || ctx.block.time >= s.executes_at {
+        return Err(SlashingError::VetoClosed(s.id).into());
+    }
+    s.status = SlashStatus::Vetoed;
+    ctx.delete(&state_key::queue(s.executes_at, s.id))?;
+    ctx.delete(&state_key::window(s.service_id, s.submitted_at, s.id))?;
+    ctx.set(state_key::slash(s.id), &s)?;
+    ctx.emit(Event::new("veto_slash").attr("slash_id", s.id));
+    Ok(())
+}
+
+/// Executes `MsgUpdateSlashingParams` (authority only).
+pub fn handle_update_params(ctx: &mut Ctx<'_>, msg: &MsgUpdateSlashingParams) -> Result<()> {
+    ctx.require_authority(msg.authority)?;
+    msg.params.validate()?;
+    ctx.set(state_key::single(state_key::PARAMS), &msg.params)?;
+    ctx.emit(Event::new("update_params").attr("module", "slashing"));
+    Ok(())
+}
+
+/// An operator's commission change (docs/slashing.md §8): an operator without delegated stake changes
+/// at once (nobody to protect); otherwise the rate may move by at most `max_commission_step` from the
+/// rate in effect and applies after `commission_change_delay`, replacing any pending change.
+pub fn schedule_commission(ctx: &mut Ctx<'_>, op: &Operator, new: &OperatorParams) -> Result<()> {
+    if op.delegator_shares.is_empty() {
+        if let Some(p) = pending_commission(ctx.state(), op.id)? {
+            ctx.delete(&state_key::commission_queue(p.effective_time, op.id))?;
+            ctx.delete(&state_key::pending_commission(op.id))?;
+        }
+        return operators::store_operator_params(ctx, op.id, new);
+    }
+    let p = params(ctx.state())?;
+    let current = operators::operator_params(ctx.state(), op.id)?.commission_rate;
+    let step = if new.commission_rate > current {
+        new.commission_rate.checked_sub(current)?
+    } else {
+        current.checked_sub(new.commission_rate)?
+    };
+    if step > p.max_commission_step {
+        return Err(SlashingError::CommissionStepExceeded(
+            step.to_string(),
+            p.max_commission_step.to_string(),
+        )
+        .into());
+    }
+    if let Some(old) = pending_commission(ctx.state(), op.id)? {
+        ctx.delete(&state_key::commission_queue(old.effective_time, op.id))?;
+    }
+    let effective_time = ctx.block.time.checked_add(p.commission_change_delay)?;
+    ctx.set(
+        state_key::pending_commission(op.id),
+        &PendingCommission {
+            params: new.clone(),
+            effective_time,
+        },
+    )?;
+    ctx.set(state_key::commission_queue(effective_time, op.id), &())?;
+    ctx.emit(
+        Event::new("schedule_commission_change")
+            .attr("operator_id", op.id)
+            .attr("commission_rate", new.commission_rate)
+            .attr("effective_time", effective_time),
+    );
+    Ok(())
+}
+
+/// End-block work: executes slashes whose veto window ended and applies due commission changes.
+pub fn end_block(ctx: &mut Ctx<'_>) -> Result<()> {
+    let now = ctx.block.time;
+    let start = state_key::single(state_key::QUEUE);
+    for (key, _) in ctx
+        .state()
+        .range(&start, Some(&state_key::queue_end(now)), None)?
+    {
+        ctx.delete(&key)?;
+        let id = key
+            .get(key.len().saturating_sub(8)..)
+            .and_then(|b| <[u8; 8]>::try_from(b).ok())
+            .map(u64::from_be_bytes)
+            .ok_or_else(|| Error::State("malformed slash queue key".into()))?;
+        let Some(mut s) = slash(ctx.state(), id)? else {
+            continue;
+        };
+        if s.status == SlashStatus::Pending {
+            execute::execute(ctx, &mut s)?;
+            ctx.set(state_key::slash(id), &s)?;
+        }
+    }
+    let start = state_key::single(state_key::COMMISSION_QUEUE);
+    for (key, _) in ctx
+        .state()
+        .range(&start, Some(&state_key::commission_queue_end(now)), None)?
+    {
+        ctx.delete(&key)?;
+        let op = OperatorId(store::be_u32(
+            key.get(key.len().saturating_sub(4)..).unwrap_or_default(),
+        )?);
+        if let Some(p) = pending_commission(ctx.state(), op)? {
+            ctx.delete(&state_key::pending_commission(op))?;
+            if operators::operator(ctx.state(), op)?.is_some() {
+                operators::store_operator_params(ctx, op, &p.params)?;
+                ctx.emit(
+                    Event::new("commission_changed")
+                        .attr("operator_id", op)
+                        .attr("commission_rate", p.params.commission_rate),
+                );
+            }
+        }
+    }
+    Ok(())
+}
