@@ -148,6 +148,22 @@ fn every_tx_subcommand_builds_its_message() {
         ("tx rewards set-withdraw-address bob".into(), MsgSetWithdrawAddress { sender: me, withdraw_address: bob }.into()),
         ("tx rewards withdraw-rewards operator 3".into(), MsgWithdrawDelegatorReward { delegator: me, delegation_type: DelegationKind::Operator, target_id: 3 }.into()),
         ("tx rewards withdraw-commission 3".into(), MsgWithdrawOperatorCommission { sender: me, operator_id: OperatorId(3) }.into()),
+        (format!("tx slashing set-rules 4 --slasher {carol} --max-incident-fraction 0.1 --max-window-fraction 0.25 --window 30d --veto-window 1h --resolver bob --destination {carol}"),
+            MsgSetSlashingRules { sender: me, service_id: ServiceId(4), rules: SlashingRules { slasher: carol, max_incident_fraction: dec("0.1"), max_window_fraction: dec("0.25"),
+                window: hours(720), veto_window: hours(1), resolver: Some(bob), destination: SlashDestination::Recipient { address: carol } } }.into()),
+        ("tx slashing set-rules 4 --slasher bob --max-incident-fraction 1 --max-window-fraction 1 --window 1h --veto-window 0s --destination burn".into(),
+            MsgSetSlashingRules { sender: me, service_id: ServiceId(4), rules: SlashingRules { slasher: bob, max_incident_fraction: Dec::ONE, max_window_fraction: Dec::ONE,
+                window: hours(1), veto_window: Duration(0), resolver: None, destination: SlashDestination::Burn } }.into()),
+        ("tx slashing set-rules 4 --slasher bob --max-incident-fraction 0.1 --max-window-fraction 0.1 --window 1h --veto-window 0s --destination service".into(),
+            MsgSetSlashingRules { sender: me, service_id: ServiceId(4), rules: SlashingRules { slasher: bob, max_incident_fraction: dec("0.1"), max_window_fraction: dec("0.1"),
+                window: hours(1), veto_window: Duration(0), resolver: None, destination: SlashDestination::Service } }.into()),
+        ("tx slashing submit 4 0.05 --infraction-time 2026-03-04T05:06:07Z --operator 3 --reason double-sign".into(),
+            MsgSubmitSlash { slasher: me, service_id: ServiceId(4), operator_id: Some(OperatorId(3)), fraction: dec("0.05"), infraction_time: block_time(), reason: "double-sign".into() }.into()),
+        ("tx slashing submit 4 0.05 --infraction-time 2026-03-04T05:06:07Z --reason downtime".into(),
+            MsgSubmitSlash { slasher: me, service_id: ServiceId(4), operator_id: None, fraction: dec("0.05"), infraction_time: block_time(), reason: "downtime".into() }.into()),
+        ("tx slashing veto 7".into(), MsgVetoSlash { resolver: me, slash_id: 7 }.into()),
+        ("tx slashing update-params --rules-change-delay 72h --commission-change-delay 24h --max-commission-step 0.05".into(),
+            MsgUpdateSlashingParams { authority: me, params: SlashingParams { rules_change_delay: hours(72), commission_change_delay: hours(24), max_commission_step: dec("0.05") } }.into()),
         ("tx rewards update-params --plan-creation-fee 100uphx".into(), MsgUpdateRewardsParams { authority: me, params: RewardsParams { rewards_plan_creation_fee: coins("100uphx") } }.into()),
     ];
     let mut covered = BTreeSet::new();
@@ -156,7 +172,7 @@ fn every_tx_subcommand_builds_its_message() {
         covered.insert(expected.type_url());
     }
     // Every message type of `Msg` has a command.
-    assert_eq!(covered.len(), 44, "{covered:?}");
+    assert_eq!(covered.len(), 48, "{covered:?}");
 }
 
 #[test]
@@ -202,6 +218,12 @@ fn tx_flags_parse_anywhere_and_bad_arguments_are_refused() {
         "tx assets update-params --max-price-age 5",
         "tx restaking update-params --allowed-denoms U!",
         "tx nosuch thing",
+        "tx slashing submit 4 half --infraction-time 2026-03-04T05:06:07Z --reason r",
+        "tx slashing submit 4 0.1 --infraction-time yesterday --reason r",
+        "tx slashing submit 4 0.1 --reason r",
+        "tx slashing veto",
+        "tx slashing update-params --rules-change-delay 72h --commission-change-delay 24h",
+        "tx slashing set-rules 4 --slasher bob --max-incident-fraction 0.1 --max-window-fraction 0.1 --window 1h --veto-window 0s",
     ] {
         let args = std::iter::once("phalanxd").chain(bad.split_whitespace());
         assert!(Cli::try_parse_from(args).is_err(), "{bad}");
@@ -216,6 +238,8 @@ fn tx_flags_parse_anywhere_and_bad_arguments_are_refused() {
         "tx assets update-params",
         "tx restaking update-params",
         "tx bank send nobody 5uatom",
+        "tx slashing set-rules 4 --slasher nobody --max-incident-fraction 0.1 --max-window-fraction 0.1 --window 1h --veto-window 0s --destination burn",
+        "tx slashing set-rules 4 --slasher bob --max-incident-fraction 0.1 --max-window-fraction 0.1 --window 1h --veto-window 0s --destination nobody",
     ] {
         let ClientCommand::Tx(args) = parse(line) else {
             panic!()

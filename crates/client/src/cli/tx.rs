@@ -233,6 +233,9 @@ pub enum TxCmd {
     /// Delegate, undelegate, join services, set trust preferences.
     #[command(subcommand)]
     Restaking(RestakingTx),
+    /// Slashing rules of a service, slashes and their vetoes.
+    #[command(subcommand)]
+    Slashing(SlashingTx),
     /// Rewards plans, withdrawals of rewards and commission.
     #[command(subcommand)]
     Rewards(RewardsTx),
@@ -716,6 +719,161 @@ fn read_terms_file(path: &std::path::Path) -> Result<PlanTerms> {
     parse_terms_json(&text).map_err(|e| ClientError::invalid(format!("--terms-file {shown}: {e}")))
 }
 
+/// Where a service's slashed tokens go, as given on the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DestinationArg {
+    /// `burn`.
+    Burn,
+    /// `service`: the service admin's account.
+    Service,
+    /// Any other word: a recipient address or key name.
+    Recipient(String),
+}
+
+/// Parses a slash destination: `burn`, `service`, or a recipient address (or key name).
+pub fn parse_destination(text: &str) -> std::result::Result<DestinationArg, String> {
+    match text.trim() {
+        "" => Err("destination is empty: write burn, service, or a recipient address".into()),
+        "burn" => Ok(DestinationArg::Burn),
+        "service" => Ok(DestinationArg::Service),
+        other => Ok(DestinationArg::Recipient(other.to_string())),
+    }
+}
+
+/// `tx slashing ...`.
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum SlashingTx {
+    /// Set a service's slashing rules (service admin only); they take effect after the rules change
+    /// delay (see the slashing params).
+    SetRules {
+        /// Service id.
+        service_id: u32,
+        /// The only address (or key name) that may submit slashes.
+        #[arg(long, value_name = "ADDRESS")]
+        slasher: String,
+        /// Largest fraction one slash may take, in (0, 1], e.g. 0.1.
+        #[arg(long, value_name = "FRACTION")]
+        max_incident_fraction: Dec,
+        /// Largest sum of fractions slashed within --window, in (0, 1].
+        #[arg(long, value_name = "FRACTION")]
+        max_window_fraction: Dec,
+        /// Length of the rolling window of --max-window-fraction, e.g. 30d.
+        #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+        window: Duration,
+        /// Time between submission and execution, during which the resolver may veto; 0s executes
+        /// at once.
+        #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+        veto_window: Duration,
+        /// The only address (or key name) that may veto; required with a positive --veto-window.
+        #[arg(long, value_name = "ADDRESS")]
+        resolver: Option<String>,
+        /// Where slashed tokens go: burn, service (the service admin), or a recipient address.
+        #[arg(long, value_parser = parse_destination, value_name = "burn|service|ADDRESS")]
+        destination: DestinationArg,
+    },
+    /// Slash one operator (--operator) or the service's whole security (the service's slasher only).
+    Submit {
+        /// Service id.
+        service_id: u32,
+        /// Fraction taken, in (0, 1], e.g. 0.05.
+        fraction: Dec,
+        /// When the infraction happened (RFC 3339 UTC, e.g. 2026-01-01T00:00:00Z).
+        #[arg(long, value_name = "TIME")]
+        infraction_time: Timestamp,
+        /// Operator id to slash [default: the service's whole security].
+        #[arg(long = "operator", value_name = "ID")]
+        operator_id: Option<u32>,
+        /// Why, at most 1000 bytes.
+        #[arg(long)]
+        reason: String,
+    },
+    /// Veto a pending slash inside its veto window (the slash's resolver only).
+    Veto {
+        /// Slash id.
+        slash_id: u64,
+    },
+    /// Replace the slashing params (authority only).
+    UpdateParams {
+        /// Delay before new slashing rules take effect, e.g. 72h.
+        #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+        rules_change_delay: Duration,
+        /// Delay before an operator's commission change takes effect, e.g. 24h.
+        #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+        commission_change_delay: Duration,
+        /// Largest change of an operator's commission rate in one step, in (0, 1], e.g. 0.05.
+        #[arg(long, value_name = "FRACTION")]
+        max_commission_step: Dec,
+    },
+}
+
+fn slashing_msg(cmd: &SlashingTx, ctx: &BuildContext) -> Result<Msg> {
+    let sender = ctx.signer;
+    Ok(match cmd {
+        SlashingTx::SetRules {
+            service_id,
+            slasher,
+            max_incident_fraction,
+            max_window_fraction,
+            window,
+            veto_window,
+            resolver,
+            destination,
+        } => MsgSetSlashingRules {
+            sender,
+            service_id: ServiceId(*service_id),
+            rules: SlashingRules {
+                slasher: ctx.address(slasher)?,
+                max_incident_fraction: *max_incident_fraction,
+                max_window_fraction: *max_window_fraction,
+                window: *window,
+                veto_window: *veto_window,
+                resolver: resolver.as_deref().map(|r| ctx.address(r)).transpose()?,
+                destination: match destination {
+                    DestinationArg::Burn => SlashDestination::Burn,
+                    DestinationArg::Service => SlashDestination::Service,
+                    DestinationArg::Recipient(to) => SlashDestination::Recipient {
+                        address: ctx.address(to)?,
+                    },
+                },
+            },
+        }
+        .into(),
+        SlashingTx::Submit {
+            service_id,
+            fraction,
+            infraction_time,
+            operator_id,
+            reason,
+        } => MsgSubmitSlash {
+            slasher: sender,
+            service_id: ServiceId(*service_id),
+            operator_id: operator_id.map(OperatorId),
+            fraction: *fraction,
+            infraction_time: *infraction_time,
+            reason: reason.clone(),
+        }
+        .into(),
+        SlashingTx::Veto { slash_id } => MsgVetoSlash {
+            resolver: sender,
+            slash_id: *slash_id,
+        }
+        .into(),
+        SlashingTx::UpdateParams {
+            rules_change_delay,
+            commission_change_delay,
+            max_commission_step,
+        } => MsgUpdateSlashingParams {
+            authority: sender,
+            params: SlashingParams {
+                rules_change_delay: *rules_change_delay,
+                commission_change_delay: *commission_change_delay,
+                max_commission_step: *max_commission_step,
+            },
+        }
+        .into(),
+    })
+}
+
 /// `tx rewards ...`.
 #[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
 pub enum RewardsTx {
@@ -926,6 +1084,7 @@ impl TxCmd {
             TxCmd::Operators(o) => operators_msg(o, ctx)?,
             TxCmd::Services(s) => services_msg(s, ctx)?,
             TxCmd::Restaking(r) => restaking_msg(r, ctx)?,
+            TxCmd::Slashing(s) => slashing_msg(s, ctx)?,
             TxCmd::Rewards(r) => rewards_msg(r, ctx)?,
         })
     }
