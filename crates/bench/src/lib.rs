@@ -6,6 +6,8 @@
 //!   fsync on), signature checks included.
 //! - [`api`]: latency of the JSON API over a real [`phalanx_node::core::NodeCore`] under an open-loop,
 //!   paced load on loopback.
+//! - [`rewards`]: per-block reward allocation with few vs many delegators, and withdrawal after few vs
+//!   many allocation blocks, in an in-memory chain built through the real app.
 //!
 //! The binary prints each figure as one JSON object per line, `{"name", "value", "unit"}`, on stdout
 //! and nothing else there; progress goes to stderr.
@@ -13,6 +15,7 @@
 pub mod api;
 pub mod chain;
 pub mod network;
+pub mod rewards;
 pub mod txs;
 pub mod verify;
 

@@ -65,6 +65,11 @@ fn run() -> anyhow::Result<()> {
     emit(&Metric::new("api_p50_ms", a.p50_ms, "ms", 3))?;
     emit(&Metric::new("api_p99_ms", a.p99_ms, "ms", 3))?;
     emit(&Metric::new("api_achieved_rps", a.achieved_rps, "req/s", 1))?;
+    let r =
+        phalanx_bench::rewards::measure(&phalanx_bench::rewards::RewardsBenchConfig::default())?;
+    for m in r.metrics() {
+        emit(&m)?;
+    }
     phalanx_bench::network::run(&mut |m| emit(&m))?;
     Ok(())
 }
