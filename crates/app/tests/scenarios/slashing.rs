@@ -1,0 +1,644 @@
+//! Slashing: every worked example of docs/slashing.md with the document's numbers, the exposure query
+//! against what a slash then costs, the rules' checks, departures, and commission governance.
+
+use crate::delegation::{active_service, dec, register_operator, the_event};
+use crate::harness::*;
+use phalanx_protocol::restaking::{self, TargetRef};
+use phalanx_protocol::{bank, rewards, slashing};
+use phalanx_types::msgs::*;
+use phalanx_types::{
+    Address, Coin, Coins, Dec, Duration, OperatorId, PoolId, ServiceId, Timestamp,
+};
+
+fn after(t: Timestamp, d: Duration) -> Timestamp {
+    Timestamp(t.0 + d.0)
+}
+
+fn slasher() -> Address {
+    addr("slasher")
+}
+
+fn resolver() -> Address {
+    addr("resolver")
+}
+
+/// A chain whose rules take effect one second after they are set (the default is 72 h).
+fn chain() -> Chain {
+    let mut chain = Chain::new();
+    chain.ok(MsgUpdateSlashingParams {
+        authority: authority(),
+        params: SlashingParams {
+            rules_change_delay: Duration::from_secs(1),
+            ..SlashingParams::default()
+        },
+    });
+    chain
+}
+
+fn rules(
+    incident: &str,
+    window: &str,
+    veto_secs: u64,
+    destination: SlashDestination,
+) -> SlashingRules {
+    SlashingRules {
+        slasher: slasher(),
+        max_incident_fraction: dec(incident),
+        max_window_fraction: dec(window),
+        window: Duration::from_hours(24),
+        veto_window: Duration::from_secs(veto_secs),
+        resolver: (veto_secs > 0).then(resolver),
+        destination,
+    }
+}
+
+fn set_rules(chain: &mut Chain, admin: Address, svc: ServiceId, r: SlashingRules) {
+    chain.ok(MsgSetSlashingRules {
+        sender: admin,
+        service_id: svc,
+        rules: r,
+    });
+}
+
+fn submit(svc: ServiceId, op: Option<OperatorId>, fraction: &str, at: Timestamp) -> MsgSubmitSlash {
+    MsgSubmitSlash {
+        slasher: slasher(),
+        service_id: svc,
+        operator_id: op,
+        fraction: dec(fraction),
+        infraction_time: at,
+        reason: "double signing".into(),
+    }
+}
+
+fn join(chain: &mut Chain, admin: Address, op: OperatorId, svc: ServiceId) {
+    chain.ok(MsgJoinService {
+        sender: admin,
+        operator_id: op,
+        service_id: svc,
+    });
+}
+
+fn delegate_op(chain: &mut Chain, who: Address, op: OperatorId, amount: &str) {
+    chain.ok(MsgDelegateOperator {
+        delegator: who,
+        operator_id: op,
+        amount: coins(amount),
+    });
+}
+
+fn value(chain: &Chain, t: TargetRef, who: &Address) -> Coins {
+    let d = restaking::delegation(&chain.state, t, who)
+        .unwrap()
+        .unwrap();
+    restaking::delegation_response(&chain.state, d)
+        .unwrap()
+        .balance
+}
+
+fn operator_tokens(chain: &Chain, op: OperatorId) -> Coins {
+    restaking::load_target(&chain.state, TargetRef::operator(op))
+        .unwrap()
+        .tokens
+}
+
+fn trust(chain: &mut Chain, who: Address, services: &[u32]) {
+    chain.ok(MsgSetUserPreferences {
+        user: who,
+        preferences: UserPreferences {
+            trusted_services: services
+                .iter()
+                .map(|s| TrustedServiceEntry {
+                    service_id: ServiceId(*s),
+                    pool_ids: vec![],
+                })
+                .collect(),
+        },
+    });
+}
+
+fn fund(chain: &mut Chain, who: Address) {
+    chain.ok(MsgSend {
+        from_address: addr("alice"),
+        to_address: who,
+        amount: coins("10000000uatom,10000000uphx"),
+    });
+}
+
+#[test]
+fn example_a_an_operator_slash_reaches_only_the_accepted_denoms() {
+    let mut chain = chain();
+    let (admin, op_admin, alice, bob) = (
+        addr("svc-admin"),
+        addr("op-admin"),
+        addr("alice"),
+        addr("bob"),
+    );
+    fund(&mut chain, admin);
+    let svc = active_service(&mut chain, admin);
+    chain.ok(MsgSetServiceParams {
+        sender: admin,
+        service_id: svc,
+        service_params: ServiceParams {
+            allowed_denoms: vec!["uatom".into()],
+        },
+    });
+    let op = register_operator(&mut chain, op_admin);
+    join(&mut chain, op_admin, op, svc);
+    delegate_op(&mut chain, alice, op, "600000uatom");
+    delegate_op(&mut chain, bob, op, "400000uatom,500000utia");
+    set_rules(
+        &mut chain,
+        admin,
+        svc,
+        rules("1", "1", 0, SlashDestination::Burn),
+    );
+    let supply = bank::supply(&chain.state, "uatom").unwrap();
+    let now = chain.time;
+    let r = run_ok(&mut chain, submit(svc, Some(op), "0.1", now));
+    assert_eq!(
+        the_event(&r.events, "execute_slash").get("amount"),
+        Some("100000uatom")
+    );
+    assert_eq!(operator_tokens(&chain, op), coins("900000uatom,500000utia"));
+    let t = TargetRef::operator(op);
+    assert_eq!(value(&chain, t, &alice), coins("540000uatom"));
+    assert_eq!(value(&chain, t, &bob), coins("360000uatom,500000utia"));
+    assert_eq!(
+        bank::supply(&chain.state, "uatom").unwrap(),
+        supply - 100_000
+    );
+    chain.check_invariants();
+}
+
+fn run_ok(chain: &mut Chain, msg: impl Into<Msg>) -> phalanx_app::TxResult {
+    let msg = msg.into();
+    let r = chain.tx(msg.signer(), vec![msg.clone()]);
+    assert!(r.is_ok(), "{} failed: {}", msg.type_url(), r.log);
+    r
+}
+
+/// Pool 1 (uatom) securing services 1 and 2: carol trusts {1} with 300,000, dave {1, 2} with 200,000,
+/// erin nothing with 500,000. Service 2 burns, service 1 pays recipient R.
+fn example_b_chain() -> (Chain, ServiceId, ServiceId, PoolId) {
+    let mut chain = chain();
+    let admin = addr("svc-admin");
+    let (carol, dave, erin) = (addr("carol"), addr("dave"), addr("erin"));
+    fund(&mut chain, admin);
+    fund(&mut chain, erin);
+    let s1 = active_service(&mut chain, admin);
+    let s2 = active_service(&mut chain, admin);
+    trust(&mut chain, carol, &[s1.0]);
+    trust(&mut chain, dave, &[s1.0, s2.0]);
+    for (who, amount) in [(carol, 300_000), (dave, 200_000), (erin, 500_000)] {
+        chain.ok(MsgDelegatePool {
+            delegator: who,
+            amount: Coin::new("uatom", amount),
+        });
+    }
+    let pool = PoolId(1);
+    for s in [s1, s2] {
+        chain.ok(MsgBorrowPoolSecurity {
+            sender: admin,
+            service_id: s,
+            pool_id: pool,
+        });
+    }
+    set_rules(
+        &mut chain,
+        admin,
+        s1,
+        rules(
+            "0.5",
+            "1",
+            0,
+            SlashDestination::Recipient { address: addr("R") },
+        ),
+    );
+    set_rules(
+        &mut chain,
+        admin,
+        s2,
+        rules("0.5", "1", 0, SlashDestination::Burn),
+    );
+    (chain, s1, s2, pool)
+}
+
+#[test]
+fn example_b_cascading_slashes_of_a_pool_by_trust_set() {
+    let (mut chain, s1, s2, pool) = example_b_chain();
+    let (carol, dave, erin) = (addr("carol"), addr("dave"), addr("erin"));
+    let p = TargetRef::pool(pool);
+    let now = chain.time;
+    run_ok(&mut chain, submit(s2, None, "0.2", now));
+    assert_eq!(value(&chain, p, &dave), coins("160000uatom"));
+    assert_eq!(value(&chain, p, &carol), coins("300000uatom"));
+    assert_eq!(value(&chain, p, &erin), coins("500000uatom"));
+    let now = chain.time;
+    run_ok(&mut chain, submit(s1, None, "0.1", now));
+    assert_eq!(value(&chain, p, &carol), coins("270000uatom"));
+    assert_eq!(value(&chain, p, &dave), coins("144000uatom"));
+    assert_eq!(value(&chain, p, &erin), coins("500000uatom"));
+    assert_eq!(chain.balance(&addr("R"), "uatom"), 46_000);
+    chain.check_invariants();
+}
+
+#[test]
+fn exposure_predicts_exactly_what_a_slash_then_costs() {
+    let (mut chain, s1, s2, pool) = example_b_chain();
+    let dave = addr("dave");
+    // Rules set in the last block take effect a second later.
+    let at = after(chain.time, Duration::from_secs(BLOCK_SECS));
+    let e = slashing::exposure(&chain.state, at, &dave, Some((s2, dec("0.2")))).unwrap();
+    // Dave's 200,000 secures both services; each could take half of it in one slash now.
+    let ids: Vec<ServiceId> = e.services.iter().map(|s| s.service_id).collect();
+    assert_eq!(ids, vec![s1, s2]);
+    for s in &e.services {
+        assert_eq!(s.at_stake, coins("200000uatom"));
+        assert_eq!(s.max_loss_now, coins("100000uatom"));
+    }
+    assert_eq!(e.loss_if_slashed, Some(coins("40000uatom")));
+    // Erin trusts nobody: nothing of hers is exposed.
+    let erin = slashing::exposure(&chain.state, chain.time, &addr("erin"), None).unwrap();
+    assert!(erin.services.is_empty());
+    // The slash costs exactly the predicted amount, for every delegator.
+    let p = TargetRef::pool(pool);
+    let who = [addr("carol"), dave, addr("erin")];
+    let predicted: Vec<Coins> = who
+        .iter()
+        .map(|w| {
+            slashing::exposure(
+                &chain.state,
+                after(chain.time, Duration::from_secs(BLOCK_SECS)),
+                w,
+                Some((s1, dec("0.3"))),
+            )
+            .unwrap()
+            .loss_if_slashed
+            .unwrap()
+        })
+        .collect();
+    let before: Vec<Coins> = who.iter().map(|w| value(&chain, p, w)).collect();
+    let now = after(chain.time, Duration::from_secs(BLOCK_SECS));
+    run_ok(&mut chain, submit(s1, None, "0.3", now));
+    for ((w, b), loss) in who.iter().zip(before).zip(predicted) {
+        let after = value(&chain, p, w);
+        assert_eq!(b.checked_sub(&after).unwrap(), loss, "loss of {w}");
+    }
+    chain.check_invariants();
+}
+
+#[test]
+fn example_c_unbonding_entries_caps_and_vetoes() {
+    let mut chain = chain();
+    let (admin, op_admin, alice, bob) = (
+        addr("svc-admin"),
+        addr("op-admin"),
+        addr("alice"),
+        addr("bob"),
+    );
+    fund(&mut chain, admin);
+    let svc = active_service(&mut chain, admin);
+    let op = register_operator(&mut chain, op_admin);
+    join(&mut chain, op_admin, op, svc);
+    delegate_op(&mut chain, alice, op, "1000000uatom");
+    delegate_op(&mut chain, bob, op, "400000uatom");
+    set_rules(
+        &mut chain,
+        admin,
+        svc,
+        rules("0.1", "0.15", 3600, SlashDestination::Burn),
+    );
+    chain.ok(MsgUndelegateOperator {
+        delegator: bob,
+        operator_id: op,
+        amount: coins("100000uatom"),
+    });
+    chain.advance(Duration::from_secs(3600));
+    let infraction = chain.time;
+    chain.advance(Duration::from_secs(3600));
+    chain.ok(MsgUndelegateOperator {
+        delegator: alice,
+        operator_id: op,
+        amount: coins("200000uatom"),
+    });
+    run_ok(&mut chain, submit(svc, Some(op), "0.1", infraction));
+    // Nothing happens during the veto window.
+    assert_eq!(operator_tokens(&chain, op), coins("1100000uatom"));
+    assert_eq!(slashing::pending_slashes(&chain.state).unwrap().len(), 1);
+    chain.advance(Duration::from_secs(3600));
+    assert_eq!(operator_tokens(&chain, op), coins("990000uatom"));
+    let entry = |who: &Address| {
+        restaking::target_unbonding_delegation(&chain.state, TargetRef::operator(op), who)
+            .unwrap()
+            .unwrap()
+            .entries[0]
+            .balance
+            .clone()
+    };
+    assert_eq!(entry(&alice), coins("180000uatom"));
+    assert_eq!(entry(&bob), coins("100000uatom"));
+    let s = slashing::slash(&chain.state, 1).unwrap().unwrap();
+    assert_eq!(s.status, slashing::SlashStatus::Executed);
+    assert_eq!(s.slashed, coins("130000uatom"));
+    // The window cap refuses a second 10% within 24 h; a 5% slash is accepted and vetoed.
+    let now = chain.time;
+    let r = chain.err(submit(svc, Some(op), "0.1", now));
+    assert_code(&r, "slashing", 4);
+    run_ok(&mut chain, submit(svc, Some(op), "0.05", now));
+    let r = chain.err(MsgVetoSlash {
+        resolver: addr("bob"),
+        slash_id: 2,
+    });
+    assert_code(&r, "sdk", 4);
+    run_ok(
+        &mut chain,
+        MsgVetoSlash {
+            resolver: resolver(),
+            slash_id: 2,
+        },
+    );
+    chain.advance(Duration::from_secs(3600));
+    assert_eq!(operator_tokens(&chain, op), coins("990000uatom"));
+    assert_eq!(
+        slashing::slash(&chain.state, 2).unwrap().unwrap().status,
+        slashing::SlashStatus::Vetoed
+    );
+    let r = chain.err(MsgVetoSlash {
+        resolver: resolver(),
+        slash_id: 2,
+    });
+    assert_code(&r, "slashing", 8);
+    chain.check_invariants();
+}
+
+#[test]
+fn example_d_rewards_before_a_slash_are_paid_in_full() {
+    let mut chain = chain();
+    let (admin, op_admin, alice) = (addr("svc-admin"), addr("op-admin"), addr("alice"));
+    fund(&mut chain, admin);
+    let svc = active_service(&mut chain, admin);
+    let op = register_operator(&mut chain, op_admin);
+    join(&mut chain, op_admin, op, svc);
+    delegate_op(&mut chain, alice, op, "1000000uatom");
+    set_rules(
+        &mut chain,
+        admin,
+        svc,
+        rules("0.5", "1", 0, SlashDestination::Burn),
+    );
+    let now = chain.time;
+    let plan = match chain.ok(MsgCreateRewardsPlan {
+        sender: admin,
+        service_id: svc,
+        terms: PlanTerms {
+            description: String::new(),
+            amount_per_day: Coin::new("uphx", 86_400_000),
+            start_time: now,
+            end_time: after(now, Duration::from_hours(100)),
+            pools_distribution: Distribution {
+                weight: 0,
+                kind: DistributionType::Basic,
+            },
+            operators_distribution: Distribution {
+                weight: 1,
+                kind: DistributionType::Basic,
+            },
+            users_distribution: UsersDistribution { weight: 0 },
+        },
+        fee_amount: Coins::empty(),
+    }) {
+        phalanx_app::MsgResponse::NewRewardsPlanId(id) => id,
+        other => panic!("{other:?}"),
+    };
+    chain.ok(MsgFundRewardsPlan {
+        sender: admin,
+        plan_id: plan,
+        amount: Coin::new("uphx", 1_000_000),
+    });
+    let t = TargetRef::operator(op);
+    let pending = |c: &Chain| {
+        rewards::flatten(&rewards::pending_rewards(&c.state, t, &alice).unwrap()).unwrap()
+    };
+    assert!(pending(&chain).is_empty());
+    // Block 1 credits 1,000 uphx on 1,000,000 uatom; the slash in it halves the stake.
+    let slash_at = after(chain.time, Duration::from_secs(1));
+    let r = chain.block_after(
+        Duration::from_secs(1),
+        vec![phalanx_app::Tx {
+            sender: slasher(),
+            msgs: vec![submit(svc, Some(op), "0.5", slash_at).into()],
+        }],
+    );
+    assert!(r.tx_results[0].is_ok(), "{}", r.tx_results[0].log);
+    assert_eq!(operator_tokens(&chain, op), coins("500000uatom"));
+    // Block 2 credits 1,000 uphx on 500,000 uatom.
+    chain.block_after(Duration::from_secs(1), vec![]);
+    assert_eq!(pending(&chain), "2000uphx".parse().unwrap());
+    // Withdrawing in block 3 (which credits 1,000 more) pays 3,000 and leaves nothing owed.
+    let before = chain.balance(&alice, "uphx");
+    let r = chain.block_after(
+        Duration::from_secs(1),
+        vec![phalanx_app::Tx {
+            sender: alice,
+            msgs: vec![
+                MsgWithdrawDelegatorReward {
+                    delegator: alice,
+                    delegation_type: DelegationKind::Operator,
+                    target_id: op.0,
+                }
+                .into(),
+            ],
+        }],
+    );
+    assert!(r.tx_results[0].is_ok(), "{}", r.tx_results[0].log);
+    assert_eq!(chain.balance(&alice, "uphx") - before, 3_000);
+    assert!(rewards::outstanding(&chain.state, t).unwrap().is_empty());
+    chain.check_invariants();
+}
+
+#[test]
+fn slashes_are_checked_against_the_rules() {
+    let mut chain = chain();
+    let (admin, op_admin) = (addr("svc-admin"), addr("op-admin"));
+    fund(&mut chain, admin);
+    let svc = active_service(&mut chain, admin);
+    let op = register_operator(&mut chain, op_admin);
+    let other = register_operator(&mut chain, addr("other-admin"));
+    join(&mut chain, op_admin, op, svc);
+    delegate_op(&mut chain, addr("alice"), op, "1000uatom");
+    let now = chain.time;
+    let r = chain.err(submit(svc, Some(op), "0.1", now));
+    assert_code(&r, "slashing", 1);
+    let r = chain.err(MsgSetSlashingRules {
+        sender: addr("bob"),
+        service_id: svc,
+        rules: rules("0.1", "0.2", 0, SlashDestination::Service),
+    });
+    assert_code(&r, "sdk", 4);
+    let mut bad = rules("0.3", "0.2", 0, SlashDestination::Burn);
+    let r = chain.err(MsgSetSlashingRules {
+        sender: admin,
+        service_id: svc,
+        rules: bad.clone(),
+    });
+    assert_code(&r, "slashing", 2);
+    bad = rules("0.1", "0.2", 0, SlashDestination::Burn);
+    bad.veto_window = Duration::from_secs(5);
+    let r = chain.err(MsgSetSlashingRules {
+        sender: admin,
+        service_id: svc,
+        rules: bad,
+    });
+    assert_code(&r, "slashing", 2);
+    set_rules(
+        &mut chain,
+        admin,
+        svc,
+        rules("0.1", "0.2", 0, SlashDestination::Service),
+    );
+    let now = chain.time;
+    let mut wrong = submit(svc, Some(op), "0.1", now);
+    wrong.slasher = addr("bob");
+    let r = chain.err(wrong);
+    assert_code(&r, "sdk", 4);
+    let r = chain.err(submit(svc, Some(op), "0.2", now));
+    assert_code(&r, "slashing", 3);
+    let r = chain.err(submit(
+        svc,
+        Some(op),
+        "0.1",
+        after(now, Duration::from_hours(1)),
+    ));
+    assert_code(&r, "slashing", 5);
+    let r = chain.err(submit(
+        svc,
+        Some(op),
+        "0.1",
+        Timestamp(now.0 - Duration::from_hours(80).0),
+    ));
+    assert_code(&r, "slashing", 5);
+    let r = chain.err(submit(svc, Some(other), "0.1", now));
+    assert_code(&r, "slashing", 6);
+    let r = chain.err(MsgVetoSlash {
+        resolver: resolver(),
+        slash_id: 9,
+    });
+    assert_code(&r, "slashing", 7);
+    let r = chain.err(MsgUpdateSlashingParams {
+        authority: addr("bob"),
+        params: SlashingParams::default(),
+    });
+    assert_code(&r, "sdk", 4);
+    // Destination "service": the admin receives the slashed tokens.
+    let before = chain.balance(&admin, "uatom");
+    run_ok(&mut chain, submit(svc, Some(op), "0.1", now));
+    assert_eq!(chain.balance(&admin, "uatom") - before, 100);
+    chain.check_invariants();
+}
+
+#[test]
+fn new_rules_wait_for_the_change_delay_and_departed_operators_stay_slashable() {
+    let mut chain = Chain::new();
+    let (admin, op_admin) = (addr("svc-admin"), addr("op-admin"));
+    fund(&mut chain, admin);
+    let svc = active_service(&mut chain, admin);
+    let op = register_operator(&mut chain, op_admin);
+    join(&mut chain, op_admin, op, svc);
+    delegate_op(&mut chain, addr("alice"), op, "1000uatom");
+    set_rules(
+        &mut chain,
+        admin,
+        svc,
+        rules("0.1", "0.2", 0, SlashDestination::Burn),
+    );
+    let record = slashing::rules(&chain.state, svc).unwrap();
+    assert!(record.active.is_none());
+    assert_eq!(
+        record.pending.as_ref().unwrap().effective_time,
+        after(chain.time, Duration::from_hours(72))
+    );
+    let now = chain.time;
+    let r = chain.err(submit(svc, Some(op), "0.1", now));
+    assert_code(&r, "slashing", 1);
+    chain.advance(Duration::from_hours(72));
+    let infraction = chain.time;
+    chain.advance(Duration::from_secs(60));
+    chain.ok(MsgLeaveService {
+        sender: op_admin,
+        operator_id: op,
+        service_id: svc,
+    });
+    // It left after the infraction: still slashable for it.
+    run_ok(&mut chain, submit(svc, Some(op), "0.1", infraction));
+    assert_eq!(operator_tokens(&chain, op), coins("900uatom"));
+    // Not for an infraction after it left.
+    let now = chain.time;
+    let r = chain.err(submit(svc, Some(op), "0.1", now));
+    assert_code(&r, "slashing", 6);
+    chain.check_invariants();
+}
+
+#[test]
+fn commission_changes_are_delayed_and_bounded_once_an_operator_has_stake() {
+    let mut chain = Chain::new();
+    let op_admin = addr("op-admin");
+    let op = register_operator(&mut chain, op_admin);
+    let set = |rate: &str| MsgSetOperatorParams {
+        sender: op_admin,
+        operator_id: op,
+        params: OperatorParams {
+            commission_rate: dec(rate),
+        },
+    };
+    // No stake: applies at once, whatever the step.
+    chain.ok(set("0.2"));
+    let rate = |c: &Chain| {
+        phalanx_protocol::operators::operator_params(&c.state, op)
+            .unwrap()
+            .commission_rate
+    };
+    assert_eq!(rate(&chain), dec("0.2"));
+    delegate_op(&mut chain, addr("alice"), op, "1000uatom");
+    let r = chain.err(set("0.3"));
+    assert_code(&r, "slashing", 10);
+    chain.ok(set("0.25"));
+    assert_eq!(rate(&chain), dec("0.2"));
+    let pending = slashing::pending_commission(&chain.state, op)
+        .unwrap()
+        .unwrap();
+    assert_eq!(pending.params.commission_rate, dec("0.25"));
+    assert_eq!(
+        pending.effective_time,
+        after(chain.time, Duration::from_hours(24))
+    );
+    chain.advance(Duration::from_hours(23));
+    assert_eq!(rate(&chain), dec("0.2"));
+    chain.advance(Duration::from_hours(1));
+    assert_eq!(rate(&chain), dec("0.25"));
+    assert!(
+        slashing::pending_commission(&chain.state, op)
+            .unwrap()
+            .is_none()
+    );
+    let _ = Dec::ZERO;
+}
+
+#[test]
+fn slashing_state_survives_a_genesis_round_trip() {
+    let (mut chain, s1, _s2, _pool) = example_b_chain();
+    let now = chain.time;
+    run_ok(&mut chain, submit(s1, None, "0.1", now));
+    let g = phalanx_app::export_genesis(&chain.state).unwrap();
+    assert_eq!(g.slashing.slashes.len(), 1);
+    let json = g.to_json().unwrap();
+    let copy = Chain::from_genesis(&phalanx_app::Genesis::from_json(&json).unwrap());
+    assert_eq!(
+        phalanx_app::export_genesis(&copy.state)
+            .unwrap()
+            .to_json()
+            .unwrap(),
+        json
+    );
+    copy.check_invariants();
+}
