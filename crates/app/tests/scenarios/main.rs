@@ -17,6 +17,7 @@ mod operators;
 mod relations;
 mod rewards;
 mod services;
+mod slashing;
 mod smoke;
 mod tokenfactory;
 mod unbonding;
