@@ -9,6 +9,7 @@
 use crate::{
     app::ChainApp,
     block::{AppHash, Block, BlockLimits},
+    evidence::{EvidenceId, EvidencePool},
 };
 use commonware_consensus::{
     Application,
@@ -19,6 +20,7 @@ use commonware_cryptography::{Digested, Digestible, ed25519::PublicKey};
 use commonware_runtime::Clock;
 use commonware_utils::{channel::watch, sync::Mutex};
 use futures::StreamExt as _;
+use rand_core::CryptoRng;
 use std::{
     future::Future,
     sync::Arc,
@@ -42,6 +44,10 @@ pub(crate) struct Shared<A> {
     pub(crate) block_time: Duration,
     /// How far ahead of our clock a proposal's timestamp may be before we wait for our clock.
     pub(crate) max_clock_drift: Duration,
+    /// Equivocation evidence detected and not yet executed.
+    pub(crate) evidence: EvidencePool,
+    /// The validator set's verifier, for checking evidence in proposals.
+    pub(crate) verifier: Scheme,
 }
 
 /// The block-level application handed to marshal's `Inline` wrapper.
@@ -159,9 +165,33 @@ fn linkage_error(
     None
 }
 
+/// Why a block's evidence is invalid: a duplicate, another epoch, or signatures that do not
+/// prove the named validator equivocated.
+fn evidence_error(
+    block: &Block,
+    rng: &mut impl CryptoRng,
+    verifier: &Scheme,
+) -> Option<&'static str> {
+    let mut seen: Vec<EvidenceId> = Vec::with_capacity(block.evidence().len());
+    for item in block.evidence() {
+        let id = item.id();
+        if seen.contains(&id) {
+            return Some("duplicate evidence");
+        }
+        if item.epoch() != 0 {
+            return Some("evidence from another epoch");
+        }
+        if !item.verify(rng, verifier) {
+            return Some("evidence signatures do not verify");
+        }
+        seen.push(id);
+    }
+    None
+}
+
 impl<E, A> Application<E> for Adapter<A>
 where
-    E: Clock + Send + Sync + 'static,
+    E: Clock + CryptoRng + Send + Sync + 'static,
     A: ChainApp,
 {
     type SigningScheme = Scheme;
@@ -208,16 +238,30 @@ where
             // transactions are still in our mempool (it is pruned at execution), so the
             // application must leave them out or the same transaction would be ordered twice.
             let local_executed = executed.borrow().0;
-            let txs = match unexecuted_ancestors(&parent_block, &mut ancestry, local_executed).await
+            let (txs, evidence) = match unexecuted_ancestors(
+                &parent_block,
+                &mut ancestry,
+                local_executed,
+            )
+            .await
             {
                 Some(pending) => {
                     let pending: Vec<&Block> = pending.iter().map(|block| block.inner()).collect();
+                    // Evidence already in an unexecuted ancestor waits for its execution.
+                    let ordered: Vec<EvidenceId> = pending
+                        .iter()
+                        .flat_map(|block| block.evidence().iter().map(|e| e.id()))
+                        .collect();
+                    let evidence = shared.evidence.take_for_proposal(&ordered);
                     let mut app = shared.app.lock();
-                    app.propose_txs(shared.limits.max_block_tx_bytes, &pending)
+                    (
+                        app.propose_txs(shared.limits.max_block_tx_bytes, &pending),
+                        evidence,
+                    )
                 }
                 None => {
                     warn!(round = %context.round, height, "too many unexecuted ancestors; proposing an empty block");
-                    Vec::new()
+                    (Vec::new(), Vec::new())
                 }
             };
             let txs = fit_to_limits(txs, &shared.limits);
@@ -228,7 +272,8 @@ where
                 executed_height,
                 app_hash,
                 txs,
-            );
+            )
+            .with_evidence(evidence);
             debug!(
                 round = %context.round,
                 height,
@@ -242,7 +287,7 @@ where
 
     fn verify(
         &mut self,
-        (runtime, context): (E, Self::Context),
+        (mut runtime, context): (E, Self::Context),
         mut ancestry: impl Ancestry<Self::Block>,
     ) -> impl Future<Output = bool> + Send {
         let shared = self.shared.clone();
@@ -264,6 +309,10 @@ where
                 || block.tx_bytes() > shared.limits.max_block_tx_bytes
             {
                 warn!(round = %context.round, "rejecting block over the size limits");
+                return false;
+            }
+            if let Some(reason) = evidence_error(block, &mut runtime, &shared.verifier) {
+                warn!(round = %context.round, reason, "rejecting block with invalid evidence");
                 return false;
             }
 

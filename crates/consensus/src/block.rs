@@ -9,6 +9,7 @@
 //! block) means no proposer executes speculatively and every honest verifier can check the claim
 //! against state it computes anyway once that height is finalized.
 
+use crate::evidence::{Evidence, MAX_EVIDENCE_BYTES, MAX_EVIDENCE_PER_BLOCK};
 use bytes::BufMut;
 use commonware_codec::{
     Buf, EncodeSize, Error as CodecError, FixedSize, RangeCfg, Read, ReadExt, Write, varint::UInt,
@@ -61,10 +62,13 @@ impl BlockLimits {
     pub fn max_encoded_block_size(&self) -> usize {
         let per_tx_prefix = UInt(self.max_tx_bytes as u64).encode_size();
         let count_prefix = UInt(self.max_txs as u64).encode_size();
+        let evidence_prefix = UInt(MAX_EVIDENCE_PER_BLOCK as u64).encode_size();
         HEADER_LEN
             .saturating_add(count_prefix)
             .saturating_add(self.max_txs.saturating_mul(per_tx_prefix))
             .saturating_add(self.max_block_tx_bytes)
+            .saturating_add(evidence_prefix)
+            .saturating_add(MAX_EVIDENCE_PER_BLOCK.saturating_mul(MAX_EVIDENCE_BYTES))
     }
 }
 
@@ -80,6 +84,8 @@ pub struct Block {
     executed_height: u64,
     app_hash: AppHash,
     txs: Vec<Vec<u8>>,
+    /// Equivocation evidence to record (verified against the validator set before voting).
+    evidence: Vec<Evidence>,
     /// sha256 of the encoding; computed once at construction or decoding, never encoded.
     digest: BlockDigest,
 }
@@ -94,6 +100,25 @@ impl Block {
         app_hash: AppHash,
         txs: Vec<Vec<u8>>,
     ) -> Self {
+        Self::assemble(
+            (height, parent, timestamp_ms, executed_height, app_hash),
+            txs,
+            Vec::new(),
+        )
+    }
+
+    /// Builds a block from its header fields, transactions and evidence, hashing it once.
+    fn assemble(
+        (height, parent, timestamp_ms, executed_height, app_hash): (
+            u64,
+            BlockDigest,
+            u64,
+            u64,
+            AppHash,
+        ),
+        txs: Vec<Vec<u8>>,
+        evidence: Vec<Evidence>,
+    ) -> Self {
         let mut block = Self {
             height,
             parent,
@@ -101,10 +126,18 @@ impl Block {
             executed_height,
             app_hash,
             txs,
+            evidence,
             digest: Digest([0u8; 32]),
         };
         block.digest = block.compute_digest();
         block
+    }
+
+    /// The same block carrying `evidence` (recomputes the digest).
+    pub fn with_evidence(mut self, evidence: Vec<Evidence>) -> Self {
+        self.evidence = evidence;
+        self.digest = self.compute_digest();
+        self
     }
 
     /// The genesis block every validator starts from (height 0, no transactions).
@@ -161,6 +194,11 @@ impl Block {
         &self.txs
     }
 
+    /// Equivocation evidence the block records.
+    pub fn evidence(&self) -> &[Evidence] {
+        &self.evidence
+    }
+
     /// Sum of the transaction sizes in bytes.
     pub fn tx_bytes(&self) -> usize {
         self.txs
@@ -187,6 +225,10 @@ impl Write for Block {
         self.executed_height.write(buf);
         self.app_hash.write(buf);
         write_txs(&self.txs, buf);
+        UInt(self.evidence.len() as u64).write(buf);
+        for item in &self.evidence {
+            item.write(buf);
+        }
     }
 }
 
@@ -237,7 +279,13 @@ pub(crate) fn read_txs(
 
 impl EncodeSize for Block {
     fn encode_size(&self) -> usize {
-        HEADER_LEN.saturating_add(txs_encode_size(&self.txs))
+        let evidence = self.evidence.iter().fold(
+            UInt(self.evidence.len() as u64).encode_size(),
+            |acc, item| acc.saturating_add(item.encode_size()),
+        );
+        HEADER_LEN
+            .saturating_add(txs_encode_size(&self.txs))
+            .saturating_add(evidence)
     }
 }
 
@@ -251,19 +299,25 @@ impl Read for Block {
         let executed_height = u64::read(buf)?;
         let app_hash = <[u8; APP_HASH_LEN]>::read(buf)?;
         let txs = read_txs(buf, limits)?;
+        let count: u64 = UInt::read(buf)?.into();
+        let count = usize::try_from(count).map_err(|_| CodecError::InvalidUsize)?;
+        if count > MAX_EVIDENCE_PER_BLOCK {
+            return Err(CodecError::InvalidLength(count));
+        }
+        let mut evidence = Vec::with_capacity(count);
+        for _ in 0..count {
+            evidence.push(Evidence::read(buf)?);
+        }
         if executed_height >= height && height != 0 {
             return Err(CodecError::Invalid(
                 "Block",
                 "executed height must be below the block height",
             ));
         }
-        Ok(Self::new(
-            height,
-            parent,
-            timestamp_ms,
-            executed_height,
-            app_hash,
+        Ok(Self::assemble(
+            (height, parent, timestamp_ms, executed_height, app_hash),
             txs,
+            evidence,
         ))
     }
 }

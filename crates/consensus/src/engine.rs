@@ -13,11 +13,13 @@ use crate::{
     app::ChainApp,
     block::{Block, BlockDigest, BlockLimits},
     error::Error,
+    evidence::{EvidencePool, EvidenceReporter},
     executor::{self, FinalizedReporter},
     gossip::{self, TxGossip},
 };
 use commonware_broadcast::buffered;
 use commonware_consensus::{
+    Reporters,
     marshal::{
         self,
         core::{Actor as MarshalActor, Mailbox as MarshalMailbox},
@@ -639,11 +641,14 @@ where
             "the application has no app hash for height 0 (its genesis state)".to_string(),
         )
     })?;
+    let evidence = EvidencePool::default();
     let shared = Arc::new(Shared {
         app: Mutex::new(app),
         limits: config.limits,
         block_time: config.block_time,
         max_clock_drift: config.max_clock_drift,
+        evidence: evidence.clone(),
+        verifier: scheme.clone(),
     });
     let (executed_tx, executed_rx) = watch::channel::<Executed>(initial);
     info!(
@@ -746,6 +751,7 @@ where
         marshal_mailbox.clone(),
         epocher,
     );
+    let evidence_reporter = EvidenceReporter::new(evidence, scheme.clone());
     let consensus = simplex::Engine::new(
         context.child("simplex"),
         simplex::Config {
@@ -754,7 +760,7 @@ where
             blocker,
             automaton: wrapper.clone(),
             relay: wrapper.clone(),
-            reporter: wrapper,
+            reporter: Reporters::from((wrapper, evidence_reporter)),
             track_historical_votes: false,
             strategy: Sequential,
             partition: format!("{prefix}-simplex-epoch-0"),

@@ -175,6 +175,7 @@ fn execute<A: ChainApp>(
             ),
         });
     }
+    shared.evidence.executed(block.evidence());
     executed.send_replace((height, hash));
     debug!(height, txs = block.txs().len(), "executed finalized block");
     Ok(())

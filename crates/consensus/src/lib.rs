@@ -7,6 +7,8 @@
 //! - [`start`] / [`start_with_channels`]: the engine runner wiring simplex (ed25519 votes),
 //!   marshal (block dissemination, backfill, ordered delivery of finalized blocks), authenticated
 //!   p2p and the consensus journal, returning an [`EngineHandle`].
+//! - [`Evidence`]: equivocation simplex detects, carried in blocks (verified before voting) so
+//!   the application can record it when the block executes.
 //! - [`TxGossip`]: transactions admitted by one validator's mempool are broadcast to the others.
 //!
 //! # Execution after finality
@@ -29,6 +31,7 @@ mod app;
 mod block;
 mod engine;
 mod error;
+mod evidence;
 mod executor;
 mod gossip;
 #[cfg(feature = "sim")]
@@ -42,6 +45,7 @@ pub use engine::{
     max_message_size, start, start_with_channels, tokio_runtime_config,
 };
 pub use error::Error;
+pub use evidence::{Evidence, EvidenceKind, MAX_EVIDENCE_PER_BLOCK};
 pub use gossip::TxGossip;
 
 /// ed25519 keys used as validator consensus keys and p2p identities.

@@ -8,7 +8,7 @@
 
 use crate::{
     app::ChainApp,
-    block::BlockLimits,
+    block::{BlockDigest, BlockLimits},
     engine::{
         CHANNEL_BACKFILL, CHANNEL_BLOCKS, CHANNEL_CERTIFICATES, CHANNEL_RESOLVER, CHANNEL_TXS,
         CHANNEL_VOTES, Channels, EngineConfig, EngineHandle, channel_quota, max_message_size,
@@ -212,4 +212,67 @@ pub async fn wait_all(
         }
         context.sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// Runs validator `index` as an equivocator instead of a validator: when it sees a vote for view
+/// `v`, it signs and sends two notarizes for different payloads in view `v + 1`, before honest
+/// validators reach that view. They detect the conflict and report evidence.
+pub async fn start_equivocator(
+    net: &SimNetwork,
+    context: &deterministic::Context,
+    index: usize,
+    namespace: &[u8],
+) -> Result<commonware_runtime::Handle<()>, Error> {
+    use commonware_codec::{DecodeExt as _, Encode as _};
+    use commonware_consensus::{
+        Epochable as _, Viewable as _,
+        simplex::{
+            scheme::ed25519::Scheme,
+            types::{Notarize, Proposal, Vote},
+        },
+        types::{Round, View},
+    };
+    use commonware_cryptography::{Hasher as _, Sha256};
+    use commonware_p2p::{Receiver as _, Recipients, Sender as _};
+    use commonware_runtime::Spawner as _;
+
+    let signer = net
+        .signers
+        .get(index)
+        .ok_or_else(|| Error::Config(format!("no validator {index}")))?
+        .clone();
+    let participants = commonware_utils::ordered::Set::try_from(net.participants.clone())
+        .map_err(|_| Error::Config("duplicate participant".to_string()))?;
+    let scheme = Scheme::signer(namespace, participants, signer)
+        .ok_or_else(|| Error::Config("the equivocator is not a participant".to_string()))?;
+    let control = net.oracle.control(net.key(index)?.clone());
+    let (mut sender, mut receiver) = control
+        .register(CHANNEL_VOTES, channel_quota())
+        .await
+        .map_err(network_error)?;
+    Ok(context.child("equivocator").spawn(move |_| async move {
+        let mut last = 0u64;
+        while let Ok((_, message)) = receiver.recv().await {
+            let Ok(seen) = Vote::<Scheme, BlockDigest>::decode(message) else {
+                continue;
+            };
+            let (epoch, view) = match &seen {
+                Vote::Notarize(v) => (v.epoch(), v.view()),
+                Vote::Nullify(v) => (v.epoch(), v.view()),
+                Vote::Finalize(v) => (v.epoch(), v.view()),
+            };
+            if view.get() < last {
+                continue;
+            }
+            last = view.get().saturating_add(1);
+            let round = Round::new(epoch, View::new(last));
+            for payload in [&b"a"[..], b"b"] {
+                let digest = Sha256::hash(&[&last.to_be_bytes(), payload]);
+                let proposal = Proposal::new(round, view, digest);
+                if let Some(vote) = Notarize::<Scheme, _>::sign(&scheme, proposal) {
+                    let _ = sender.send(Recipients::All, Vote::Notarize(vote).encode(), true);
+                }
+            }
+        }
+    }))
 }

@@ -14,7 +14,7 @@ mod common;
 
 use commonware_runtime::{Clock as _, Runner as _, deterministic};
 use phalanx_consensus::{
-    AppHash, EngineHandle, Error,
+    AppHash, EngineHandle, Error, EvidenceKind,
     sim::{self, Link, SimNetwork},
 };
 use std::time::Duration;
@@ -480,6 +480,43 @@ fn gossiped_transaction_is_included_after_its_origin_stops() {
         }
         drop(refs);
         for handle in handles.into_iter().flatten() {
+            handle.stop().await;
+        }
+    });
+}
+
+/// A validator that notarizes two different proposals in the same view is detected by the
+/// honest validators; the evidence (verified before voting) is carried in finalized blocks, each
+/// fault once, naming the equivocator.
+#[test]
+fn equivocation_is_detected_and_carried_in_blocks() {
+    runner(71).start(|context| async move {
+        let net = network(&context, 4).await;
+        let apps: Vec<HashChainApp> = (0..3).map(|_| HashChainApp::new()).collect();
+        let _equivocator = sim::start_equivocator(&net, &context, 3, NAMESPACE)
+            .await
+            .unwrap();
+        let mut handles = Vec::new();
+        for (i, app) in apps.iter().enumerate() {
+            handles.push(start_validator(&context, &net, i, app.clone()).await);
+        }
+        let refs: Vec<&EngineHandle> = handles.iter().collect();
+        wait_all(&context, &refs, 10).await;
+
+        let mut seen = Vec::new();
+        for height in 1..=10 {
+            let block = handles[0].finalized_block(height).await.unwrap();
+            for evidence in block.evidence() {
+                assert_eq!(evidence.validator(), &net.participants[3]);
+                assert_eq!(evidence.kind(), EvidenceKind::ConflictingNotarize);
+                let id = (evidence.view(), evidence.kind());
+                assert!(!seen.contains(&id), "evidence recorded twice: {id:?}");
+                seen.push(id);
+            }
+        }
+        assert!(!seen.is_empty(), "no evidence in the first 10 blocks");
+        drop(refs);
+        for handle in handles {
             handle.stop().await;
         }
     });
