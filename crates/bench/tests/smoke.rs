@@ -42,6 +42,7 @@ fn every_measurement_runs_and_prints_json_lines() {
         operators: 2,
         blocks: 4,
         txs_per_block: 15,
+        pipelined: true,
     })
     .unwrap();
     assert_eq!(t.txs, 60);
