@@ -94,7 +94,7 @@ fn slash_unbondings(
             {
                 continue;
             }
-            let cut = reach.cut(&e.initial_balance, &e.balance)?;
+            let cut = reach.cut(&e.balance, &e.balance)?;
             if cut.is_empty() {
                 continue;
             }
