@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use phalanx_types::Error;
 use phalanx_types::error::{
     AssetsError, OperatorsError, PoolsError, RestakingError, RewardsError, ServicesError,
+    SlashingError,
 };
 use serde::Serialize;
 
@@ -97,6 +98,7 @@ fn is_not_found(e: &Error) -> bool {
             | Error::Restaking(RestakingError::DelegationNotFound(..))
             | Error::Restaking(RestakingError::NoUnbondingDelegation(_))
             | Error::Rewards(RewardsError::PlanNotFound(_))
+            | Error::Slashing(SlashingError::SlashNotFound(_))
     )
 }
 

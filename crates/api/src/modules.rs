@@ -6,11 +6,11 @@ use crate::encoding::base64;
 use crate::error::ApiError;
 use crate::query::{Out, Req, paginate_sorted};
 use phalanx_protocol::restaking::{self, TargetObject, TargetRef};
-use phalanx_protocol::{assets, auth, bank, operators, pools, rewards, services};
+use phalanx_protocol::{assets, auth, bank, operators, pools, rewards, services, slashing};
 use phalanx_state::StateRead;
-use phalanx_types::error::{AssetsError, RestakingError, RewardsError};
+use phalanx_types::error::{AssetsError, RestakingError, RewardsError, SlashingError};
 use phalanx_types::msgs::DelegationKind;
-use phalanx_types::{Address, Coin, Error, OperatorId, PoolId, ServiceId};
+use phalanx_types::{Address, Coin, Dec, Error, OperatorId, PoolId, ServiceId};
 use serde::Serialize;
 
 /// Result of one query function.
@@ -439,5 +439,84 @@ pub(crate) fn withdraw_address(s: &dyn StateRead, r: &Req) -> Answer {
     Out::one(
         "withdraw_address",
         &rewards::withdraw_address(s, &delegator)?,
+    )
+}
+
+// ---- slashing --------------------------------------------------------------------------------------
+
+/// Slashing params.
+pub(crate) fn slashing_params(s: &dyn StateRead, _: &Req) -> Answer {
+    Out::one("params", &slashing::params(s)?)
+}
+
+/// A service's slashing rules, in effect and pending; 404 when the service does not exist.
+pub(crate) fn slashing_rules(s: &dyn StateRead, r: &Req) -> Answer {
+    let t = existing_target::<SERVICE>(s, r)?;
+    Out::one("rules", &slashing::rules(s, ServiceId(t.id))?)
+}
+
+/// Every slash (history, any status) in id order.
+pub(crate) fn slashes(s: &dyn StateRead, r: &Req) -> Answer {
+    let (rows, next) = slashing::slashes(s, &r.page()?)?;
+    Ok(Out::one("slashes", &rows)?.page(&next))
+}
+
+/// One slash; 404 when there is none of that id.
+pub(crate) fn slash(s: &dyn StateRead, r: &Req) -> Answer {
+    let id = r.id64("slash_id")?;
+    let slash = slashing::slash(s, id)?.ok_or(Error::Slashing(SlashingError::SlashNotFound(id)))?;
+    Out::one("slash", &slash)
+}
+
+/// Slashes waiting for their veto window to end, in execution order.
+pub(crate) fn pending_slashes(s: &dyn StateRead, _: &Req) -> Answer {
+    Out::one("slashes", &slashing::pending_slashes(s)?)
+}
+
+/// The slash to simulate from `?service=ID&fraction=F`: both or neither.
+fn simulated_slash(r: &Req) -> Result<Option<(ServiceId, Dec)>, ApiError> {
+    let given = |v: &Option<String>| v.as_deref().filter(|t| !t.is_empty()).map(str::to_owned);
+    match (given(&r.params.service), given(&r.params.fraction)) {
+        (None, None) => Ok(None),
+        (Some(service), Some(fraction)) => {
+            let id = service
+                .parse::<u32>()
+                .ok()
+                .filter(|id| *id != 0)
+                .ok_or_else(|| {
+                    ApiError::bad_request(format!("service {service:?} is not a positive integer"))
+                })?;
+            let f = fraction
+                .parse::<Dec>()
+                .ok()
+                .filter(|f| !f.is_zero() && *f <= Dec::ONE)
+                .ok_or_else(|| {
+                    ApiError::bad_request(format!(
+                        "fraction {fraction:?} is not a decimal in (0, 1], e.g. 0.1"
+                    ))
+                })?;
+            Ok(Some((ServiceId(id), f)))
+        }
+        _ => Err(ApiError::bad_request(
+            "give both service and fraction to simulate a slash, or neither",
+        )),
+    }
+}
+
+/// What every service can slash of an address's stake at the snapshot's block time; with
+/// `?service=ID&fraction=F`, also the exact loss of a whole-security slash of that service now.
+pub(crate) fn exposure(s: &dyn StateRead, r: &Req) -> Answer {
+    let address = r.address("address")?;
+    let simulate = simulated_slash(r)?;
+    let now = phalanx_app::last_block_time(s)?;
+    Out::fields(&slashing::exposure(s, now, &address, simulate)?)
+}
+
+/// An operator's commission change waiting to apply (null when none); 404 for an unknown operator.
+pub(crate) fn pending_commission(s: &dyn StateRead, r: &Req) -> Answer {
+    let t = existing_target::<OPERATOR>(s, r)?;
+    Out::one(
+        "pending_commission",
+        &slashing::pending_commission(s, OperatorId(t.id))?,
     )
 }

@@ -22,10 +22,15 @@ fn captures(path: &str) -> Vec<String> {
 }
 
 fn path_param(name: &str, catch_all: bool) -> Value {
-    let (schema, description) = if name == "plan_id" {
+    let (schema, description) = if name == "plan_id" || name == "slash_id" {
+        let what = if name == "plan_id" {
+            "Rewards plan"
+        } else {
+            "Slash"
+        };
         (
             json!({"type": "integer", "format": "int64", "minimum": 1}),
-            "Rewards plan id (ids start at 1; 0 is a bad request)".to_string(),
+            format!("{what} id (ids start at 1; 0 is a bad request)"),
         )
     } else if name.ends_with("_id") {
         (
@@ -85,6 +90,16 @@ fn query_param(p: QueryParam) -> Value {
             "ticker",
             json!({"type": "string"}),
             "Only assets of this ticker",
+        ),
+        QueryParam::Service => (
+            "service",
+            json!({"type": "integer", "format": "int32", "minimum": 1}),
+            "Service of a whole-security slash to simulate (requires fraction)",
+        ),
+        QueryParam::Fraction => (
+            "fraction",
+            json!({"type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?$"}),
+            "Fraction of the simulated slash, in (0, 1] (requires service)",
         ),
         QueryParam::Commit => (
             "commit",

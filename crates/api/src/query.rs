@@ -44,6 +44,10 @@ pub(crate) struct Params {
     pub prove: Option<String>,
     /// Asset filter.
     pub ticker: Option<String>,
+    /// Service of a simulated slash (slashing exposure).
+    pub service: Option<String>,
+    /// Fraction of a simulated slash (slashing exposure).
+    pub fraction: Option<String>,
     /// `true` makes `POST /txs` wait for inclusion.
     pub commit: Option<String>,
     /// Comma-separated event types for `/events`.

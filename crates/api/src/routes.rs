@@ -27,6 +27,10 @@ pub(crate) enum QueryParam {
     Prove,
     /// `ticker`.
     Ticker,
+    /// `service` (with `fraction`: a simulated slash).
+    Service,
+    /// `fraction` (with `service`: a simulated slash).
+    Fraction,
     /// `commit`.
     Commit,
     /// `types`.
@@ -76,11 +80,12 @@ pub(crate) struct RouteSpec {
     pub action: Action,
 }
 
-use QueryParam::{Commit, PaginationKey, PaginationLimit, Prove, Ticker, Types};
+use QueryParam::{Commit, Fraction, PaginationKey, PaginationLimit, Prove, Service, Ticker, Types};
 
 const LIST: &[QueryParam] = &[PaginationKey, PaginationLimit, Prove];
 const ONE: &[QueryParam] = &[Prove];
 const ASSETS: &[QueryParam] = &[Ticker, PaginationKey, PaginationLimit, Prove];
+const EXPOSURE: &[QueryParam] = &[Service, Fraction, Prove];
 const JSON: &str = "application/json";
 
 /// A GET state query.
@@ -207,6 +212,14 @@ pub(crate) const ROUTES: &[RouteSpec] = &[
     q("/phalanx/rewards/v1/delegators/{delegator_address}/rewards/services/{service_id}", "rewards", "Pending rewards of a service delegation", ONE, "{rewards: DecPools}", m::delegation_rewards::<{ m::SERVICE }>),
     q("/phalanx/rewards/v1/delegators/{delegator_address}/rewards", "rewards", "Pending rewards of every delegation of a delegator", ONE, "{rewards: {delegation_type, target_id, rewards: DecPools}[], total: DecCoins, owed: DecCoins, withdrawable: Coin[]}", m::delegator_total_rewards),
     q("/phalanx/rewards/v1/delegators/{delegator_address}/withdraw_address", "rewards", "Where a delegator's rewards are paid", ONE, "{withdraw_address}", m::withdraw_address),
+    // ---- slashing
+    q("/phalanx/slashing/v1/params", "slashing", "Slashing params", ONE, "{params: {rules_change_delay, commission_change_delay, max_commission_step}}", m::slashing_params),
+    q("/phalanx/slashing/v1/services/{service_id}/rules", "slashing", "A service's slashing rules: in effect and pending (null when none)", ONE, "{rules: {active: SlashingRules|null, pending: {rules, effective_time}|null}}", m::slashing_rules),
+    q("/phalanx/slashing/v1/slashes", "slashing", "Every slash (any status) in id order", LIST, "{slashes: Slash[], pagination}", m::slashes),
+    q("/phalanx/slashing/v1/slashes/{slash_id}", "slashing", "A slash by id", ONE, "{slash}", m::slash),
+    q("/phalanx/slashing/v1/pending_slashes", "slashing", "Slashes inside their veto window, in execution order", ONE, "{slashes: Slash[]}", m::pending_slashes),
+    q("/phalanx/slashing/v1/exposure/{address}", "slashing", "What every service can slash of an address's stake; with service and fraction, the exact loss of that slash now", EXPOSURE, "{address, services: {service_id, at_stake, max_loss_now}[], loss_if_slashed: Coin[]|null}", m::exposure),
+    q("/phalanx/slashing/v1/operators/{operator_id}/pending_commission", "slashing", "An operator's commission change waiting to apply (null when none)", ONE, "{pending_commission: {params, effective_time}|null}", m::pending_commission),
     // ---- node
     h(Verb::Post, "/txs", "node", "Submit a signed transaction; ?commit=true waits for its block", &[Commit], BodyKind::TxBytes, "{txhash} or, with commit, {txhash, height, index, code, codespace, log, events, ...}", JSON, || post(node::submit)),
     h(Verb::Get, "/txs/{hash}", "node", "A committed transaction by hash", &[], BodyKind::None, "{txhash, height, index, timestamp, code, codespace, log, events, responses, ...}", JSON, || get(node::get_tx)),

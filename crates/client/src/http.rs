@@ -11,6 +11,7 @@ use phalanx_protocol::pools::Pool;
 use phalanx_protocol::restaking::{DelegationResponse, UnbondingDelegation};
 use phalanx_protocol::rewards::{DecPools, DelegatorTotalRewards, RewardsPlan};
 use phalanx_protocol::services::Service;
+use phalanx_protocol::slashing::{Exposure, PendingCommission, RulesRecord, SlashRecord};
 use phalanx_types::msgs::{
     Asset, AssetsParams, DelegationKind, OperatorParams, OperatorsParams, RestakingParams,
     RewardsParams, ServiceParams, ServicesParams, UserPreferences,
@@ -223,6 +224,17 @@ impl Query {
     }
 }
 
+/// The exposure query of `address`, with `?service=ID&fraction=F` when a slash is simulated.
+pub fn exposure_query(address: &Address, simulate: Option<(ServiceId, Dec)>) -> Query {
+    let query = Query::get(paths::exposure(address));
+    match simulate {
+        Some((service, fraction)) => query
+            .with("service", service.to_string())
+            .with("fraction", fraction.to_string()),
+        None => query,
+    }
+}
+
 /// The path segment of a delegation target kind.
 fn kind_segment(kind: DelegationKind) -> &'static str {
     match kind {
@@ -403,6 +415,30 @@ pub mod paths {
     pub fn user_preferences(user: &Address) -> String {
         format!("/phalanx/restaking/v1/users/{user}/preferences")
     }
+    /// A service's slashing rules (in effect and pending).
+    pub fn slashing_rules(service: ServiceId) -> String {
+        format!("/phalanx/slashing/v1/services/{service}/rules")
+    }
+    /// Every slash, in id order.
+    pub fn slashes() -> String {
+        "/phalanx/slashing/v1/slashes".into()
+    }
+    /// One slash.
+    pub fn slash(id: u64) -> String {
+        format!("/phalanx/slashing/v1/slashes/{id}")
+    }
+    /// Slashes inside their veto window.
+    pub fn pending_slashes() -> String {
+        "/phalanx/slashing/v1/pending_slashes".into()
+    }
+    /// What every service can slash of an address's stake.
+    pub fn exposure(address: &Address) -> String {
+        format!("/phalanx/slashing/v1/exposure/{address}")
+    }
+    /// An operator's commission change waiting to apply.
+    pub fn pending_commission(id: OperatorId) -> String {
+        format!("/phalanx/slashing/v1/operators/{id}/pending_commission")
+    }
     /// Rewards plans.
     pub fn rewards_plans() -> String {
         "/phalanx/rewards/v1/rewards_plans".into()
@@ -554,14 +590,19 @@ impl Client {
         Ok(Paged { items, next_key })
     }
 
-    /// `GET /status`.
-    pub async fn status(&self) -> Result<NodeStatus> {
-        let url = self.url(&paths::status());
-        let value = self.get_json(&Query::get(paths::status())).await?;
+    /// Runs a query and decodes its whole answer; `what` names it in errors.
+    async fn whole<T: DeserializeOwned>(&self, query: Query, what: &str) -> Result<T> {
+        let url = self.url(&query.path);
+        let value = self.get_json(&query).await?;
         serde_json::from_value(value).map_err(|e| ClientError::BadResponse {
             url,
-            reason: format!("status: {e}"),
+            reason: format!("{what}: {e}"),
         })
+    }
+
+    /// `GET /status`.
+    pub async fn status(&self) -> Result<NodeStatus> {
+        self.whole(Query::get(paths::status()), "status").await
     }
 
     /// The account, or `None` if the chain has never seen the address (it is created when it first
@@ -915,6 +956,49 @@ impl Client {
         self.one(paths::params("restaking"), "params").await
     }
 
+    /// Slashing module params.
+    pub async fn slashing_params(&self) -> Result<phalanx_types::msgs::SlashingParams> {
+        self.one(paths::params("slashing"), "params").await
+    }
+
+    /// A service's slashing rules: those in effect and those waiting for the rules change delay.
+    pub async fn slashing_rules(&self, service: ServiceId) -> Result<RulesRecord> {
+        self.one(paths::slashing_rules(service), "rules").await
+    }
+
+    /// Every slash (any status), in id order.
+    pub async fn slashes(&self, page: &PageRequest) -> Result<Paged<SlashRecord>> {
+        self.list(Query::list(paths::slashes(), page), "slashes")
+            .await
+    }
+
+    /// One slash.
+    pub async fn slash(&self, id: u64) -> Result<SlashRecord> {
+        self.one(paths::slash(id), "slash").await
+    }
+
+    /// Slashes inside their veto window, in execution order.
+    pub async fn pending_slashes(&self) -> Result<Vec<SlashRecord>> {
+        self.one(paths::pending_slashes(), "slashes").await
+    }
+
+    /// What every service can slash of `address`'s stake now; with `simulate = Some((service,
+    /// fraction))`, also the exact loss a whole-security slash of that service would cause.
+    pub async fn exposure(
+        &self,
+        address: &Address,
+        simulate: Option<(ServiceId, Dec)>,
+    ) -> Result<Exposure> {
+        self.whole(exposure_query(address, simulate), "exposure")
+            .await
+    }
+
+    /// An operator's commission change waiting to apply, if any.
+    pub async fn pending_commission(&self, id: OperatorId) -> Result<Option<PendingCommission>> {
+        self.one(paths::pending_commission(id), "pending_commission")
+            .await
+    }
+
     /// Rewards module params.
     pub async fn rewards_params(&self) -> Result<RewardsParams> {
         self.one(paths::params("rewards"), "params").await
@@ -971,13 +1055,11 @@ impl Client {
         &self,
         delegator: &Address,
     ) -> Result<DelegatorTotalRewards> {
-        let path = paths::delegator_total_rewards(delegator);
-        let url = self.url(&path);
-        let value = self.get_json(&Query::get(path)).await?;
-        serde_json::from_value(value).map_err(|e| ClientError::BadResponse {
-            url,
-            reason: format!("delegator rewards: {e}"),
-        })
+        self.whole(
+            Query::get(paths::delegator_total_rewards(delegator)),
+            "delegator rewards",
+        )
+        .await
     }
 
     /// Where a delegator's rewards are paid.

@@ -478,6 +478,34 @@ fn every_query_subcommand_maps_to_its_api_path() {
             "query restaking params".into(),
             "/phalanx/restaking/v1/params",
         ),
+        (
+            "query slashing params".into(),
+            "/phalanx/slashing/v1/params",
+        ),
+        (
+            "query slashing rules 3".into(),
+            "/phalanx/slashing/v1/services/3/rules",
+        ),
+        (
+            "query slashing slash 7".into(),
+            "/phalanx/slashing/v1/slashes/7",
+        ),
+        (
+            "query slashing slashes".into(),
+            "/phalanx/slashing/v1/slashes",
+        ),
+        (
+            "query slashing pending".into(),
+            "/phalanx/slashing/v1/pending_slashes",
+        ),
+        (
+            format!("query slashing exposure {a}"),
+            "/phalanx/slashing/v1/exposure/{a}",
+        ),
+        (
+            "query slashing pending-commission 2".into(),
+            "/phalanx/slashing/v1/operators/2/pending_commission",
+        ),
     ];
     for (line, path) in &table {
         let ClientCommand::Query(args) = parse(line) else {
@@ -505,7 +533,38 @@ fn every_query_subcommand_maps_to_its_api_path() {
             ("ticker", "ATOM".to_string())
         ]
     );
+    // A simulated slash: both flags become query-string parameters.
+    let ClientCommand::Query(args) = parse(&format!(
+        "query slashing exposure {a} --service 3 --fraction 0.1"
+    )) else {
+        panic!()
+    };
+    let q = args.cmd.request(&AddressesOnly).unwrap();
+    assert_eq!(q.path, format!("/phalanx/slashing/v1/exposure/{a}"));
+    assert_eq!(
+        q.params,
+        vec![
+            ("service", "3".to_string()),
+            ("fraction", "0.100000000000000000".to_string())
+        ]
+    );
+    let ClientCommand::Query(args) = parse("query slashing slashes --limit 2") else {
+        panic!()
+    };
+    let q = args.cmd.request(&AddressesOnly).unwrap();
+    assert_eq!(q.params, vec![("pagination.limit", "2".to_string())]);
     for bad in [
+        format!("query slashing exposure {a} --service 3"),
+        format!("query slashing exposure {a} --fraction 0.1"),
+        format!("query slashing exposure {a} --service 3 --fraction half"),
+        "query slashing slash x".to_string(),
+        "query slashing rules".to_string(),
+    ] {
+        let args = std::iter::once("phalanxd").chain(bad.split_whitespace());
+        assert!(Cli::try_parse_from(args).is_err(), "{bad}");
+    }
+    for bad in [
+        "query slashing exposure nobody",
         "query tx abc",
         "query block 0",
         "query block x",

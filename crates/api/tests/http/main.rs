@@ -16,4 +16,5 @@ mod node_routes;
 mod proofs;
 mod queries;
 mod rewards;
+mod slashing;
 mod support;

@@ -457,6 +457,16 @@ const EXPECTED: &[(&str, &str)] = &[
         "get",
         "/phalanx/rewards/v1/delegators/{delegator_address}/withdraw_address",
     ),
+    ("get", "/phalanx/slashing/v1/params"),
+    ("get", "/phalanx/slashing/v1/services/{service_id}/rules"),
+    ("get", "/phalanx/slashing/v1/slashes"),
+    ("get", "/phalanx/slashing/v1/slashes/{slash_id}"),
+    ("get", "/phalanx/slashing/v1/pending_slashes"),
+    ("get", "/phalanx/slashing/v1/exposure/{address}"),
+    (
+        "get",
+        "/phalanx/slashing/v1/operators/{operator_id}/pending_commission",
+    ),
     ("post", "/txs"),
     ("get", "/txs/{hash}"),
     ("get", "/status"),
@@ -477,7 +487,8 @@ fn fill(template: &str) -> String {
         .split('/')
         .map(|seg| match seg {
             "{address}" | "{delegator_address}" | "{user_address}" => carol.clone(),
-            "{pool_id}" | "{operator_id}" | "{service_id}" | "{plan_id}" | "{height}" => "1".into(),
+            "{pool_id}" | "{operator_id}" | "{service_id}" | "{plan_id}" | "{slash_id}"
+            | "{height}" => "1".into(),
             "{denom}" => "uatom".into(),
             "{ticker}" => "ATOM".into(),
             "{hash}" => "00".repeat(32),

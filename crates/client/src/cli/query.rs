@@ -5,11 +5,11 @@ use super::io::Io;
 use super::output::{OutputFormat, render};
 use super::tx::DelegationTarget;
 use crate::error::{ClientError, Result};
-use crate::http::{Client, PageRequest, Query, paths};
+use crate::http::{Client, PageRequest, Query, exposure_query, paths};
 use crate::keyring::Keyring;
 use clap::{Args, Subcommand};
 use phalanx_types::msgs::DelegationKind;
-use phalanx_types::{Address, OperatorId, PoolId, ServiceId};
+use phalanx_types::{Address, Dec, OperatorId, PoolId, ServiceId};
 
 /// Which page of a list to show.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Args)]
@@ -55,6 +55,9 @@ pub enum QueryCmd {
     /// Delegations, unbondings, relations between operators, services and pools, preferences.
     #[command(subcommand)]
     Restaking(RestakingQuery),
+    /// Slashing rules, slashes, exposure of stake to slashing, pending commission changes.
+    #[command(subcommand)]
+    Slashing(SlashingQuery),
     /// Rewards plans, outstanding and pending rewards, commission, withdraw addresses.
     #[command(subcommand)]
     Rewards(RewardsQuery),
@@ -430,6 +433,78 @@ pub enum RestakingQuery {
     Params,
 }
 
+/// `query slashing ...`: every query of the slashing module.
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum SlashingQuery {
+    /// Module params (rules and commission change delays, largest commission step).
+    Params,
+    /// A service's slashing rules: those in effect and those waiting to take effect.
+    Rules {
+        /// Service id.
+        service_id: u32,
+    },
+    /// One slash.
+    Slash {
+        /// Slash id.
+        slash_id: u64,
+    },
+    /// Every slash (any status), in id order.
+    Slashes {
+        /// Which page.
+        #[command(flatten)]
+        page: PageOpts,
+    },
+    /// Slashes inside their veto window, in execution order.
+    Pending,
+    /// What every service can slash of an address's stake; with --service and --fraction, the exact
+    /// loss a whole-security slash of that service would cause now.
+    Exposure {
+        /// Address or key name.
+        address: String,
+        /// Service of the slash to simulate.
+        #[arg(long, value_name = "ID", requires = "fraction")]
+        service: Option<u32>,
+        /// Fraction of the slash to simulate, in (0, 1].
+        #[arg(long, value_name = "FRACTION", requires = "service")]
+        fraction: Option<Dec>,
+    },
+    /// An operator's commission change waiting to apply.
+    PendingCommission {
+        /// Operator id.
+        operator_id: u32,
+    },
+}
+
+fn slashing_request(cmd: &SlashingQuery, addresses: &dyn AddressResolver) -> Result<Query> {
+    use SlashingQuery as S;
+    Ok(match cmd {
+        S::Params => Query::get(paths::params("slashing")),
+        S::Rules { service_id } => Query::get(paths::slashing_rules(ServiceId(*service_id))),
+        S::Slash { slash_id } => Query::get(paths::slash(*slash_id)),
+        S::Slashes { page } => Query::list(paths::slashes(), &page.page()),
+        S::Pending => Query::get(paths::pending_slashes()),
+        S::Exposure {
+            address,
+            service,
+            fraction,
+        } => {
+            let simulate = match (service, fraction) {
+                (Some(s), Some(f)) => Some((ServiceId(*s), *f)),
+                (None, None) => None,
+                _ => {
+                    return Err(ClientError::invalid(
+                        "give both --service and --fraction to simulate a slash, or neither",
+                    ));
+                }
+            };
+            exposure_query(&addresses.resolve(address)?, simulate)
+        }
+        S::PendingCommission { operator_id } => {
+            Query::get(paths::pending_commission(OperatorId(*operator_id)))
+        }
+    })
+}
+
 /// `query rewards ...`: every query of the rewards module.
 #[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
 pub enum RewardsQuery {
@@ -607,6 +682,7 @@ impl QueryCmd {
                 ServicesQuery::Params => Query::get(paths::params("services")),
             },
             QueryCmd::Restaking(r) => restaking_request(r, addresses)?,
+            QueryCmd::Slashing(s) => slashing_request(s, addresses)?,
             QueryCmd::Rewards(r) => rewards_request(r, addresses)?,
         })
     }
