@@ -7,8 +7,8 @@ use crate::address::Address;
 use crate::coin::{Coin, Coins, validate_denom};
 use crate::dec::Dec;
 use crate::error::{
-    SlashingError, AssetsError, Error, OperatorsError, RestakingError, Result, RewardsError, ServicesError,
-    TokenFactoryError,
+    AssetsError, Error, OperatorsError, RestakingError, Result, RewardsError, ServicesError,
+    SlashingError, TokenFactoryError,
 };
 use crate::ids::{OperatorId, PoolId, ServiceId};
 use crate::math::excerpt;
@@ -504,7 +504,9 @@ impl SlashingRules {
             }
         }
         if self.max_window_fraction < self.max_incident_fraction {
-            return Err(bad("max_window_fraction must be at least max_incident_fraction"));
+            return Err(bad(
+                "max_window_fraction must be at least max_incident_fraction",
+            ));
         }
         if self.window.is_zero() {
             return Err(bad("window must be positive"));
@@ -532,7 +534,12 @@ impl Default for SlashingParams {
         Self {
             rules_change_delay: Duration::from_hours(72),
             commission_change_delay: Duration::from_hours(24),
-            max_commission_step: Dec::from_raw(primitive_types::U256([50_000_000_000_000_000, 0, 0, 0])),
+            max_commission_step: Dec::from_raw(primitive_types::U256([
+                50_000_000_000_000_000,
+                0,
+                0,
+                0,
+            ])),
         }
     }
 }
