@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use phalanx_types::Error;
 use phalanx_types::error::{
     AssetsError, OperatorsError, PoolsError, RestakingError, RewardsError, ServicesError,
-    SlashingError,
+    SlashingError, TokenFactoryError,
 };
 use serde::Serialize;
 
@@ -99,6 +99,7 @@ fn is_not_found(e: &Error) -> bool {
             | Error::Restaking(RestakingError::NoUnbondingDelegation(_))
             | Error::Rewards(RewardsError::PlanNotFound(_))
             | Error::Slashing(SlashingError::SlashNotFound(_))
+            | Error::TokenFactory(TokenFactoryError::DenomNotFound(_))
     )
 }
 

@@ -6,9 +6,13 @@ use crate::encoding::base64;
 use crate::error::ApiError;
 use crate::query::{Out, Req, paginate_sorted};
 use phalanx_protocol::restaking::{self, TargetObject, TargetRef};
-use phalanx_protocol::{assets, auth, bank, operators, pools, rewards, services, slashing};
+use phalanx_protocol::{
+    assets, auth, bank, operators, pools, rewards, services, slashing, tokenfactory,
+};
 use phalanx_state::StateRead;
-use phalanx_types::error::{AssetsError, RestakingError, RewardsError, SlashingError};
+use phalanx_types::error::{
+    AssetsError, RestakingError, RewardsError, SlashingError, TokenFactoryError,
+};
 use phalanx_types::msgs::DelegationKind;
 use phalanx_types::{Address, Coin, Dec, Error, OperatorId, PoolId, ServiceId};
 use serde::Serialize;
@@ -440,6 +444,48 @@ pub(crate) fn withdraw_address(s: &dyn StateRead, r: &Req) -> Answer {
         "withdraw_address",
         &rewards::withdraw_address(s, &delegator)?,
     )
+}
+
+// ---- tokenfactory ----------------------------------------------------------------------------------
+
+/// Token factory params.
+pub(crate) fn tokenfactory_params(s: &dyn StateRead, _: &Req) -> Answer {
+    Out::one("params", &tokenfactory::params(s)?)
+}
+
+/// A factory denom taken from the path: well formed, and created (404 otherwise).
+fn factory_denom(
+    s: &dyn StateRead,
+    r: &Req,
+) -> Result<(String, tokenfactory::DenomAuthorityMetadata), ApiError> {
+    let denom = r.denom("denom")?;
+    phalanx_types::msgs::parse_factory_denom(&denom)?;
+    let authority = tokenfactory::denom_authority_metadata(s, &denom)?
+        .ok_or_else(|| Error::from(TokenFactoryError::DenomNotFound(denom.clone())))?;
+    Ok((denom, authority))
+}
+
+/// Who administers a factory denom (`admin` is null once renounced).
+pub(crate) fn denom_authority_metadata(s: &dyn StateRead, r: &Req) -> Answer {
+    Out::one("authority_metadata", &factory_denom(s, r)?.1)
+}
+
+/// The display metadata of a factory denom; 404 until its admin sets it.
+pub(crate) fn denom_metadata(s: &dyn StateRead, r: &Req) -> Answer {
+    let (denom, _) = factory_denom(s, r)?;
+    let metadata = tokenfactory::denom_metadata(s, &denom)?.ok_or_else(|| {
+        ApiError::not_found(format!(
+            "no metadata set for {denom}; its admin sets it with set-denom-metadata"
+        ))
+    })?;
+    Out::one("metadata", &metadata)
+}
+
+/// The denoms an address created, in denom order (including those it no longer administers).
+pub(crate) fn denoms_from_creator(s: &dyn StateRead, r: &Req) -> Answer {
+    let creator = r.address("creator")?;
+    let (rows, next) = tokenfactory::denoms_from_creator(s, &creator, &r.page()?)?;
+    Ok(Out::one("denoms", &rows)?.page(&next))
 }
 
 // ---- slashing --------------------------------------------------------------------------------------

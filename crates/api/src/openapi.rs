@@ -37,7 +37,7 @@ fn path_param(name: &str, catch_all: bool) -> Value {
             json!({"type": "integer", "format": "int32", "minimum": 1}),
             "Numeric id (ids start at 1; 0 is a bad request)".to_string(),
         )
-    } else if name.ends_with("address") {
+    } else if name.ends_with("address") || name == "creator" {
         (
             json!({"type": "string", "pattern": "^phx1[02-9ac-hj-np-z]+$"}),
             "Bech32 address with prefix phx".to_string(),

@@ -212,6 +212,11 @@ pub(crate) const ROUTES: &[RouteSpec] = &[
     q("/phalanx/rewards/v1/delegators/{delegator_address}/rewards/services/{service_id}", "rewards", "Pending rewards of a service delegation", ONE, "{rewards: DecPools}", m::delegation_rewards::<{ m::SERVICE }>),
     q("/phalanx/rewards/v1/delegators/{delegator_address}/rewards", "rewards", "Pending rewards of every delegation of a delegator", ONE, "{rewards: {delegation_type, target_id, rewards: DecPools}[], total: DecCoins, owed: DecCoins, withdrawable: Coin[]}", m::delegator_total_rewards),
     q("/phalanx/rewards/v1/delegators/{delegator_address}/withdraw_address", "rewards", "Where a delegator's rewards are paid", ONE, "{withdraw_address}", m::withdraw_address),
+    // ---- tokenfactory
+    q("/phalanx/tokenfactory/v1/params", "tokenfactory", "Token factory params", ONE, "{params: {denom_creation_fee: Coin[]}}", m::tokenfactory_params),
+    q("/phalanx/tokenfactory/v1/denoms_from_creator/{creator}", "tokenfactory", "Denoms an address created, in denom order", LIST, "{denoms: string[], pagination}", m::denoms_from_creator),
+    q("/phalanx/tokenfactory/v1/authority_metadata/{*denom}", "tokenfactory", "The admin of a factory denom (null once renounced)", ONE, "{authority_metadata: {admin}}", m::denom_authority_metadata),
+    q("/phalanx/tokenfactory/v1/denom_metadata/{*denom}", "tokenfactory", "The display metadata of a factory denom", ONE, "{metadata: DenomMetadata}", m::denom_metadata),
     // ---- slashing
     q("/phalanx/slashing/v1/params", "slashing", "Slashing params", ONE, "{params: {rules_change_delay, commission_change_delay, max_commission_step}}", m::slashing_params),
     q("/phalanx/slashing/v1/services/{service_id}/rules", "slashing", "A service's slashing rules: in effect and pending (null when none)", ONE, "{rules: {active: SlashingRules|null, pending: {rules, effective_time}|null}}", m::slashing_rules),

@@ -215,7 +215,42 @@ enum Step {
     ServicesParams {
         fee: u128,
     },
+    CreateDenom {
+        who: usize,
+        sub: usize,
+        fee: u128,
+    },
+    Mint {
+        who: usize,
+        creator: usize,
+        sub: usize,
+        to: usize,
+        amount: u128,
+    },
+    Burn {
+        who: usize,
+        creator: usize,
+        sub: usize,
+        amount: u128,
+    },
+    ChangeAdmin {
+        who: usize,
+        creator: usize,
+        sub: usize,
+        to: Option<usize>,
+    },
+    SetDenomMetadata {
+        who: usize,
+        creator: usize,
+        sub: usize,
+    },
+    TokenFactoryParams {
+        fee: u128,
+    },
 }
+
+/// Subdenoms of token factory steps; each actor may create each once.
+const SUBDENOMS: [&str; 2] = ["gold", "silver"];
 
 /// The registration fee offered by register/create steps; fee params are drawn from the same values.
 const FEE_DENOM: &str = "utia";
@@ -237,6 +272,9 @@ fn step() -> impl Strategy<Value = Step> {
     let w = 0..ACTORS * 2;
     // Mostly the first ids, so that relation messages often name objects that exist and are related.
     let id = prop_oneof![8 => Just(1u32), 4 => Just(2u32), 2 => Just(3u32), 1 => Just(0u32), 1 => 4u32..6];
+    // Mostly actor 0's first subdenom, so that token factory steps often name a denom that exists.
+    let creator = prop_oneof![3 => Just(0usize), 1 => 0..ACTORS];
+    let sub = prop_oneof![3 => Just(0usize), 1 => 0..SUBDENOMS.len()];
     prop_oneof![
         1 => (a.clone(), a.clone(), 0..DENOMS.len(), amount())
             .prop_map(|(from, to, denom, amount)| Step::Send { from, to, denom, amount }),
@@ -288,6 +326,17 @@ fn step() -> impl Strategy<Value = Step> {
         1 => (prop_oneof![3 => Just(0u128), 1 => Just(100u128)], 0u64..60)
             .prop_map(|(fee, deactivation_secs)| Step::OperatorsParams { fee, deactivation_secs }),
         1 => prop_oneof![3 => Just(0u128), 1 => Just(100u128)].prop_map(|fee| Step::ServicesParams { fee }),
+        2 => (creator.clone(), sub.clone(), prop_oneof![Just(0u128), Just(100u128)])
+            .prop_map(|(who, sub, fee)| Step::CreateDenom { who, sub, fee }),
+        4 => (w.clone(), creator.clone(), sub.clone(), w.clone(), amount())
+            .prop_map(|(who, creator, sub, to, amount)| Step::Mint { who, creator, sub, to, amount }),
+        3 => (w.clone(), creator.clone(), sub.clone(), prop_oneof![4 => 1u128..1_000, 1 => amount()])
+            .prop_map(|(who, creator, sub, amount)| Step::Burn { who, creator, sub, amount }),
+        1 => (w.clone(), creator.clone(), sub.clone(), prop_oneof![6 => a.clone().prop_map(Some), 1 => Just(None)])
+            .prop_map(|(who, creator, sub, to)| Step::ChangeAdmin { who, creator, sub, to }),
+        1 => (w.clone(), creator.clone(), sub.clone())
+            .prop_map(|(who, creator, sub)| Step::SetDenomMetadata { who, creator, sub }),
+        1 => prop_oneof![3 => Just(0u128), 1 => Just(100u128)].prop_map(|fee| Step::TokenFactoryParams { fee }),
     ]
 }
 
@@ -322,6 +371,18 @@ fn op_admin(state: &MemState, who: usize, op: u32) -> Address {
 fn svc_admin(state: &MemState, who: usize, svc: u32) -> Address {
     match phalanx_protocol::services::service(state, ServiceId(svc)).unwrap() {
         Some(s) if who >= ACTORS => s.admin,
+        _ => actor(who % ACTORS),
+    }
+}
+
+fn factory(creator: usize, sub: usize) -> String {
+    factory_denom(&actor(creator), SUBDENOMS[sub]).unwrap()
+}
+
+/// The admin of a factory denom for `who >= ACTORS` (the creator if it has none), else `actor(who)`.
+fn denom_admin(state: &MemState, who: usize, denom: &str) -> Address {
+    match phalanx_protocol::tokenfactory::denom_authority_metadata(state, denom).unwrap() {
+        Some(a) if who >= ACTORS => a.admin.unwrap_or(actor(0)),
         _ => actor(who % ACTORS),
     }
 }
@@ -587,6 +648,86 @@ fn to_msg(step: &Step, now: Timestamp, state: &MemState) -> Msg {
             },
         }
         .into(),
+        Step::CreateDenom { who, sub, fee } => MsgCreateDenom {
+            sender: actor(who),
+            subdenom: SUBDENOMS[sub].into(),
+            fee_amount: Coins::single(FEE_DENOM, fee).unwrap(),
+        }
+        .into(),
+        Step::Mint {
+            who,
+            creator,
+            sub,
+            to,
+            amount,
+        } => {
+            let denom = factory(creator, sub);
+            let sender = denom_admin(state, who, &denom);
+            MsgMint {
+                sender,
+                amount: Coin::new(denom, amount),
+                // `to` at or above ACTORS mints to the admin itself, so that burns find coins.
+                mint_to_address: if to >= ACTORS { sender } else { actor(to) },
+            }
+            .into()
+        }
+        Step::Burn {
+            who,
+            creator,
+            sub,
+            amount,
+        } => {
+            let denom = factory(creator, sub);
+            let sender = denom_admin(state, who, &denom);
+            MsgBurn {
+                sender,
+                amount: Coin::new(denom, amount),
+                burn_from_address: sender,
+            }
+            .into()
+        }
+        Step::ChangeAdmin {
+            who,
+            creator,
+            sub,
+            to,
+        } => {
+            let denom = factory(creator, sub);
+            MsgChangeAdmin {
+                sender: denom_admin(state, who, &denom),
+                denom,
+                new_admin: to.map(actor),
+            }
+            .into()
+        }
+        Step::SetDenomMetadata { who, creator, sub } => {
+            let denom = factory(creator, sub);
+            MsgSetDenomMetadata {
+                sender: denom_admin(state, who, &denom),
+                metadata: DenomMetadata {
+                    description: String::new(),
+                    denom_units: vec![DenomUnit {
+                        denom: denom.clone(),
+                        exponent: 0,
+                        aliases: vec![],
+                    }],
+                    base: denom.clone(),
+                    display: denom,
+                    name: SUBDENOMS[sub].into(),
+                    symbol: SUBDENOMS[sub].to_ascii_uppercase(),
+                    uri: String::new(),
+                    uri_hash: String::new(),
+                },
+            }
+            .into()
+        }
+        Step::TokenFactoryParams { fee } => MsgUpdateTokenFactoryParams {
+            authority: authority(),
+            params: TokenFactoryParams {
+                denom_creation_fee: Coins::single(FEE_DENOM, fee).unwrap(),
+            },
+        }
+        .into(),
     }
 }
 
@@ -707,7 +848,7 @@ fn random_message_sequences_keep_every_invariant() {
         assert!(*ok > 0, "{url} never succeeded in {cases} cases");
     }
     assert!(
-        coverage.len() >= 36,
+        coverage.len() >= 42,
         "only {} message types generated",
         coverage.len()
     );

@@ -12,9 +12,11 @@ use phalanx_protocol::restaking::{DelegationResponse, UnbondingDelegation};
 use phalanx_protocol::rewards::{DecPools, DelegatorTotalRewards, RewardsPlan};
 use phalanx_protocol::services::Service;
 use phalanx_protocol::slashing::{Exposure, PendingCommission, RulesRecord, SlashRecord};
+use phalanx_protocol::tokenfactory::DenomAuthorityMetadata;
 use phalanx_types::msgs::{
-    Asset, AssetsParams, DelegationKind, OperatorParams, OperatorsParams, RestakingParams,
-    RewardsParams, ServiceParams, ServicesParams, UserPreferences,
+    Asset, AssetsParams, DelegationKind, DenomMetadata, OperatorParams, OperatorsParams,
+    RestakingParams, RewardsParams, ServiceParams, ServicesParams, TokenFactoryParams,
+    UserPreferences,
 };
 use phalanx_types::{Address, Coin, Dec, Event, OperatorId, PoolId, ServiceId, Timestamp};
 use serde::de::DeserializeOwned;
@@ -476,6 +478,18 @@ pub mod paths {
     /// Where a delegator's rewards are paid.
     pub fn withdraw_address(delegator: &Address) -> String {
         format!("/phalanx/rewards/v1/delegators/{delegator}/withdraw_address")
+    }
+    /// The denoms an address created with the token factory.
+    pub fn denoms_from_creator(creator: &Address) -> String {
+        format!("/phalanx/tokenfactory/v1/denoms_from_creator/{creator}")
+    }
+    /// The admin of a factory denom.
+    pub fn denom_authority_metadata(denom: &str) -> String {
+        format!("/phalanx/tokenfactory/v1/authority_metadata/{denom}")
+    }
+    /// The display metadata of a factory denom.
+    pub fn denom_metadata(denom: &str) -> String {
+        format!("/phalanx/tokenfactory/v1/denom_metadata/{denom}")
     }
 }
 
@@ -1066,6 +1080,35 @@ impl Client {
     pub async fn withdraw_address(&self, delegator: &Address) -> Result<Address> {
         self.one(paths::withdraw_address(delegator), "withdraw_address")
             .await
+    }
+
+    /// Token factory params.
+    pub async fn tokenfactory_params(&self) -> Result<TokenFactoryParams> {
+        self.one(paths::params("tokenfactory"), "params").await
+    }
+
+    /// The denoms an address created, in denom order.
+    pub async fn denoms_from_creator(
+        &self,
+        creator: &Address,
+        page: &PageRequest,
+    ) -> Result<Paged<String>> {
+        self.list(
+            Query::list(paths::denoms_from_creator(creator), page),
+            "denoms",
+        )
+        .await
+    }
+
+    /// The admin of a factory denom (`None` once renounced).
+    pub async fn denom_authority_metadata(&self, denom: &str) -> Result<DenomAuthorityMetadata> {
+        self.one(paths::denom_authority_metadata(denom), "authority_metadata")
+            .await
+    }
+
+    /// The display metadata of a factory denom (a 404 error until its admin sets it).
+    pub async fn denom_metadata(&self, denom: &str) -> Result<DenomMetadata> {
+        self.one(paths::denom_metadata(denom), "metadata").await
     }
 
     /// A committed block as JSON (`None` = latest).

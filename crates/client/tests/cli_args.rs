@@ -86,6 +86,7 @@ fn every_tx_subcommand_builds_its_message() {
     let bob = key(2).address();
     let carol = key(3).address();
     let hours = |h: u64| Duration::from_hours(h);
+    let gold = factory_denom(&me, "gold").unwrap();
     let table: Vec<(String, Msg)> = vec![
         (format!("tx bank send {carol} 5uatom,7uphx --from alice"), MsgSend { from_address: me, to_address: carol, amount: coins("5uatom,7uphx") }.into()),
         ("tx bank send bob 5uatom --from alice".into(), MsgSend { from_address: me, to_address: bob, amount: coins("5uatom") }.into()),
@@ -165,6 +166,14 @@ fn every_tx_subcommand_builds_its_message() {
         ("tx slashing update-params --rules-change-delay 72h --commission-change-delay 24h --max-commission-step 0.05".into(),
             MsgUpdateSlashingParams { authority: me, params: SlashingParams { rules_change_delay: hours(72), commission_change_delay: hours(24), max_commission_step: dec("0.05") } }.into()),
         ("tx rewards update-params --plan-creation-fee 100uphx".into(), MsgUpdateRewardsParams { authority: me, params: RewardsParams { rewards_plan_creation_fee: coins("100uphx") } }.into()),
+        ("tx tokenfactory create-denom gold --fee-amount 10uphx".into(), MsgCreateDenom { sender: me, subdenom: "gold".into(), fee_amount: coins("10uphx") }.into()),
+        (format!("tx tokenfactory mint 5{gold} --mint-to bob"), MsgMint { sender: me, amount: Coin::new(&gold, 5), mint_to_address: bob }.into()),
+        (format!("tx tokenfactory burn 3{gold}"), MsgBurn { sender: me, amount: Coin::new(&gold, 3), burn_from_address: me }.into()),
+        (format!("tx tokenfactory change-admin {gold} bob"), MsgChangeAdmin { sender: me, denom: gold.clone(), new_admin: Some(bob) }.into()),
+        (format!("tx tokenfactory set-denom-metadata {gold} --name Gold --symbol GLD --units gold:6"), MsgSetDenomMetadata { sender: me, metadata: DenomMetadata {
+            description: String::new(), denom_units: vec![DenomUnit { denom: gold.clone(), exponent: 0, aliases: vec![] }, DenomUnit { denom: "gold".into(), exponent: 6, aliases: vec![] }],
+            base: gold.clone(), display: "gold".into(), name: "Gold".into(), symbol: "GLD".into(), uri: String::new(), uri_hash: String::new() } }.into()),
+        ("tx tokenfactory update-params --denom-creation-fee 100uphx".into(), MsgUpdateTokenFactoryParams { authority: me, params: TokenFactoryParams { denom_creation_fee: coins("100uphx") } }.into()),
     ];
     let mut covered = BTreeSet::new();
     for (line, expected) in &table {
@@ -172,7 +181,7 @@ fn every_tx_subcommand_builds_its_message() {
         covered.insert(expected.type_url());
     }
     // Every message type of `Msg` has a command.
-    assert_eq!(covered.len(), 48, "{covered:?}");
+    assert_eq!(covered.len(), 54, "{covered:?}");
 }
 
 #[test]
@@ -505,6 +514,22 @@ fn every_query_subcommand_maps_to_its_api_path() {
         (
             "query slashing pending-commission 2".into(),
             "/phalanx/slashing/v1/operators/2/pending_commission",
+        ),
+        (
+            "query tokenfactory params".into(),
+            "/phalanx/tokenfactory/v1/params",
+        ),
+        (
+            format!("query tokenfactory denoms-from-creator {a}"),
+            "/phalanx/tokenfactory/v1/denoms_from_creator/{a}",
+        ),
+        (
+            format!("query tokenfactory denom-authority-metadata factory/{a}/gold"),
+            "/phalanx/tokenfactory/v1/authority_metadata/factory/{a}/gold",
+        ),
+        (
+            format!("query tokenfactory denom-metadata factory/{a}/gold"),
+            "/phalanx/tokenfactory/v1/denom_metadata/factory/{a}/gold",
         ),
     ];
     for (line, path) in &table {

@@ -18,3 +18,4 @@ mod queries;
 mod rewards;
 mod slashing;
 mod support;
+mod tokenfactory;

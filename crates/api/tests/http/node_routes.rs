@@ -457,6 +457,13 @@ const EXPECTED: &[(&str, &str)] = &[
         "get",
         "/phalanx/rewards/v1/delegators/{delegator_address}/withdraw_address",
     ),
+    ("get", "/phalanx/tokenfactory/v1/params"),
+    (
+        "get",
+        "/phalanx/tokenfactory/v1/denoms_from_creator/{creator}",
+    ),
+    ("get", "/phalanx/tokenfactory/v1/authority_metadata/{denom}"),
+    ("get", "/phalanx/tokenfactory/v1/denom_metadata/{denom}"),
     ("get", "/phalanx/slashing/v1/params"),
     ("get", "/phalanx/slashing/v1/services/{service_id}/rules"),
     ("get", "/phalanx/slashing/v1/slashes"),
@@ -486,7 +493,7 @@ fn fill(template: &str) -> String {
     template
         .split('/')
         .map(|seg| match seg {
-            "{address}" | "{delegator_address}" | "{user_address}" => carol.clone(),
+            "{address}" | "{delegator_address}" | "{user_address}" | "{creator}" => carol.clone(),
             "{pool_id}" | "{operator_id}" | "{service_id}" | "{plan_id}" | "{slash_id}"
             | "{height}" => "1".into(),
             "{denom}" => "uatom".into(),

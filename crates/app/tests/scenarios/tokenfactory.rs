@@ -403,7 +403,8 @@ fn metadata_is_set_by_the_admin_and_validated() {
         "tokenfactory",
         4,
     );
-    let broken: Vec<(&str, fn(&mut DenomMetadata))> = vec![
+    type Edit = fn(&mut DenomMetadata);
+    let broken: Vec<(&str, Edit)> = vec![
         ("name", |m| m.name = " ".into()),
         ("symbol", |m| m.symbol = String::new()),
         ("denom_units", |m| m.denom_units.clear()),

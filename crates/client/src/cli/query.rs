@@ -61,6 +61,9 @@ pub enum QueryCmd {
     /// Rewards plans, outstanding and pending rewards, commission, withdraw addresses.
     #[command(subcommand)]
     Rewards(RewardsQuery),
+    /// Token factory denoms: who created them, their admins and metadata.
+    #[command(subcommand)]
+    Tokenfactory(TokenFactoryQuery),
     /// The node's chain id, latest height, app hash and block time.
     Status,
     /// A committed transaction by hash.
@@ -557,6 +560,31 @@ pub enum RewardsQuery {
     },
 }
 
+/// `query tokenfactory ...`: every query of the token factory.
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum TokenFactoryQuery {
+    /// Module params (denom creation fee).
+    Params,
+    /// The denoms an address created (including those it handed over).
+    DenomsFromCreator {
+        /// Creator address or key name.
+        creator: String,
+        /// Which page.
+        #[command(flatten)]
+        page: PageOpts,
+    },
+    /// The admin of a factory denom (null once renounced).
+    DenomAuthorityMetadata {
+        /// The factory denom.
+        denom: String,
+    },
+    /// The display metadata of a factory denom.
+    DenomMetadata {
+        /// The factory denom.
+        denom: String,
+    },
+}
+
 /// Resolves address arguments: a `phx1...` address, or the name of a key in the keyring.
 pub trait AddressResolver {
     /// The address `text` stands for.
@@ -684,6 +712,19 @@ impl QueryCmd {
             QueryCmd::Restaking(r) => restaking_request(r, addresses)?,
             QueryCmd::Slashing(s) => slashing_request(s, addresses)?,
             QueryCmd::Rewards(r) => rewards_request(r, addresses)?,
+            QueryCmd::Tokenfactory(t) => match t {
+                TokenFactoryQuery::Params => Query::get(paths::params("tokenfactory")),
+                TokenFactoryQuery::DenomsFromCreator { creator, page } => Query::list(
+                    paths::denoms_from_creator(&addresses.resolve(creator)?),
+                    &page.page(),
+                ),
+                TokenFactoryQuery::DenomAuthorityMetadata { denom } => {
+                    Query::get(paths::denom_authority_metadata(denom))
+                }
+                TokenFactoryQuery::DenomMetadata { denom } => {
+                    Query::get(paths::denom_metadata(denom))
+                }
+            },
         })
     }
 }
@@ -947,6 +988,49 @@ mod tests {
                 ("pagination.limit", "2".to_string())
             ]
         );
+    }
+
+    #[test]
+    fn tokenfactory_queries_map_to_their_api_paths() {
+        let a = Address::module("someone");
+        let denom = format!("factory/{a}/gold");
+        let table: Vec<(String, String)> = vec![
+            (
+                "tokenfactory params".into(),
+                "/phalanx/tokenfactory/v1/params".into(),
+            ),
+            (
+                format!("tokenfactory denoms-from-creator {a}"),
+                format!("/phalanx/tokenfactory/v1/denoms_from_creator/{a}"),
+            ),
+            (
+                format!("tokenfactory denom-authority-metadata {denom}"),
+                format!("/phalanx/tokenfactory/v1/authority_metadata/{denom}"),
+            ),
+            (
+                format!("tokenfactory denom-metadata {denom}"),
+                format!("/phalanx/tokenfactory/v1/denom_metadata/{denom}"),
+            ),
+        ];
+        for (line, path) in &table {
+            let q = request(line).unwrap_or_else(|e| panic!("{line}: {e}"));
+            assert_eq!(&q.path, path, "{line}");
+        }
+        let q = request(&format!(
+            "tokenfactory denoms-from-creator {a} --limit 2 --page-key AAE="
+        ))
+        .unwrap();
+        assert_eq!(
+            q.params,
+            vec![
+                ("pagination.key", "AAE=".to_string()),
+                ("pagination.limit", "2".to_string())
+            ]
+        );
+        // Key names are not addresses without a keyring.
+        let args = ["query", "tokenfactory", "denoms-from-creator", "alice"];
+        let cli = TestCli::try_parse_from(args).unwrap();
+        assert!(cli.cmd.request(&AddressesOnly).is_err());
     }
 
     #[test]

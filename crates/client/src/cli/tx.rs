@@ -239,6 +239,9 @@ pub enum TxCmd {
     /// Rewards plans, withdrawals of rewards and commission.
     #[command(subcommand)]
     Rewards(RewardsTx),
+    /// Create denoms factory/{creator}/{subdenom}; mint, burn, hand over and describe them.
+    #[command(subcommand)]
+    Tokenfactory(TokenFactoryTx),
 }
 
 /// `tx bank ...`.
@@ -984,6 +987,188 @@ fn rewards_msg(cmd: &RewardsTx, ctx: &BuildContext) -> Result<Msg> {
     })
 }
 
+/// Extra units of a denom, in the order given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitList(pub Vec<DenomUnit>);
+
+/// Parses denom units: `NAME:EXPONENT` pairs separated by commas, e.g. `gold:6,kgold:9`.
+pub fn parse_units(text: &str) -> std::result::Result<UnitList, String> {
+    let bad = |why: &str| {
+        format!(
+            "invalid units {text:?}: {why}; write NAME:EXPONENT pairs separated by commas, e.g. gold:6,kgold:9"
+        )
+    };
+    let mut units = Vec::new();
+    for pair in text.split(',').map(str::trim) {
+        let (name, exponent) = pair
+            .split_once(':')
+            .ok_or_else(|| bad(&format!("{pair:?} has no ':'")))?;
+        let exponent = exponent
+            .trim()
+            .parse::<u32>()
+            .map_err(|_| bad(&format!("exponent {exponent:?} is not a whole number")))?;
+        units.push(DenomUnit {
+            denom: name.trim().to_string(),
+            exponent,
+            aliases: Vec::new(),
+        });
+    }
+    Ok(UnitList(units))
+}
+
+/// The arguments of `tx tokenfactory set-denom-metadata` (boxed: they are large).
+#[derive(Debug, Clone, PartialEq, Eq, Args)]
+pub struct DenomMetadataArgs {
+    /// The factory denom.
+    pub denom: String,
+    /// Name, e.g. "Gold Token".
+    #[arg(long)]
+    pub name: String,
+    /// Ticker symbol, e.g. GLD.
+    #[arg(long)]
+    pub symbol: String,
+    /// Free text, at most 1000 bytes.
+    #[arg(long, default_value = "")]
+    pub description: String,
+    /// Larger units as NAME:EXPONENT pairs, e.g. gold:6,kgold:9.
+    #[arg(long, value_parser = parse_units, value_name = "UNITS")]
+    pub units: Option<UnitList>,
+    /// The unit wallets show [default: the last of --units, else DENOM].
+    #[arg(long)]
+    pub display: Option<String>,
+    /// URI of a document with more information.
+    #[arg(long, default_value = "")]
+    pub uri: String,
+    /// Hash of the document at --uri.
+    #[arg(long, default_value = "")]
+    pub uri_hash: String,
+}
+
+impl DenomMetadataArgs {
+    /// The metadata: DENOM with exponent 0 first, then `--units` in order.
+    pub fn metadata(&self) -> DenomMetadata {
+        let base = DenomUnit {
+            denom: self.denom.clone(),
+            exponent: 0,
+            aliases: Vec::new(),
+        };
+        let denom_units: Vec<DenomUnit> = std::iter::once(base)
+            .chain(self.units.iter().flat_map(|u| u.0.iter().cloned()))
+            .collect();
+        let display = match &self.display {
+            Some(d) => d.clone(),
+            None => denom_units
+                .last()
+                .map_or_else(|| self.denom.clone(), |u| u.denom.clone()),
+        };
+        DenomMetadata {
+            description: self.description.clone(),
+            denom_units,
+            base: self.denom.clone(),
+            display,
+            name: self.name.clone(),
+            symbol: self.symbol.clone(),
+            uri: self.uri.clone(),
+            uri_hash: self.uri_hash.clone(),
+        }
+    }
+}
+
+/// `tx tokenfactory ...`: denoms `factory/{creator}/{subdenom}` and their admin's actions.
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum TokenFactoryTx {
+    /// Create the denom factory/{--from}/SUBDENOM, administered by --from.
+    CreateDenom {
+        /// 1 to 44 ASCII letters, digits, '.', '_' or '-', starting with a letter or digit.
+        subdenom: String,
+        /// Creation fee to pay, if the chain charges one (see the tokenfactory params).
+        #[arg(long, value_name = "COINS")]
+        fee_amount: Option<Coins>,
+    },
+    /// Mint coins of a denom you administer.
+    Mint {
+        /// Amount, e.g. 1000factory/phx1.../gold.
+        amount: Coin,
+        /// Recipient address or key name [default: --from].
+        #[arg(long, value_name = "ADDRESS")]
+        mint_to: Option<String>,
+    },
+    /// Burn coins of a denom you administer, from your own balance.
+    Burn {
+        /// Amount, e.g. 1000factory/phx1.../gold.
+        amount: Coin,
+    },
+    /// Hand a denom you administer to a new admin, or renounce it for good.
+    ChangeAdmin {
+        /// The factory denom.
+        denom: String,
+        /// New admin address or key name.
+        #[arg(required_unless_present = "renounce")]
+        new_admin: Option<String>,
+        /// Leave the denom without an admin: nobody can ever mint, burn as admin or change it again.
+        #[arg(long, conflicts_with = "new_admin")]
+        renounce: bool,
+    },
+    /// Set the display metadata of a denom you administer. DENOM is the base unit (exponent 0).
+    SetDenomMetadata(Box<DenomMetadataArgs>),
+    /// Replace the tokenfactory params (authority only).
+    UpdateParams {
+        /// Fee to create a denom; any one of the coins suffices ("" for free).
+        #[arg(long, value_name = "COINS")]
+        denom_creation_fee: Coins,
+    },
+}
+
+fn tokenfactory_msg(cmd: &TokenFactoryTx, ctx: &BuildContext) -> Result<Msg> {
+    let sender = ctx.signer;
+    Ok(match cmd {
+        TokenFactoryTx::CreateDenom {
+            subdenom,
+            fee_amount,
+        } => MsgCreateDenom {
+            sender,
+            subdenom: subdenom.clone(),
+            fee_amount: fee_amount.clone().unwrap_or_else(Coins::empty),
+        }
+        .into(),
+        TokenFactoryTx::Mint { amount, mint_to } => MsgMint {
+            sender,
+            amount: amount.clone(),
+            mint_to_address: match mint_to {
+                Some(to) => ctx.address(to)?,
+                None => sender,
+            },
+        }
+        .into(),
+        TokenFactoryTx::Burn { amount } => MsgBurn {
+            sender,
+            amount: amount.clone(),
+            burn_from_address: sender,
+        }
+        .into(),
+        TokenFactoryTx::ChangeAdmin {
+            denom, new_admin, ..
+        } => MsgChangeAdmin {
+            sender,
+            denom: denom.clone(),
+            new_admin: new_admin.as_deref().map(|a| ctx.address(a)).transpose()?,
+        }
+        .into(),
+        TokenFactoryTx::SetDenomMetadata(args) => MsgSetDenomMetadata {
+            sender,
+            metadata: args.metadata(),
+        }
+        .into(),
+        TokenFactoryTx::UpdateParams { denom_creation_fee } => MsgUpdateTokenFactoryParams {
+            authority: sender,
+            params: TokenFactoryParams {
+                denom_creation_fee: denom_creation_fee.clone(),
+            },
+        }
+        .into(),
+    })
+}
+
 /// Current module params, for commands that change some fields and keep the others.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ModuleParams {
@@ -1086,6 +1271,7 @@ impl TxCmd {
             TxCmd::Restaking(r) => restaking_msg(r, ctx)?,
             TxCmd::Slashing(s) => slashing_msg(s, ctx)?,
             TxCmd::Rewards(r) => rewards_msg(r, ctx)?,
+            TxCmd::Tokenfactory(t) => tokenfactory_msg(t, ctx)?,
         })
     }
 }
@@ -1870,6 +2056,176 @@ mod tests {
             }
             .into()
         );
+    }
+
+    #[test]
+    fn every_tokenfactory_subcommand_builds_its_message() {
+        let gold = factory_denom(&me(), "gold").unwrap();
+        let unit = |denom: &str, exponent| DenomUnit {
+            denom: denom.into(),
+            exponent,
+            aliases: vec![],
+        };
+        let metadata = |units: Vec<DenomUnit>, display: &str| DenomMetadata {
+            description: String::new(),
+            denom_units: units,
+            base: gold.clone(),
+            display: display.into(),
+            name: "Gold".into(),
+            symbol: "GLD".into(),
+            uri: String::new(),
+            uri_hash: String::new(),
+        };
+        let table: Vec<(String, Msg)> = vec![
+            (
+                "tx tokenfactory create-denom gold".into(),
+                MsgCreateDenom {
+                    sender: me(),
+                    subdenom: "gold".into(),
+                    fee_amount: Coins::empty(),
+                }
+                .into(),
+            ),
+            (
+                "tx tokenfactory create-denom gold --fee-amount 10uphx".into(),
+                MsgCreateDenom {
+                    sender: me(),
+                    subdenom: "gold".into(),
+                    fee_amount: "10uphx".parse().unwrap(),
+                }
+                .into(),
+            ),
+            (
+                format!("tx tokenfactory mint 5{gold}"),
+                MsgMint {
+                    sender: me(),
+                    amount: Coin::new(&gold, 5),
+                    mint_to_address: me(),
+                }
+                .into(),
+            ),
+            (
+                format!("tx tokenfactory mint 5{gold} --mint-to {}", bob()),
+                MsgMint {
+                    sender: me(),
+                    amount: Coin::new(&gold, 5),
+                    mint_to_address: bob(),
+                }
+                .into(),
+            ),
+            (
+                format!("tx tokenfactory burn 3{gold}"),
+                MsgBurn {
+                    sender: me(),
+                    amount: Coin::new(&gold, 3),
+                    burn_from_address: me(),
+                }
+                .into(),
+            ),
+            (
+                format!("tx tokenfactory change-admin {gold} {}", bob()),
+                MsgChangeAdmin {
+                    sender: me(),
+                    denom: gold.clone(),
+                    new_admin: Some(bob()),
+                }
+                .into(),
+            ),
+            (
+                format!("tx tokenfactory change-admin {gold} --renounce"),
+                MsgChangeAdmin {
+                    sender: me(),
+                    denom: gold.clone(),
+                    new_admin: None,
+                }
+                .into(),
+            ),
+            (
+                format!("tx tokenfactory set-denom-metadata {gold} --name Gold --symbol GLD"),
+                MsgSetDenomMetadata {
+                    sender: me(),
+                    metadata: metadata(vec![unit(&gold, 0)], &gold),
+                }
+                .into(),
+            ),
+            (
+                format!(
+                    "tx tokenfactory set-denom-metadata {gold} --name Gold --symbol GLD \
+                     --units gold:6,kgold:9"
+                ),
+                MsgSetDenomMetadata {
+                    sender: me(),
+                    metadata: metadata(
+                        vec![unit(&gold, 0), unit("gold", 6), unit("kgold", 9)],
+                        "kgold",
+                    ),
+                }
+                .into(),
+            ),
+            (
+                format!(
+                    "tx tokenfactory set-denom-metadata {gold} --name Gold --symbol GLD \
+                     --units gold:6 --display gold --description shiny --uri u --uri-hash h"
+                ),
+                MsgSetDenomMetadata {
+                    sender: me(),
+                    metadata: DenomMetadata {
+                        description: "shiny".into(),
+                        uri: "u".into(),
+                        uri_hash: "h".into(),
+                        ..metadata(vec![unit(&gold, 0), unit("gold", 6)], "gold")
+                    },
+                }
+                .into(),
+            ),
+            (
+                "tx tokenfactory update-params --denom-creation-fee 100uphx".into(),
+                MsgUpdateTokenFactoryParams {
+                    authority: me(),
+                    params: TokenFactoryParams {
+                        denom_creation_fee: "100uphx".parse().unwrap(),
+                    },
+                }
+                .into(),
+            ),
+        ];
+        let mut covered = std::collections::BTreeSet::new();
+        for (line, expected) in &table {
+            assert_eq!(&msg_of(line), expected, "{line}");
+            covered.insert(expected.type_url());
+        }
+        assert_eq!(covered.len(), 6, "every tokenfactory message has a command");
+    }
+
+    #[test]
+    fn bad_tokenfactory_arguments_are_refused() {
+        let gold = factory_denom(&me(), "gold").unwrap();
+        // Refused by the parser.
+        for bad in [
+            "tx tokenfactory create-denom".to_string(),
+            "tx tokenfactory mint 5".to_string(),
+            format!("tx tokenfactory change-admin {gold}"),
+            format!("tx tokenfactory change-admin {gold} {} --renounce", bob()),
+            format!("tx tokenfactory set-denom-metadata {gold} --name Gold"),
+            format!("tx tokenfactory set-denom-metadata {gold} --name G --symbol G --units gold"),
+            format!("tx tokenfactory set-denom-metadata {gold} --name G --symbol G --units gold:x"),
+            "tx tokenfactory update-params".to_string(),
+        ] {
+            assert!(try_cmd(&bad).is_err(), "{bad} should not parse");
+        }
+        // Parsed, but refused when building or by the stateless checks.
+        for bad in [
+            "tx tokenfactory create-denom a/b".to_string(),
+            "tx tokenfactory mint 5uatom".to_string(),
+            format!("tx tokenfactory mint 5{gold} --mint-to nobody"),
+            format!("tx tokenfactory set-denom-metadata {gold} --name G --symbol G --display x"),
+        ] {
+            let cmd = try_cmd(&bad).unwrap_or_else(|e| panic!("{bad}: {e}"));
+            let refused = cmd
+                .to_msg(&ctx())
+                .and_then(|m| check_msgs(std::slice::from_ref(&m), &me()).map(|()| m));
+            assert!(refused.is_err(), "{bad} should be refused");
+        }
     }
 
     #[test]
