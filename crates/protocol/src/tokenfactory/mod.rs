@@ -251,3 +251,48 @@ pub fn handle_update_params(ctx: &mut Ctx<'_>, msg: &MsgUpdateTokenFactoryParams
     );
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use phalanx_types::msgs::{MAX_SUBDENOM_LEN, validate_subdenom};
+
+    #[test]
+    fn a_factory_denom_splits_back_into_its_creator_and_subdenom() {
+        let creator = Address::module("creator");
+        let denom = factory_denom(&creator, "gold.v2_x-1").unwrap();
+        assert_eq!(denom, format!("factory/{creator}/gold.v2_x-1"));
+        assert_eq!(
+            parse_factory_denom(&denom).unwrap(),
+            (creator, "gold.v2_x-1".to_owned())
+        );
+        let longest = factory_denom(&creator, &"z".repeat(MAX_SUBDENOM_LEN)).unwrap();
+        assert_eq!(longest.len(), 8 + 42 + 1 + MAX_SUBDENOM_LEN);
+    }
+
+    #[test]
+    fn only_canonical_factory_denoms_parse() {
+        let creator = Address::module("creator");
+        let upper = format!("factory/{}/gold", creator.to_string().to_uppercase());
+        for bad in [
+            "uatom".to_owned(),
+            "factory".to_owned(),
+            "factory/gold".to_owned(),
+            format!("Factory/{creator}/gold"),
+            format!("factory/{creator}"),
+            format!("factory/{creator}/"),
+            format!("factory/{creator}/gold/extra"),
+            "factory/phx1notanaddress/gold".to_owned(),
+            upper,
+        ] {
+            assert!(parse_factory_denom(&bad).is_err(), "{bad}");
+        }
+        for bad in ["", "-a", "_a", ".a", "a b", "a/b", "a:b", "é"] {
+            assert!(validate_subdenom(bad).is_err(), "{bad:?}");
+        }
+        assert!(validate_subdenom(&"a".repeat(MAX_SUBDENOM_LEN + 1)).is_err());
+        assert!(validate_subdenom("9A.b_c-d").is_ok());
+    }
+}
