@@ -686,6 +686,60 @@ fn run(
             }
         }
     }
+    // The exposure query against a brute-force sum over every position.
+    for i in 0..USERS {
+        let who = user(i);
+        let e = slashing::exposure(&state, time, &who, None).unwrap();
+        let prefs = restaking::user_preferences(&state, &who).unwrap();
+        for svc in [ServiceId(1), ServiceId(2)] {
+            let probe = slashing::SlashRecord {
+                id: 0,
+                service_id: svc,
+                operator_id: None,
+                fraction: Dec::ONE,
+                infraction_time: Timestamp(time.0.saturating_sub(300 * 1_000_000_000)),
+                reason: String::new(),
+                submitted_at: time,
+                executes_at: time,
+                resolver: None,
+                destination: SlashDestination::Burn,
+                status: slashing::SlashStatus::Pending,
+                slashed: Coins::empty(),
+            };
+            let mut brute = Coins::empty();
+            for ((owner, t, entry), v) in positions(&state) {
+                if owner != who {
+                    continue;
+                }
+                let hit = if entry == 0 {
+                    reaches(&state, &probe, t, &prefs, time)
+                } else if t.kind == DelegationKind::Pool {
+                    let ubd = restaking::target_unbonding_delegation(&state, t, &who)
+                        .unwrap()
+                        .unwrap();
+                    let e = ubd
+                        .entries
+                        .iter()
+                        .find(|e| e.unbonding_id.0 == entry)
+                        .unwrap();
+                    restaking::pool_secures_service(&state, svc, PoolId(t.id)).unwrap()
+                        && e.trusted_services.contains(&svc)
+                } else {
+                    reaches(&state, &probe, t, &prefs, time)
+                };
+                if hit {
+                    brute = brute.checked_add(&v).unwrap();
+                }
+            }
+            let reported = e
+                .services
+                .iter()
+                .find(|x| x.service_id == svc)
+                .map(|x| x.at_stake.clone())
+                .unwrap_or_default();
+            prop_assert_eq!(reported, brute, "exposure of user {} to service {}", i, svc);
+        }
+    }
     Ok(())
 }
 
