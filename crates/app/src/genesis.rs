@@ -62,6 +62,9 @@ pub struct Genesis {
     /// Token factory denoms and params.
     #[serde(default)]
     pub tokenfactory: TokenFactoryGenesis,
+    /// Validators: the rule applied to consensus equivocation.
+    #[serde(default)]
+    pub validators: phalanx_protocol::validators::ValidatorsGenesis,
 }
 
 impl Genesis {
@@ -83,6 +86,7 @@ impl Genesis {
             rewards: RewardsGenesis::default(),
             slashing: Default::default(),
             tokenfactory: TokenFactoryGenesis::default(),
+            validators: phalanx_protocol::validators::ValidatorsGenesis::default(),
         }
     }
 
@@ -173,6 +177,7 @@ pub fn init_genesis(state: &mut dyn StateWrite, genesis: &Genesis) -> Result<()>
         rewards::init_genesis(&mut ctx, &genesis.rewards)?;
         phalanx_protocol::slashing::init_genesis(&mut ctx, &genesis.slashing)?;
         tokenfactory::init_genesis(&mut ctx, &genesis.tokenfactory)?;
+        phalanx_protocol::validators::init_genesis(&mut ctx, &genesis.validators)?;
         if let Some(why) = invariants::rewards_are_backed(ctx.state())? {
             return Err(Error::InvalidGenesis(why));
         }
@@ -207,5 +212,8 @@ pub fn export_genesis(state: &dyn StateRead) -> Result<Genesis> {
         rewards: rewards::export_genesis(state)?,
         slashing: phalanx_protocol::slashing::export_genesis(state)?,
         tokenfactory: tokenfactory::export_genesis(state)?,
+        validators: phalanx_protocol::validators::ValidatorsGenesis {
+            params: phalanx_protocol::validators::params(state)?,
+        },
     })
 }

@@ -100,13 +100,28 @@ impl NodeCore {
         ))
     }
 
-    /// Executes a finalized block, commits state, indexes it, prunes the mempool and publishes events.
+    /// Executes a finalized block (its transactions, then its equivocation evidence), commits
+    /// state, indexes it, prunes the mempool and publishes events.
     pub fn execute(&self, block: &Block) -> Result<AppHash, CoreError> {
         let height = block.height();
         let time = Timestamp(block.timestamp_ms().saturating_mul(1_000_000));
         let header = BlockHeader { height, time };
         let mut buffer = self.store.begin_block(height)?;
-        let result = execute_signed_block(&mut buffer, &header, block.txs())?;
+        let mut result = execute_signed_block(&mut buffer, &header, block.txs())?;
+        // Equivocation evidence (verified by every validator before voting) is recorded in the
+        // same state commit, after the transactions; its events close the block's events.
+        for evidence in block.evidence() {
+            if let Some(event) = phalanx_protocol::validators::record_equivocation(
+                &mut buffer,
+                &evidence.validator_bytes(),
+                evidence.view(),
+                evidence.kind().as_str(),
+                height,
+                time,
+            )? {
+                result.end_events.push(event);
+            }
+        }
         let hashes: Vec<[u8; 32]> = block.txs().iter().map(|t| tx_hash(t)).collect();
         let indexed = IndexedBlock {
             height,

@@ -15,6 +15,7 @@
     missing_docs
 )]
 
+use commonware_codec::Encode as _;
 use commonware_runtime::{Clock as _, Runner as _, deterministic};
 use phalanx_api::{NodeView, TxHash};
 use phalanx_app::mempool::Mempool;
@@ -78,6 +79,11 @@ fn open_core(dir: &Path, genesis: &phalanx_app::Genesis, index: usize) -> Arc<No
 
 impl Harness {
     async fn new(context: &deterministic::Context) -> Self {
+        Self::with_running(context, VALIDATORS).await
+    }
+
+    /// A network whose first `running` validators start; the others are left to the test.
+    async fn with_running(context: &deterministic::Context, running: usize) -> Self {
         let tmp = tempfile::tempdir().unwrap();
         let net = SimNetwork::new(context, VALIDATORS as u64, 2_000, sim::link(40))
             .await
@@ -110,7 +116,7 @@ impl Harness {
             genesis,
             sent: Vec::new(),
         };
-        for i in 0..VALIDATORS {
+        for i in 0..running {
             harness.start(context, i).await;
         }
         harness
@@ -148,6 +154,10 @@ impl Harness {
             "the stopped engine kept the store"
         );
         drop(core);
+    }
+
+    fn core(&self, i: usize) -> &Arc<NodeCore> {
+        self.validators[i].core.as_ref().unwrap()
     }
 
     fn live(&self) -> Vec<&EngineHandle> {
@@ -404,4 +414,59 @@ fn same_seed_replays_the_same_chain() {
         })
     }
     assert_eq!(run(), run());
+}
+
+/// Validator 3 equivocates (signs two notarizes for one view); the three honest validators
+/// detect it, a block carries the verified evidence, and executing it records the fault on chain
+/// with an `equivocation` event and jails the validator (the default genesis rule) — the same
+/// record, in the app hash, on every honest validator.
+#[test]
+fn equivocating_validator_is_recorded_and_jailed_on_chain() {
+    sim::runner(127).start(|context| async move {
+        let mut h = Harness::with_running(&context, 3).await;
+        let _equivocator = sim::start_equivocator(&h.net, &context, 3, CHAIN_ID.as_bytes())
+            .await
+            .unwrap();
+        h.wait(&context, 2).await;
+        h.send(&[0, 1, 2], 1);
+        h.wait_committed(&context).await;
+        h.wait(&context, 12).await;
+
+        let validator: [u8; 32] = h.net.participants[3].encode().as_ref().try_into().unwrap();
+        let mut recorded_at = None;
+        for height in 1..=12 {
+            let block = h.core(0).block(height).unwrap().unwrap();
+            let results = block.results.unwrap();
+            if let Some(event) = results.end_events.iter().find(|e| e.kind == "equivocation") {
+                assert!(
+                    event
+                        .attributes
+                        .contains(&("action".into(), "jailed".into()))
+                );
+                recorded_at.get_or_insert(height);
+            }
+        }
+        let recorded_at = recorded_at.expect("no equivocation event in the first 12 blocks");
+        for i in 0..3 {
+            let snapshot = h.core(i).snapshot().unwrap();
+            let records =
+                phalanx_protocol::validators::evidence(snapshot.as_ref(), &validator).unwrap();
+            assert!(!records.is_empty(), "validator {i} has no evidence record");
+            assert!(records.iter().all(|r| r.kind == "conflicting_notarize"));
+            assert_eq!(
+                phalanx_protocol::validators::jailed_since(snapshot.as_ref(), &validator).unwrap(),
+                Some(recorded_at)
+            );
+        }
+        // Honest validators are not accused.
+        let honest: [u8; 32] = h.net.participants[0].encode().as_ref().try_into().unwrap();
+        let snapshot = h.core(0).snapshot().unwrap();
+        assert!(
+            phalanx_protocol::validators::evidence(snapshot.as_ref(), &honest)
+                .unwrap()
+                .is_empty()
+        );
+        h.assert_agree();
+        h.stop_all().await;
+    });
 }

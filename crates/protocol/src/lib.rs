@@ -19,5 +19,6 @@ pub mod slashing;
 pub mod services;
 pub mod store;
 pub mod tokenfactory;
+pub mod validators;
 
 pub use context::{BlockInfo, Ctx};
