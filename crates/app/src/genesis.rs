@@ -14,6 +14,7 @@ use phalanx_protocol::pools::PoolsGenesis;
 use phalanx_protocol::restaking::RestakingGenesis;
 use phalanx_protocol::rewards::RewardsGenesis;
 use phalanx_protocol::services::ServicesGenesis;
+use phalanx_protocol::liquidvesting::LiquidVestingGenesis;
 use phalanx_protocol::tokenfactory::TokenFactoryGenesis;
 use phalanx_protocol::{
     BlockInfo, Ctx, assets, auth, bank, invariants, operators, pools, restaking, rewards, services,
@@ -62,6 +63,9 @@ pub struct Genesis {
     /// Token factory denoms and params.
     #[serde(default)]
     pub tokenfactory: TokenFactoryGenesis,
+    /// Liquid vesting: params, insurance funds and pending burns.
+    #[serde(default)]
+    pub liquidvesting: LiquidVestingGenesis,
     /// Validators: the rule applied to consensus equivocation.
     #[serde(default)]
     pub validators: phalanx_protocol::validators::ValidatorsGenesis,
@@ -86,6 +90,7 @@ impl Genesis {
             rewards: RewardsGenesis::default(),
             slashing: Default::default(),
             tokenfactory: TokenFactoryGenesis::default(),
+            liquidvesting: LiquidVestingGenesis::default(),
             validators: phalanx_protocol::validators::ValidatorsGenesis::default(),
         }
     }
@@ -177,6 +182,7 @@ pub fn init_genesis(state: &mut dyn StateWrite, genesis: &Genesis) -> Result<()>
         rewards::init_genesis(&mut ctx, &genesis.rewards)?;
         phalanx_protocol::slashing::init_genesis(&mut ctx, &genesis.slashing)?;
         tokenfactory::init_genesis(&mut ctx, &genesis.tokenfactory)?;
+        phalanx_protocol::liquidvesting::init_genesis(&mut ctx, &genesis.liquidvesting)?;
         phalanx_protocol::validators::init_genesis(&mut ctx, &genesis.validators)?;
         if let Some(why) = invariants::rewards_are_backed(ctx.state())? {
             return Err(Error::InvalidGenesis(why));
@@ -212,6 +218,7 @@ pub fn export_genesis(state: &dyn StateRead) -> Result<Genesis> {
         rewards: rewards::export_genesis(state)?,
         slashing: phalanx_protocol::slashing::export_genesis(state)?,
         tokenfactory: tokenfactory::export_genesis(state)?,
+        liquidvesting: phalanx_protocol::liquidvesting::export_genesis(state)?,
         validators: phalanx_protocol::validators::ValidatorsGenesis {
             params: phalanx_protocol::validators::params(state)?,
         },

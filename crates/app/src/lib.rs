@@ -291,6 +291,8 @@ fn run_block(
         // Slashes first, so an unbonding entry due in this block is slashed before it is paid.
         phalanx_protocol::slashing::end_block(&mut ctx)?;
         restaking::end_block(&mut ctx)?;
+        // After restaking, so the tokens of forced unbondings due now are back with their owners.
+        phalanx_protocol::liquidvesting::end_block(&mut ctx)?;
         ctx.set(LAST_HEIGHT.to_vec(), &info.height)?;
         ctx.set(LAST_TIME.to_vec(), &info.time)?;
         ctx.take_events()

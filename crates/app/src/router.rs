@@ -1,7 +1,8 @@
 //! Routes each message to the module that owns it.
 
 use phalanx_protocol::{
-    Ctx, assets, bank, operators, restaking, rewards, services, slashing, tokenfactory,
+    Ctx, assets, bank, liquidvesting, operators, restaking, rewards, services, slashing,
+    tokenfactory,
 };
 use phalanx_types::error::Result;
 use phalanx_types::msgs::Msg;
@@ -137,6 +138,19 @@ pub fn execute_msg(ctx: &mut Ctx<'_>, msg: &Msg) -> Result<MsgResponse> {
         }
         Msg::MsgUpdateTokenFactoryParams(m) => {
             tokenfactory::handle_update_params(ctx, m).map(|()| Empty)?
+        }
+        Msg::MsgMintLockedRepresentation(m) => {
+            liquidvesting::handle_mint(ctx, m).map(|()| Empty)?
+        }
+        Msg::MsgBurnLockedRepresentation(m) => {
+            liquidvesting::handle_burn(ctx, m).map(|()| Empty)?
+        }
+        Msg::MsgDepositInsuranceFund(m) => liquidvesting::handle_deposit(ctx, m).map(|()| Empty)?,
+        Msg::MsgWithdrawInsuranceFund(m) => {
+            liquidvesting::handle_withdraw(ctx, m).map(|()| Empty)?
+        }
+        Msg::MsgUpdateLiquidVestingParams(m) => {
+            liquidvesting::handle_update_params(ctx, m).map(|()| Empty)?
         }
     })
 }

@@ -191,9 +191,56 @@ pub fn tranches_are_consistent(state: &dyn StateRead) -> Result<Option<String>> 
     Ok(None)
 }
 
+/// Liquid vesting: the insurance account holds exactly Σ of all funds (per denom, nothing else), and every
+/// user's restaked locked tokens are covered by their fund in the underlying denom at the percentage the
+/// fund was last checked against (deposits, withdrawals and delegations of locked tokens check it).
+pub fn liquidvesting_funds_are_backed(state: &dyn StateRead) -> Result<Option<String>> {
+    use crate::liquidvesting;
+    let funds = liquidvesting::all_funds(state)?;
+    let mut sums = Coins::empty();
+    for (_, denom, entry) in &funds {
+        sums = sums.add_coin(&phalanx_types::Coin::new(denom.clone(), entry.balance))?;
+    }
+    let held = bank::balances(state, &liquidvesting::insurance_address())?;
+    if held != sums {
+        return Ok(Some(format!(
+            "the insurance account holds {held} but the insurance funds sum to {sums}"
+        )));
+    }
+    let mut users: Vec<phalanx_types::Address> = funds.iter().map(|(u, _, _)| *u).collect();
+    for d in restaking::all_delegations(state)? {
+        users.push(d.delegator);
+    }
+    for u in restaking::all_unbonding_delegations(state)? {
+        users.push(u.delegator);
+    }
+    users.sort();
+    users.dedup();
+    for user in users {
+        for c in liquidvesting::restaked_locked(state, &user)?.iter() {
+            let underlying = phalanx_types::msgs::underlying_denom(&c.denom)?;
+            let entry = liquidvesting::fund_entry(state, &user, underlying)?;
+            let (balance, percentage) = entry
+                .map(|e| (e.balance, e.checked_percentage))
+                .unwrap_or((0, liquidvesting::params(state)?.insurance_percentage));
+            let need = liquidvesting::required(percentage, c.amount)?;
+            if balance < need {
+                return Ok(Some(format!(
+                    "{user} restakes {c} but its insurance fund holds {balance}{underlying}, less than \
+                     {need}{underlying} ({percentage}%)"
+                )));
+            }
+        }
+    }
+    Ok(None)
+}
+
 /// All invariants; the first violation found, if any.
 pub fn check_all(state: &dyn StateRead) -> Result<Option<String>> {
     if let Some(v) = supply_matches_balances(state)? {
+        return Ok(Some(v));
+    }
+    if let Some(v) = liquidvesting_funds_are_backed(state)? {
         return Ok(Some(v));
     }
     if let Some(v) = tranches_are_consistent(state)? {

@@ -10,6 +10,7 @@ pub mod bank;
 pub mod context;
 pub mod genesis_util;
 pub mod invariants;
+pub mod liquidvesting;
 pub mod operators;
 pub mod pools;
 pub mod restaking;

@@ -30,6 +30,8 @@ pub mod module_prefix {
     pub const SLASHING: u8 = 0x0A;
     /// Token factory denoms: admins, metadata, creator index.
     pub const TOKENFACTORY: u8 = 0x09;
+    /// Liquid vesting: params, insurance funds, the burn queue.
+    pub const LIQUIDVESTING: u8 = 0x0B;
     /// Validators: equivocation evidence records and jailing.
     pub const VALIDATORS: u8 = 0x14;
 }

@@ -225,6 +225,30 @@ module_error!(
 );
 
 module_error!(
+    /// Errors of liquid vesting (locked representations and insurance funds); codes follow spec §9.3.
+    LiquidVestingError, "liquidvesting" {
+        /// The insurance percentage is outside (0, 100].
+        1 => InvalidInsurancePercentage(String) = "insurance percentage {0} must be greater than 0 and at most 100",
+        /// The sender is not in the params' minters.
+        2 => NotMinter(String) = "{0} is not a minter of locked representations; governance must add it to the params' minters",
+        /// The sender is not in the params' burners.
+        3 => NotBurner(String) = "{0} is not a burner of locked representations; governance must add it to the params' burners",
+        /// The amount cannot be served (e.g. more than the user holds, liquid and restaked).
+        4 => InvalidAmount(String) = "invalid amount: {0}",
+        /// A denom is not of the kind required (locked where underlying is expected or the reverse).
+        5 => InvalidDenom(String) = "invalid denom: {0}",
+        /// Locked tokens may only move between an account and a restaking custody account.
+        6 => LockedRepresentationCannotBeTransferred(String) = "{0} is a locked representation: it can only be delegated to or returned from restaking, not sent between accounts",
+        /// The insurance fund does not cover the restaked locked tokens at the required percentage.
+        7 => InsufficientInsuranceFund(String) = "insufficient insurance fund: {0}; deposit more with deposit-insurance-fund",
+        /// The fund holds less than the amount asked for.
+        8 => InsufficientBalance(String) = "insufficient balance: {0}",
+        /// Tokens may not move directly between two restaking custody accounts.
+        9 => TransferBetweenTargetsNotAllowed(String, String) = "transfer from {0} to {1} refused: both are restaking custody accounts; undelegate and delegate instead",
+    }
+);
+
+module_error!(
     /// Why a signed transaction is not admitted: checked before any message runs. Codes follow the
     /// Cosmos SDK's root codespace so wallets recognise them.
     AuthError, "sdk" {
@@ -297,6 +321,9 @@ pub enum Error {
     /// Token factory error.
     #[error(transparent)]
     TokenFactory(#[from] TokenFactoryError),
+    /// Liquid vesting error.
+    #[error(transparent)]
+    LiquidVesting(#[from] LiquidVestingError),
     /// Transaction authentication error.
     #[error(transparent)]
     Auth(#[from] AuthError),
@@ -325,6 +352,7 @@ impl Error {
             Error::Rewards(e) => e.code(),
             Error::Slashing(e) => e.code(),
             Error::TokenFactory(e) => e.code(),
+            Error::LiquidVesting(e) => e.code(),
             Error::Auth(e) => e.code(),
         }
     }

@@ -7,8 +7,8 @@ use crate::address::Address;
 use crate::coin::{Coin, Coins, validate_denom};
 use crate::dec::Dec;
 use crate::error::{
-    AssetsError, Error, OperatorsError, RestakingError, Result, RewardsError, ServicesError,
-    SlashingError, TokenFactoryError,
+    AssetsError, Error, LiquidVestingError, OperatorsError, RestakingError, Result, RewardsError,
+    ServicesError, SlashingError, TokenFactoryError,
 };
 use crate::ids::{OperatorId, PoolId, ServiceId};
 use crate::math::excerpt;
@@ -557,6 +557,85 @@ impl SlashingParams {
     }
 }
 
+/// Prefix of every liquid-vesting locked representation: `locked/{underlying denom}`.
+pub const LOCKED_DENOM_PREFIX: &str = "locked/";
+
+/// The locked representation of `denom`, checked against [`validate_denom`]. A locked denom cannot be
+/// locked again: representations of representations would let coverage be counted twice.
+pub fn locked_denom(denom: &str) -> Result<String> {
+    validate_denom(denom)?;
+    if is_locked_denom(denom) {
+        return Err(LiquidVestingError::InvalidDenom(format!(
+            "{} is already a locked representation; mint from its underlying denom instead",
+            excerpt(denom)
+        ))
+        .into());
+    }
+    let locked = format!("{LOCKED_DENOM_PREFIX}{denom}");
+    validate_denom(&locked)?;
+    Ok(locked)
+}
+
+/// Whether `denom` is a locked representation (`locked/...`).
+pub fn is_locked_denom(denom: &str) -> bool {
+    denom.starts_with(LOCKED_DENOM_PREFIX)
+}
+
+/// The underlying denom of a locked representation, the denom its insurance fund is kept in; an error
+/// naming the denom if it is not `locked/{denom}`.
+pub fn underlying_denom(locked: &str) -> Result<&str> {
+    match locked.strip_prefix(LOCKED_DENOM_PREFIX) {
+        Some(u) if !u.is_empty() && !is_locked_denom(u) => Ok(u),
+        _ => Err(LiquidVestingError::InvalidDenom(format!(
+            "{} is not a locked representation; expected {LOCKED_DENOM_PREFIX}{{denom}}",
+            excerpt(locked)
+        ))
+        .into()),
+    }
+}
+
+/// Module params of liquid vesting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, BorshSerialize, BorshDeserialize)]
+pub struct LiquidVestingParams {
+    /// Percent (in (0, 100]) of a user's restaked locked tokens their insurance fund must hold, in the
+    /// underlying denom: 2 means 2 %.
+    pub insurance_percentage: Dec,
+    /// Addresses allowed to burn users' locked representations (when the tokens they stand for unlock
+    /// or are clawed back elsewhere).
+    pub burners: Vec<Address>,
+    /// Addresses allowed to mint locked representations (bridges attesting the lock elsewhere).
+    pub minters: Vec<Address>,
+}
+
+impl Default for LiquidVestingParams {
+    fn default() -> Self {
+        Self {
+            insurance_percentage: Dec::from_int(2),
+            burners: Vec::new(),
+            minters: Vec::new(),
+        }
+    }
+}
+
+impl LiquidVestingParams {
+    /// The percentage must be in (0, 100]; minters and burners are listed once each.
+    pub fn validate(&self) -> Result<()> {
+        if self.insurance_percentage.is_zero() || self.insurance_percentage > Dec::from_int(100) {
+            return Err(LiquidVestingError::InvalidInsurancePercentage(
+                self.insurance_percentage.to_string(),
+            )
+            .into());
+        }
+        for (name, list) in [("minters", &self.minters), ("burners", &self.burners)] {
+            let mut seen = BTreeSet::new();
+            if let Some(dup) = list.iter().find(|a| !seen.insert(**a)) {
+                return Err(invalid(format!("{name} lists {dup} twice")));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Module params of the asset registry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, BorshSerialize, BorshDeserialize)]
 pub struct AssetsParams {
@@ -880,6 +959,22 @@ impl MsgBurn {
     }
 }
 
+message!(/// Mints `locked/{denom}` for each coin to `receiver` (minters only): the receiver's tokens are
+/// locked elsewhere and this representation lets them be restaked.
+MsgMintLockedRepresentation { /** A minter in the params. */ sender: Address, /** Who gets the representation. */ receiver: Address,
+    /** Coins of the underlying denoms. */ amount: Coins });
+message!(/// Burns a user's locked representations (burners only); what the user holds liquid is burned now,
+/// the rest is force-unbonded from their delegations and burned when the unbonding completes.
+MsgBurnLockedRepresentation { /** A burner in the params. */ sender: Address, /** Whose tokens are burned. */ user: Address,
+    /** Coins of `locked/...` denoms. */ amount: Coins });
+message!(/// Deposits coins into the sender's insurance fund, which covers restaking of their locked tokens.
+MsgDepositInsuranceFund { /** Depositor, signs. */ depositor: Address, /** Coins of underlying denoms. */ amount: Coins });
+message!(/// Withdraws coins from the sender's insurance fund while what remains still covers their restaked
+/// locked tokens.
+MsgWithdrawInsuranceFund { /** Fund owner, signs. */ sender: Address, /** Coins withdrawn. */ amount: Coins });
+message!(/// Replaces the liquid-vesting params (authority only).
+MsgUpdateLiquidVestingParams { /** The genesis authority. */ authority: Address, /** New params. */ params: LiquidVestingParams });
+
 /// Declares the `Msg` enum, its type URLs and signers in one table so none can drift from another.
 macro_rules! msg_enum {
     ($( $variant:ident => $url:literal, $signer:ident ; )*) => {
@@ -969,6 +1064,11 @@ msg_enum! {
     MsgChangeAdmin => "/phalanx.tokenfactory.v1.MsgChangeAdmin", sender;
     MsgSetDenomMetadata => "/phalanx.tokenfactory.v1.MsgSetDenomMetadata", sender;
     MsgUpdateTokenFactoryParams => "/phalanx.tokenfactory.v1.MsgUpdateParams", authority;
+    MsgMintLockedRepresentation => "/phalanx.liquidvesting.v1.MsgMintLockedRepresentation", sender;
+    MsgBurnLockedRepresentation => "/phalanx.liquidvesting.v1.MsgBurnLockedRepresentation", sender;
+    MsgDepositInsuranceFund => "/phalanx.liquidvesting.v1.MsgDepositInsuranceFund", depositor;
+    MsgWithdrawInsuranceFund => "/phalanx.liquidvesting.v1.MsgWithdrawInsuranceFund", sender;
+    MsgUpdateLiquidVestingParams => "/phalanx.liquidvesting.v1.MsgUpdateParams", authority;
 }
 
 impl Msg {
@@ -1169,6 +1269,31 @@ impl Msg {
                 parse_factory_denom(&m.metadata.base).map(drop)
             }
             Msg::MsgUpdateTokenFactoryParams(_) => Ok(()),
+            Msg::MsgMintLockedRepresentation(m) => {
+                require_positive_coins("amount", &m.amount)?;
+                m.amount
+                    .iter()
+                    .try_for_each(|c| locked_denom(&c.denom).map(drop))
+            }
+            Msg::MsgBurnLockedRepresentation(m) => {
+                require_positive_coins("amount", &m.amount)?;
+                m.amount
+                    .iter()
+                    .try_for_each(|c| underlying_denom(&c.denom).map(drop))
+            }
+            Msg::MsgDepositInsuranceFund(MsgDepositInsuranceFund { amount, .. })
+            | Msg::MsgWithdrawInsuranceFund(MsgWithdrawInsuranceFund { amount, .. }) => {
+                require_positive_coins("amount", amount)?;
+                match amount.iter().find(|c| is_locked_denom(&c.denom)) {
+                    Some(c) => Err(LiquidVestingError::InvalidDenom(format!(
+                        "{} is a locked representation; insurance funds hold underlying denoms",
+                        c.denom
+                    ))
+                    .into()),
+                    None => Ok(()),
+                }
+            }
+            Msg::MsgUpdateLiquidVestingParams(m) => m.params.validate(),
         }
     }
 }

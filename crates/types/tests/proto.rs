@@ -30,9 +30,9 @@ use phalanx_types::proto::google::protobuf::{
     Any, Duration as PbDuration, Timestamp as PbTimestamp,
 };
 use phalanx_types::proto::phalanx::{
-    assets::v1 as assets, bank::v1 as bank, operators::v1 as operators, restaking::v1 as restaking,
-    rewards::v1 as rewards, services::v1 as services, slashing::v1 as slashing,
-    tokenfactory::v1 as tokenfactory,
+    assets::v1 as assets, bank::v1 as bank, liquidvesting::v1 as liquidvesting,
+    operators::v1 as operators, restaking::v1 as restaking, rewards::v1 as rewards,
+    services::v1 as services, slashing::v1 as slashing, tokenfactory::v1 as tokenfactory,
 };
 use phalanx_types::proto::wire::{FieldKind, MessageSchema, Schema};
 use phalanx_types::proto::{self as pb, TxLimits, decode_tx, decode_tx_with_limits};
@@ -154,6 +154,9 @@ macro_rules! for_each_type {
             tokenfactory::MsgCreateDenom, tokenfactory::MsgMint, tokenfactory::MsgBurn,
             tokenfactory::MsgChangeAdmin, tokenfactory::MsgSetDenomMetadata,
             tokenfactory::MsgUpdateParams,
+            liquidvesting::LiquidVestingParams, liquidvesting::MsgMintLockedRepresentation,
+            liquidvesting::MsgBurnLockedRepresentation, liquidvesting::MsgDepositInsuranceFund,
+            liquidvesting::MsgWithdrawInsuranceFund, liquidvesting::MsgUpdateParams,
         )
     };
     (@ $f:ident $($t:ty),* $(,)?) => {
@@ -516,10 +519,15 @@ fn variant_index(msg: &Msg) -> usize {
         Msg::MsgChangeAdmin(_) => 51,
         Msg::MsgSetDenomMetadata(_) => 52,
         Msg::MsgUpdateTokenFactoryParams(_) => 53,
+        Msg::MsgMintLockedRepresentation(_) => 54,
+        Msg::MsgBurnLockedRepresentation(_) => 55,
+        Msg::MsgDepositInsuranceFund(_) => 56,
+        Msg::MsgWithdrawInsuranceFund(_) => 57,
+        Msg::MsgUpdateLiquidVestingParams(_) => 58,
     }
 }
 
-const VARIANTS: usize = 54;
+const VARIANTS: usize = 59;
 
 /// Slashing rules with every field set, sending slashed tokens to `destination`.
 fn sample_rules(destination: SlashDestination) -> SlashingRules {
@@ -943,7 +951,38 @@ fn samples() -> Vec<Msg> {
         MsgUpdateTokenFactoryParams {
             authority: a,
             params: TokenFactoryParams {
-                denom_creation_fee: fee,
+                denom_creation_fee: fee.clone(),
+            },
+        }
+        .into(),
+        MsgMintLockedRepresentation {
+            sender: a,
+            receiver: b,
+            amount: amount.clone(),
+        }
+        .into(),
+        MsgBurnLockedRepresentation {
+            sender: a,
+            user: b,
+            amount: coins(&[("locked/ubtc", 7)]),
+        }
+        .into(),
+        MsgDepositInsuranceFund {
+            depositor: a,
+            amount: amount.clone(),
+        }
+        .into(),
+        MsgWithdrawInsuranceFund {
+            sender: a,
+            amount: fee,
+        }
+        .into(),
+        MsgUpdateLiquidVestingParams {
+            authority: a,
+            params: LiquidVestingParams {
+                insurance_percentage: dec("2.500000000000000000"),
+                burners: vec![a],
+                minters: vec![a, b],
             },
         }
         .into(),
@@ -2058,6 +2097,50 @@ fn arb_msg() -> impl Strategy<Value = Msg> {
                         rules_change_delay: rules_delay,
                         commission_change_delay: commission_delay,
                         max_commission_step: step,
+                    },
+                }
+                .into()
+            })
+            .boxed()),
+        s((arb_addr(), arb_addr(), arb_coins())
+            .prop_map(|(sender, receiver, amount)| {
+                MsgMintLockedRepresentation {
+                    sender,
+                    receiver,
+                    amount,
+                }
+                .into()
+            })
+            .boxed()),
+        s((arb_addr(), arb_addr(), arb_coins())
+            .prop_map(|(sender, user, amount)| {
+                MsgBurnLockedRepresentation {
+                    sender,
+                    user,
+                    amount,
+                }
+                .into()
+            })
+            .boxed()),
+        s((arb_addr(), arb_coins())
+            .prop_map(|(depositor, amount)| MsgDepositInsuranceFund { depositor, amount }.into())
+            .boxed()),
+        s((arb_addr(), arb_coins())
+            .prop_map(|(sender, amount)| MsgWithdrawInsuranceFund { sender, amount }.into())
+            .boxed()),
+        s((
+            arb_addr(),
+            arb_dec(),
+            prop::collection::vec(arb_addr(), 0..3),
+            prop::collection::vec(arb_addr(), 0..3),
+        )
+            .prop_map(|(authority, insurance_percentage, burners, minters)| {
+                MsgUpdateLiquidVestingParams {
+                    authority,
+                    params: LiquidVestingParams {
+                        insurance_percentage,
+                        burners,
+                        minters,
                     },
                 }
                 .into()

@@ -13,6 +13,7 @@ mod assets;
 mod bank;
 mod delegation;
 mod harness;
+mod liquidvesting;
 mod operators;
 mod relations;
 mod rewards;

@@ -203,6 +203,7 @@ pub fn handle_send(ctx: &mut Ctx<'_>, msg: &MsgSend) -> Result<()> {
             msg.to_address
         )));
     }
+    crate::liquidvesting::check_send(ctx.state(), &msg.from_address, &msg.to_address, &msg.amount)?;
     send(ctx, &msg.from_address, &msg.to_address, &msg.amount)
 }
 

@@ -60,6 +60,12 @@ pub fn custody_address(id: OperatorId) -> Address {
     Address::module(&format!("operator-{id}"))
 }
 
+/// The id the next operator will get; every id below it (from 1) has been issued, so this bounds the
+/// custody accounts that can exist.
+pub fn next_operator_id(state: &dyn StateRead) -> Result<OperatorId> {
+    Ok(OperatorId(store::peek_id(state, &state_key::next_id())?))
+}
+
 /// Module params.
 pub fn params(state: &dyn StateRead) -> Result<OperatorsParams> {
     Ok(store::get(state, &state_key::params())?.unwrap_or_default())

@@ -133,6 +133,7 @@ fn delegate(
         ))
         .into());
     }
+    crate::liquidvesting::check_restake(ctx, delegator, amount)?;
     crate::rewards::before_delegation_modified(ctx, t.r, delegator)?;
     bank::send(ctx, delegator, &t.r.custody_address(), amount)?;
     t.add(amount, &shares)?;
@@ -203,13 +204,14 @@ pub fn handle_delegate_service(ctx: &mut Ctx<'_>, msg: &MsgDelegateService) -> R
 
 /// The shared undelegation path. Asking for more than the delegation holds in a denom unbonds all of
 /// that denom and only that denom (fixes Q13, where over-asking in one denom unbonded every denom).
-/// Asking for a denom the delegation does not hold is an error. Returns the completion time.
-fn undelegate(
+/// Asking for a denom the delegation does not hold is an error. Returns the completion time and the
+/// tokens that entered unbonding (liquid vesting's forced unbonding queues their burn).
+pub(crate) fn undelegate(
     ctx: &mut Ctx<'_>,
     r: TargetRef,
     delegator: &Address,
     amount: &Coins,
-) -> Result<Timestamp> {
+) -> Result<(Timestamp, Coins)> {
     if delegation(ctx.state(), r, delegator)?.is_none() {
         return Err(
             RestakingError::DelegationNotFound(delegator.to_string(), r.to_string()).into(),
@@ -272,7 +274,7 @@ fn undelegate(
         DelegationKind::Service => event.attr("service_id", r.id),
     };
     ctx.emit(event.attr("completion_time", completion));
-    Ok(completion)
+    Ok((completion, payout))
 }
 
 /// Executes `MsgUndelegatePool` (pool located by the coin's denom).
@@ -280,7 +282,7 @@ pub fn handle_undelegate_pool(ctx: &mut Ctx<'_>, msg: &MsgUndelegatePool) -> Res
     let pool = pools::pool_by_denom(ctx.state(), &msg.amount.denom)?
         .ok_or_else(|| PoolsError::PoolNotFound(format!("of denom {}", msg.amount.denom)))?;
     let amount = Coins::new(vec![msg.amount.clone()])?;
-    undelegate(ctx, TargetRef::pool(pool.id), &msg.delegator, &amount)
+    undelegate(ctx, TargetRef::pool(pool.id), &msg.delegator, &amount).map(|(t, _)| t)
 }
 
 /// Executes `MsgUndelegateOperator` (allowed whatever the operator's status).
@@ -294,6 +296,7 @@ pub fn handle_undelegate_operator(
         &msg.delegator,
         &msg.amount,
     )
+    .map(|(t, _)| t)
 }
 
 /// Executes `MsgUndelegateService` (allowed whatever the service's status).
@@ -307,6 +310,7 @@ pub fn handle_undelegate_service(
         &msg.delegator,
         &msg.amount,
     )
+    .map(|(t, _)| t)
 }
 
 /// Moves a pool delegation from the tranche of trust set `from` to that of `to` (its owner's trust

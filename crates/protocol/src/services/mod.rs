@@ -65,6 +65,12 @@ pub fn custody_address(id: ServiceId) -> Address {
     Address::module(&format!("service-{id}"))
 }
 
+/// The id the next service will get; every id below it (from 1) has been issued, so this bounds the
+/// custody accounts that can exist.
+pub fn next_service_id(state: &dyn StateRead) -> Result<ServiceId> {
+    Ok(ServiceId(store::peek_id(state, &state_key::next_id())?))
+}
+
 /// Module params.
 pub fn params(state: &dyn StateRead) -> Result<ServicesParams> {
     Ok(store::get(state, &state_key::params())?.unwrap_or_default())

@@ -12,9 +12,9 @@
 use super::cosmos::base::v1beta1 as base;
 use super::google::protobuf::{Any, Duration as PbDuration, Timestamp as PbTimestamp};
 use super::phalanx::{
-    assets::v1 as assets, bank::v1 as bank, operators::v1 as operators, restaking::v1 as restaking,
-    rewards::v1 as rewards, services::v1 as services, slashing::v1 as slashing,
-    tokenfactory::v1 as tokenfactory,
+    assets::v1 as assets, bank::v1 as bank, liquidvesting::v1 as liquidvesting,
+    operators::v1 as operators, restaking::v1 as restaking, rewards::v1 as rewards,
+    services::v1 as services, slashing::v1 as slashing, tokenfactory::v1 as tokenfactory,
 };
 use super::wire::{Schema, decode_strict};
 use crate::coin::validate_denom;
@@ -1095,6 +1095,74 @@ proto_msg!(MsgUpdateTokenFactoryParams => tokenfactory::MsgUpdateParams,
     params: record("params", &p.params)?,
 });
 
+record!(
+    m::LiquidVestingParams,
+    liquidvesting::LiquidVestingParams,
+    |d| liquidvesting::LiquidVestingParams {
+        insurance_percentage: d.insurance_percentage.to_string(),
+        burners: d.burners.iter().map(ToString::to_string).collect(),
+        minters: d.minters.iter().map(ToString::to_string).collect(),
+    },
+    |p| Ok(m::LiquidVestingParams {
+        insurance_percentage: dec("insurance_percentage", &p.insurance_percentage)?,
+        burners: p
+            .burners
+            .iter()
+            .map(|a| address("burners", a))
+            .collect::<Result<_>>()?,
+        minters: p
+            .minters
+            .iter()
+            .map(|a| address("minters", a))
+            .collect::<Result<_>>()?,
+    })
+);
+
+proto_msg!(MsgMintLockedRepresentation => liquidvesting::MsgMintLockedRepresentation,
+|d| liquidvesting::MsgMintLockedRepresentation {
+    sender: d.sender.to_string(),
+    receiver: d.receiver.to_string(),
+    amount: coins_to_proto(&d.amount),
+},
+|p| m::MsgMintLockedRepresentation {
+    sender: address("sender", &p.sender)?,
+    receiver: address("receiver", &p.receiver)?,
+    amount: coins("amount", &p.amount)?,
+});
+
+proto_msg!(MsgBurnLockedRepresentation => liquidvesting::MsgBurnLockedRepresentation,
+|d| liquidvesting::MsgBurnLockedRepresentation {
+    sender: d.sender.to_string(),
+    user: d.user.to_string(),
+    amount: coins_to_proto(&d.amount),
+},
+|p| m::MsgBurnLockedRepresentation {
+    sender: address("sender", &p.sender)?,
+    user: address("user", &p.user)?,
+    amount: coins("amount", &p.amount)?,
+});
+
+proto_msg!(MsgDepositInsuranceFund => liquidvesting::MsgDepositInsuranceFund,
+|d| liquidvesting::MsgDepositInsuranceFund { depositor: d.depositor.to_string(), amount: coins_to_proto(&d.amount) },
+|p| m::MsgDepositInsuranceFund {
+    depositor: address("depositor", &p.depositor)?,
+    amount: coins("amount", &p.amount)?,
+});
+
+proto_msg!(MsgWithdrawInsuranceFund => liquidvesting::MsgWithdrawInsuranceFund,
+|d| liquidvesting::MsgWithdrawInsuranceFund { sender: d.sender.to_string(), amount: coins_to_proto(&d.amount) },
+|p| m::MsgWithdrawInsuranceFund {
+    sender: address("sender", &p.sender)?,
+    amount: coins("amount", &p.amount)?,
+});
+
+proto_msg!(MsgUpdateLiquidVestingParams => liquidvesting::MsgUpdateParams,
+|d| liquidvesting::MsgUpdateParams { authority: d.authority.to_string(), params: Some((&d.params).into()) },
+|p| m::MsgUpdateLiquidVestingParams {
+    authority: address("authority", &p.authority)?,
+    params: record("params", &p.params)?,
+});
+
 // ---------------------------------------------------------------------------------------------------------
 // Any
 // ---------------------------------------------------------------------------------------------------------
@@ -1216,6 +1284,11 @@ any_table!(
     MsgChangeAdmin,
     MsgSetDenomMetadata,
     MsgUpdateTokenFactoryParams,
+    MsgMintLockedRepresentation,
+    MsgBurnLockedRepresentation,
+    MsgDepositInsuranceFund,
+    MsgWithdrawInsuranceFund,
+    MsgUpdateLiquidVestingParams,
 );
 
 #[cfg(test)]

@@ -1246,6 +1246,95 @@ pub mod tokenfactory {
     }
 }
 
+/// Package `phalanx.liquidvesting`.
+pub mod liquidvesting {
+    /// Version `v1`.
+    pub mod v1 {
+        use crate::proto::cosmos::base::v1beta1::Coin;
+
+        /// Module params of liquid vesting.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct LiquidVestingParams {
+            /// Percent of restaked locked tokens the insurance fund must hold, in (0, 100].
+            #[prost(string, tag = "1")]
+            pub insurance_percentage: String,
+            /// Addresses allowed to burn locked representations.
+            #[prost(string, repeated, tag = "2")]
+            pub burners: Vec<String>,
+            /// Addresses allowed to mint locked representations.
+            #[prost(string, repeated, tag = "3")]
+            pub minters: Vec<String>,
+        }
+        meta!(LiquidVestingParams, "phalanx.liquidvesting.v1", "LiquidVestingParams", [1, 2, 3]);
+
+        /// Mints locked representations (minters only). Type URL `/phalanx.liquidvesting.v1.MsgMintLockedRepresentation`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgMintLockedRepresentation {
+            /// A minter; signs.
+            #[prost(string, tag = "1")]
+            pub sender: String,
+            /// Who gets the representation.
+            #[prost(string, tag = "2")]
+            pub receiver: String,
+            /// Coins of the underlying denoms.
+            #[prost(message, repeated, tag = "3")]
+            pub amount: Vec<Coin>,
+        }
+        meta!(MsgMintLockedRepresentation, "phalanx.liquidvesting.v1", "MsgMintLockedRepresentation", [1, 2, 3 => Coin]);
+
+        /// Burns a user's locked representations (burners only). Type URL `/phalanx.liquidvesting.v1.MsgBurnLockedRepresentation`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgBurnLockedRepresentation {
+            /// A burner; signs.
+            #[prost(string, tag = "1")]
+            pub sender: String,
+            /// Whose tokens are burned.
+            #[prost(string, tag = "2")]
+            pub user: String,
+            /// Coins of `locked/...` denoms.
+            #[prost(message, repeated, tag = "3")]
+            pub amount: Vec<Coin>,
+        }
+        meta!(MsgBurnLockedRepresentation, "phalanx.liquidvesting.v1", "MsgBurnLockedRepresentation", [1, 2, 3 => Coin]);
+
+        /// Deposits into the sender's insurance fund. Type URL `/phalanx.liquidvesting.v1.MsgDepositInsuranceFund`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgDepositInsuranceFund {
+            /// Depositor; signs.
+            #[prost(string, tag = "1")]
+            pub depositor: String,
+            /// Coins of underlying denoms.
+            #[prost(message, repeated, tag = "2")]
+            pub amount: Vec<Coin>,
+        }
+        meta!(MsgDepositInsuranceFund, "phalanx.liquidvesting.v1", "MsgDepositInsuranceFund", [1, 2 => Coin]);
+
+        /// Withdraws from the sender's insurance fund. Type URL `/phalanx.liquidvesting.v1.MsgWithdrawInsuranceFund`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgWithdrawInsuranceFund {
+            /// Fund owner; signs.
+            #[prost(string, tag = "1")]
+            pub sender: String,
+            /// Coins withdrawn.
+            #[prost(message, repeated, tag = "2")]
+            pub amount: Vec<Coin>,
+        }
+        meta!(MsgWithdrawInsuranceFund, "phalanx.liquidvesting.v1", "MsgWithdrawInsuranceFund", [1, 2 => Coin]);
+
+        /// Replaces the liquid-vesting params (authority only). Type URL `/phalanx.liquidvesting.v1.MsgUpdateParams`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgUpdateParams {
+            /// The genesis authority.
+            #[prost(string, tag = "1")]
+            pub authority: String,
+            /// New params; required.
+            #[prost(message, optional, tag = "2")]
+            pub params: Option<LiquidVestingParams>,
+        }
+        meta!(MsgUpdateParams, "phalanx.liquidvesting.v1", "MsgUpdateParams", [1, 2 => LiquidVestingParams]);
+    }
+}
+
 /// Package `phalanx.slashing`.
 pub mod slashing {
     /// Version `v1`.
