@@ -174,6 +174,12 @@ fn every_tx_subcommand_builds_its_message() {
             description: String::new(), denom_units: vec![DenomUnit { denom: gold.clone(), exponent: 0, aliases: vec![] }, DenomUnit { denom: "gold".into(), exponent: 6, aliases: vec![] }],
             base: gold.clone(), display: "gold".into(), name: "Gold".into(), symbol: "GLD".into(), uri: String::new(), uri_hash: String::new() } }.into()),
         ("tx tokenfactory update-params --denom-creation-fee 100uphx".into(), MsgUpdateTokenFactoryParams { authority: me, params: TokenFactoryParams { denom_creation_fee: coins("100uphx") } }.into()),
+        ("tx liquidvesting mint-locked bob 100uatom".into(), MsgMintLockedRepresentation { sender: me, receiver: bob, amount: coins("100uatom") }.into()),
+        ("tx liquidvesting burn-locked bob 7locked/uatom".into(), MsgBurnLockedRepresentation { sender: me, user: bob, amount: coins("7locked/uatom") }.into()),
+        ("tx liquidvesting deposit-insurance 20uatom".into(), MsgDepositInsuranceFund { depositor: me, amount: coins("20uatom") }.into()),
+        ("tx liquidvesting withdraw-insurance 5uatom".into(), MsgWithdrawInsuranceFund { sender: me, amount: coins("5uatom") }.into()),
+        ("tx liquidvesting update-params --insurance-percentage 2.5 --minters bob --burners bob".into(),
+            MsgUpdateLiquidVestingParams { authority: me, params: LiquidVestingParams { insurance_percentage: dec("2.5"), minters: vec![bob], burners: vec![bob] } }.into()),
     ];
     let mut covered = BTreeSet::new();
     for (line, expected) in &table {
@@ -181,7 +187,7 @@ fn every_tx_subcommand_builds_its_message() {
         covered.insert(expected.type_url());
     }
     // Every message type of `Msg` has a command.
-    assert_eq!(covered.len(), 54, "{covered:?}");
+    assert_eq!(covered.len(), 59, "{covered:?}");
 }
 
 #[test]

@@ -242,6 +242,9 @@ pub enum TxCmd {
     /// Create denoms factory/{creator}/{subdenom}; mint, burn, hand over and describe them.
     #[command(subcommand)]
     Tokenfactory(TokenFactoryTx),
+    /// Locked representations (minters, burners) and insurance funds that let them be restaked.
+    #[command(subcommand)]
+    Liquidvesting(LiquidVestingTx),
 }
 
 /// `tx bank ...`.
@@ -1169,6 +1172,90 @@ fn tokenfactory_msg(cmd: &TokenFactoryTx, ctx: &BuildContext) -> Result<Msg> {
     })
 }
 
+/// `tx liquidvesting ...`: locked representations and insurance funds.
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum LiquidVestingTx {
+    /// Mint locked/{denom} for each coin to RECEIVER (minters only).
+    MintLocked {
+        /// Recipient address or key name.
+        receiver: String,
+        /// Coins of the underlying denoms, e.g. 1000uatom.
+        amount: Coins,
+    },
+    /// Burn USER's locked representations (burners only); restaked ones are force-unbonded first.
+    BurnLocked {
+        /// Owner address or key name.
+        user: String,
+        /// Coins of locked denoms, e.g. 1000locked/uatom.
+        amount: Coins,
+    },
+    /// Deposit into your insurance fund, which must cover your restaked locked tokens.
+    DepositInsurance {
+        /// Coins of underlying denoms, e.g. 20uatom.
+        amount: Coins,
+    },
+    /// Withdraw from your insurance fund, keeping your restaked locked tokens covered.
+    WithdrawInsurance {
+        /// Coins of underlying denoms.
+        amount: Coins,
+    },
+    /// Replace the liquidvesting params (authority only).
+    UpdateParams {
+        /// Percent of restaked locked tokens a fund must hold, in (0, 100], e.g. 2.
+        #[arg(long, value_name = "PERCENT")]
+        insurance_percentage: Dec,
+        /// Minter addresses or key names, comma separated.
+        #[arg(long, value_delimiter = ',', value_name = "ADDRESSES")]
+        minters: Vec<String>,
+        /// Burner addresses or key names, comma separated.
+        #[arg(long, value_delimiter = ',', value_name = "ADDRESSES")]
+        burners: Vec<String>,
+    },
+}
+
+fn liquidvesting_msg(cmd: &LiquidVestingTx, ctx: &BuildContext) -> Result<Msg> {
+    let sender = ctx.signer;
+    let addresses =
+        |list: &[String]| -> Result<Vec<Address>> { list.iter().map(|a| ctx.address(a)).collect() };
+    Ok(match cmd {
+        LiquidVestingTx::MintLocked { receiver, amount } => MsgMintLockedRepresentation {
+            sender,
+            receiver: ctx.address(receiver)?,
+            amount: amount.clone(),
+        }
+        .into(),
+        LiquidVestingTx::BurnLocked { user, amount } => MsgBurnLockedRepresentation {
+            sender,
+            user: ctx.address(user)?,
+            amount: amount.clone(),
+        }
+        .into(),
+        LiquidVestingTx::DepositInsurance { amount } => MsgDepositInsuranceFund {
+            depositor: sender,
+            amount: amount.clone(),
+        }
+        .into(),
+        LiquidVestingTx::WithdrawInsurance { amount } => MsgWithdrawInsuranceFund {
+            sender,
+            amount: amount.clone(),
+        }
+        .into(),
+        LiquidVestingTx::UpdateParams {
+            insurance_percentage,
+            minters,
+            burners,
+        } => MsgUpdateLiquidVestingParams {
+            authority: sender,
+            params: LiquidVestingParams {
+                insurance_percentage: *insurance_percentage,
+                minters: addresses(minters)?,
+                burners: addresses(burners)?,
+            },
+        }
+        .into(),
+    })
+}
+
 /// Current module params, for commands that change some fields and keep the others.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ModuleParams {
@@ -1272,6 +1359,7 @@ impl TxCmd {
             TxCmd::Slashing(s) => slashing_msg(s, ctx)?,
             TxCmd::Rewards(r) => rewards_msg(r, ctx)?,
             TxCmd::Tokenfactory(t) => tokenfactory_msg(t, ctx)?,
+            TxCmd::Liquidvesting(l) => liquidvesting_msg(l, ctx)?,
         })
     }
 }
