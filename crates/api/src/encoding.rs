@@ -1,29 +1,9 @@
 //! Byte encodings used in JSON: hex for hashes, base64 for opaque bytes (pagination keys, tx bytes,
 //! proofs), as Cosmos clients expect them.
 
-use base64::Engine;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE, URL_SAFE_NO_PAD};
 use serde::Serializer;
 
-pub use phalanx_types::encoding::{decode_hex, hex_lower, hex_upper};
-
-/// Standard base64 with padding, the form Cosmos uses for bytes in JSON.
-pub fn base64(bytes: &[u8]) -> String {
-    STANDARD.encode(bytes)
-}
-
-/// Decodes base64 leniently: standard or URL-safe alphabet, padded or not, and a `+` that a query
-/// string turned into a space is taken back.
-pub fn decode_base64(s: &str) -> Result<Vec<u8>, String> {
-    let s = s.replace(' ', "+");
-    let s = s.trim();
-    STANDARD
-        .decode(s)
-        .or_else(|_| URL_SAFE.decode(s))
-        .or_else(|_| URL_SAFE_NO_PAD.decode(s))
-        .or_else(|_| base64::engine::general_purpose::STANDARD_NO_PAD.decode(s))
-        .map_err(|e| format!("invalid base64: {e}"))
-}
+pub use phalanx_types::encoding::{base64, decode_base64, decode_hex, hex_lower, hex_upper};
 
 /// Serde helper: bytes as lower-case hex.
 pub fn ser_hex<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {

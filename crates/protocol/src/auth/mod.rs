@@ -14,7 +14,7 @@ use phalanx_types::error::Result;
 use phalanx_types::{Address, Error, MathError};
 use serde::{Deserialize, Serialize};
 
-/// A compressed secp256k1 public key (33 bytes), hex in JSON.
+/// A compressed secp256k1 public key (33 bytes), base64 in JSON as Cosmos shows it.
 pub type PubKeyBytes = Vec<u8>;
 
 /// An account's signing state.
@@ -27,7 +27,9 @@ pub struct Account {
     pub account_number: u64,
     /// Number of transactions signed so far; the next one must carry exactly this value.
     pub sequence: u64,
-    /// Set by the first signed transaction; later ones must use the same key.
+    /// Set by the first signed transaction; later ones must use the same key. Base64 in JSON (a
+    /// string, not serde's array of numbers); the state encoding (borsh) is unchanged.
+    #[serde(default, with = "phalanx_types::encoding::opt_base64")]
     pub pub_key: Option<PubKeyBytes>,
 }
 
@@ -106,4 +108,39 @@ pub fn export_genesis(state: &dyn StateRead) -> Result<AuthGenesis> {
         next_account_number: next_account_number(state)?,
         accounts: all_accounts(state)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn pub_key_is_base64_in_json_and_unchanged_in_state() {
+        let mut key = vec![0x02u8];
+        key.extend(1..=32u8);
+        let account = Account {
+            address: Address::module("alice"),
+            account_number: 7,
+            sequence: 3,
+            pub_key: Some(key.clone()),
+        };
+        let json = serde_json::to_value(&account).unwrap();
+        assert_eq!(
+            json["pub_key"],
+            serde_json::json!(phalanx_types::encoding::base64(&key))
+        );
+        assert_eq!(serde_json::from_value::<Account>(json).unwrap(), account);
+        let none = Account {
+            pub_key: None,
+            ..account.clone()
+        };
+        let json = serde_json::to_value(&none).unwrap();
+        assert!(json["pub_key"].is_null());
+        assert_eq!(serde_json::from_value::<Account>(json).unwrap(), none);
+        // The state encoding is borsh's: an option tag, a length and the raw key bytes.
+        let bytes = borsh::to_vec(&account).unwrap();
+        assert!(bytes.ends_with(&key));
+        assert_eq!(borsh::from_slice::<Account>(&bytes).unwrap(), account);
+    }
 }
