@@ -8,14 +8,18 @@
 //!   paced load on loopback.
 //! - [`rewards`]: per-block reward allocation with few vs many delegators, and withdrawal after few vs
 //!   many allocation blocks, in an in-memory chain built through the real app.
+//! - [`slashing`]: one whole-security slash with few vs many delegators behind the slashed stake, in
+//!   the same kind of chain.
 //!
 //! The binary prints each figure as one JSON object per line, `{"name", "value", "unit"}`, on stdout
 //! and nothing else there; progress goes to stderr.
 
 pub mod api;
 pub mod chain;
+mod fixture;
 pub mod network;
 pub mod rewards;
+pub mod slashing;
 pub mod txs;
 pub mod verify;
 

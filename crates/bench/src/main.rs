@@ -70,6 +70,11 @@ fn run() -> anyhow::Result<()> {
     for m in r.metrics() {
         emit(&m)?;
     }
+    let s =
+        phalanx_bench::slashing::measure(&phalanx_bench::slashing::SlashingBenchConfig::default())?;
+    for m in s.metrics() {
+        emit(&m)?;
+    }
     phalanx_bench::network::run(&mut |m| emit(&m))?;
     Ok(())
 }

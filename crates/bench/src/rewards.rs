@@ -4,7 +4,7 @@
 //! commission); delegators alternate between the pool (trusting the service) and the operator, one
 //! delegation each, executed as unsigned `MsgSetUserPreferences` / `MsgDelegatePool` /
 //! `MsgDelegateOperator` transactions in large blocks through [`phalanx_app::execute_block`] on a
-//! [`MemState`].
+//! [`phalanx_state::MemState`] (the chain shared with the slashing figures, `fixture.rs`).
 //!
 //! - Allocation: [`phalanx_protocol::rewards::begin_block`] of the next block, run in a [`Ctx`] over an
 //!   [`Overlay`] that is then discarded, so every repetition allocates the same block; the median over
@@ -14,37 +14,21 @@
 //!   median over repetitions.
 
 use crate::Metric;
-use anyhow::{Context, Result, anyhow, bail};
-use phalanx_app::{Block, BlockHeader, BlockResult, Genesis, MsgResponse, Tx, execute_block};
+use crate::fixture::{BLOCK_SECS, BenchChain, REWARD_DENOM, admin, after, median_us, timed};
+use anyhow::{Context, Result, bail};
+use phalanx_app::{MsgResponse, Tx};
 use phalanx_protocol::restaking::TargetRef;
-use phalanx_protocol::{BlockInfo, Ctx, bank, pools, rewards};
-use phalanx_state::{MemState, Overlay};
+use phalanx_protocol::{Ctx, bank, rewards};
+use phalanx_state::Overlay;
 use phalanx_types::msgs::{
-    Asset, DelegationKind, Distribution, DistributionType, Msg, MsgActivateService,
-    MsgBorrowPoolSecurity, MsgCreateRewardsPlan, MsgCreateService, MsgDelegateOperator,
-    MsgDelegatePool, MsgFundRewardsPlan, MsgJoinService, MsgRegisterOperator, MsgSetOperatorParams,
-    MsgSetUserPreferences, MsgWithdrawDelegatorReward, OperatorParams, PlanTerms,
-    TrustedServiceEntry, UserPreferences, UsersDistribution,
+    DelegationKind, Distribution, DistributionType, MsgCreateRewardsPlan, MsgFundRewardsPlan,
+    MsgWithdrawDelegatorReward, PlanTerms, UsersDistribution,
 };
-use phalanx_types::{Address, Coin, Coins, Dec, OperatorId, PoolId, ServiceId, Timestamp};
+use phalanx_types::{Coin, Coins};
 use std::time::{Duration, Instant};
 
-/// Seconds between blocks.
-const BLOCK_SECS: u64 = 5;
-/// Nanoseconds in a second.
-const NANOS: u64 = 1_000_000_000;
 /// Seconds in a day.
 const DAY_SECS: u64 = 86_400;
-/// Restaked denom.
-const STAKE_DENOM: &str = "uatom";
-/// Reward denom.
-const REWARD_DENOM: &str = "uphx";
-/// What each delegator holds of [`STAKE_DENOM`] at genesis.
-const DELEGATOR_FUNDS: u128 = 10_000_000;
-/// What each delegator delegates.
-const DELEGATION: u128 = 1_000_000;
-/// What the service admin holds of each denom at genesis.
-const ADMIN_FUNDS: u128 = 1_000_000_000_000_000;
 /// Plan rate: 1,000 uphx per second, so 5,000 per block.
 const PLAN_PER_DAY: u128 = 86_400_000;
 /// Plan funding: enough for far more than 100k blocks.
@@ -134,202 +118,34 @@ impl RewardsFigures {
     }
 }
 
-/// An in-memory chain with one rewarded service, pool and operator.
+/// A benchmark chain ([`BenchChain`]) whose service funds a reward plan.
 struct RewardChain {
-    state: MemState,
-    height: u64,
-    time: Timestamp,
-    pool: PoolId,
+    chain: BenchChain,
     plan: u64,
-    /// Addresses of the pool delegators (they trust the service).
-    pool_delegators: Vec<Address>,
-}
-
-fn delegator(i: usize) -> Address {
-    Address::module(&format!("bench-rewards-delegator-{i}"))
-}
-
-fn admin() -> Address {
-    Address::module("bench-rewards-service-admin")
-}
-
-fn operator_admin() -> Address {
-    Address::module("bench-rewards-operator-admin")
-}
-
-fn after(t: Timestamp, secs: u64) -> Result<Timestamp> {
-    secs.checked_mul(NANOS)
-        .and_then(|d| t.0.checked_add(d))
-        .map(Timestamp)
-        .ok_or_else(|| anyhow!("time overflow"))
-}
-
-fn genesis(delegators: usize) -> Result<Genesis> {
-    let mut g = Genesis::new(
-        crate::chain::CHAIN_ID,
-        crate::chain::genesis_time()?,
-        Address::module("bench-authority"),
-    );
-    let mut accounts: Vec<Address> = (0..delegators).map(delegator).collect();
-    accounts.push(admin());
-    accounts.push(operator_admin());
-    g.fund(&accounts, &Coins::single(STAKE_DENOM, DELEGATOR_FUNDS)?);
-    let rich = Coins::new(vec![
-        Coin::new(STAKE_DENOM, ADMIN_FUNDS),
-        Coin::new(REWARD_DENOM, ADMIN_FUNDS),
-    ])?;
-    let admin = admin();
-    let entry = g
-        .bank
-        .balances
-        .iter_mut()
-        .find(|b| b.address == admin)
-        .context("the service admin is funded")?;
-    entry.coins = rich;
-    let asset = |denom: &str, ticker: &str| Asset {
-        denom: denom.into(),
-        ticker: ticker.into(),
-        exponent: 6,
-    };
-    g.price_assets(&[
-        (asset(STAKE_DENOM, "ATOM"), Dec::ONE),
-        (asset(REWARD_DENOM, "PHX"), Dec::ONE),
-    ]);
-    // Prices posted at genesis stay fresh for the whole run (100k blocks of 5 s is about 6 days).
-    g.assets.params.max_price_age = phalanx_types::Duration::from_hours(24 * 365);
-    Ok(g)
-}
-
-/// Fails unless every transaction of `result` succeeded; returns the first response of the last one.
-fn check(height: u64, result: &BlockResult) -> Result<Option<MsgResponse>> {
-    for (i, tx) in result.tx_results.iter().enumerate() {
-        if !tx.is_ok() {
-            bail!(
-                "block {height}: transaction {i} failed ({} {}): {}",
-                tx.codespace,
-                tx.code,
-                tx.log
-            );
-        }
-    }
-    Ok(result
-        .tx_results
-        .last()
-        .and_then(|t| t.responses.first().cloned()))
 }
 
 impl RewardChain {
-    fn block(&mut self, txs: Vec<Tx>) -> Result<Option<MsgResponse>> {
-        let header = BlockHeader {
-            height: self.height.checked_add(1).context("height overflow")?,
-            time: after(self.time, BLOCK_SECS)?,
-        };
-        let result = execute_block(&mut self.state, &Block { header, txs })?;
-        self.height = header.height;
-        self.time = header.time;
-        check(header.height, &result)
-    }
-
-    fn one(&mut self, msg: impl Into<Msg>) -> Result<Option<MsgResponse>> {
-        let msg = msg.into();
-        self.block(vec![Tx {
-            sender: msg.signer(),
-            msgs: vec![msg],
-        }])
-    }
-
-    fn next_info(&self) -> Result<BlockInfo> {
-        Ok(BlockInfo {
-            height: self.height.checked_add(1).context("height overflow")?,
-            time: after(self.time, BLOCK_SECS)?,
-        })
-    }
-
     fn plan_balance(&self) -> Result<u128> {
         Ok(bank::balance(
-            &self.state,
+            &self.chain.state,
             &rewards::plan_address(self.plan),
             REWARD_DENOM,
         )?)
     }
 
-    /// Builds the chain: service, operator, pool, `delegators` delegations, a funded plan.
+    /// Builds the chain ([`BenchChain::build`]) and a funded plan of its service.
     fn build(delegators: usize, txs_per_block: usize) -> Result<Self> {
-        let g = genesis(delegators)?;
-        let mut state = MemState::new();
-        phalanx_app::init_genesis(&mut state, &g)?;
-        let mut chain = Self {
-            state,
-            height: g.initial_height.checked_sub(1).context("initial height")?,
-            time: g.genesis_time,
-            pool: PoolId(0),
-            plan: 0,
-            pool_delegators: Vec::new(),
-        };
-        drop(g);
-        let (admin, op_admin) = (admin(), operator_admin());
-
-        let svc = match chain.one(MsgCreateService {
-            sender: admin,
-            name: "bench-service".into(),
-            description: String::new(),
-            website: String::new(),
-            picture_url: String::new(),
-            fee_amount: Coins::empty(),
-        })? {
-            Some(MsgResponse::NewServiceId(id)) => id,
-            other => bail!("creating the service: unexpected response {other:?}"),
-        };
-        chain.one(MsgActivateService {
-            sender: admin,
-            service_id: svc,
-        })?;
-        let op = match chain.one(MsgRegisterOperator {
-            sender: op_admin,
-            moniker: "bench-operator".into(),
-            website: String::new(),
-            picture_url: String::new(),
-            fee_amount: Coins::empty(),
-        })? {
-            Some(MsgResponse::NewOperatorId(id)) => id,
-            other => bail!("registering the operator: unexpected response {other:?}"),
-        };
-        chain.one(MsgSetOperatorParams {
-            sender: op_admin,
-            operator_id: op,
-            params: OperatorParams {
-                commission_rate: "0.1".parse().map_err(|e| anyhow!("{e:?}"))?,
-            },
-        })?;
-        chain.one(MsgJoinService {
-            sender: op_admin,
-            operator_id: op,
-            service_id: svc,
-        })?;
-        // The admin's own delegation creates the pool, so the service can borrow its security.
-        chain.one(MsgDelegatePool {
-            delegator: admin,
-            amount: Coin::new(STAKE_DENOM, DELEGATION),
-        })?;
-        chain.pool = pools::pool_by_denom(&chain.state, STAKE_DENOM)?
-            .context("the pool exists after a delegation")?
-            .id;
-        chain.one(MsgBorrowPoolSecurity {
-            sender: admin,
-            service_id: svc,
-            pool_id: chain.pool,
-        })?;
-        chain.delegate(delegators, txs_per_block, svc, op)?;
-
+        let mut chain = BenchChain::build(delegators, txs_per_block)?;
+        let admin = admin();
         let start = chain.time;
         let end = after(start, DAY_SECS.saturating_mul(365))?;
         let basic = || Distribution {
             weight: 1,
             kind: DistributionType::Basic,
         };
-        chain.plan = match chain.one(MsgCreateRewardsPlan {
+        let plan = match chain.one(MsgCreateRewardsPlan {
             sender: admin,
-            service_id: svc,
+            service_id: chain.service,
             terms: PlanTerms {
                 description: "bench security budget".into(),
                 amount_per_day: Coin::new(REWARD_DENOM, PLAN_PER_DAY),
@@ -346,75 +162,23 @@ impl RewardChain {
         };
         chain.one(MsgFundRewardsPlan {
             sender: admin,
-            plan_id: chain.plan,
+            plan_id: plan,
             amount: Coin::new(REWARD_DENOM, PLAN_FUNDS),
         })?;
         // One allocating block, so the measured state is a chain in its steady state.
         chain.block(Vec::new())?;
-        Ok(chain)
-    }
-
-    /// Delegator `i` delegates to the pool (trusting `svc`) when `i` is even, to `op` when odd.
-    fn delegate(
-        &mut self,
-        delegators: usize,
-        txs_per_block: usize,
-        svc: ServiceId,
-        op: OperatorId,
-    ) -> Result<()> {
-        let per_block = txs_per_block.max(1);
-        let mut next = 0usize;
-        while next < delegators {
-            let end = next.saturating_add(per_block).min(delegators);
-            let mut txs = Vec::with_capacity(end.saturating_sub(next));
-            for i in next..end {
-                let who = delegator(i);
-                let msgs: Vec<Msg> = if i.is_multiple_of(2) {
-                    self.pool_delegators.push(who);
-                    vec![
-                        MsgSetUserPreferences {
-                            user: who,
-                            preferences: UserPreferences {
-                                trusted_services: vec![TrustedServiceEntry {
-                                    service_id: svc,
-                                    pool_ids: Vec::new(),
-                                }],
-                            },
-                        }
-                        .into(),
-                        MsgDelegatePool {
-                            delegator: who,
-                            amount: Coin::new(STAKE_DENOM, DELEGATION),
-                        }
-                        .into(),
-                    ]
-                } else {
-                    vec![
-                        MsgDelegateOperator {
-                            delegator: who,
-                            operator_id: op,
-                            amount: Coins::single(STAKE_DENOM, DELEGATION)?,
-                        }
-                        .into(),
-                    ]
-                };
-                txs.push(Tx { sender: who, msgs });
-            }
-            self.block(txs)?;
-            next = end;
-        }
-        Ok(())
+        Ok(Self { chain, plan })
     }
 
     /// Median microseconds of the next block's reward allocation, over `reps` discarded runs; fails
     /// unless the allocation moves the plan's due amount.
     fn allocation_us(&mut self, reps: usize) -> Result<f64> {
-        let info = self.next_info()?;
-        let authority = phalanx_app::authority(&self.state)?;
+        let info = self.chain.next_info()?;
+        let authority = phalanx_app::authority(&self.chain.state)?;
         let before = self.plan_balance()?;
         let mut samples = Vec::with_capacity(reps);
         for _ in 0..reps.max(1) {
-            let mut overlay = Overlay::new(&mut self.state);
+            let mut overlay = Overlay::new(&mut self.chain.state);
             let mut ctx = Ctx::new(&mut overlay, info, authority);
             let started = Instant::now();
             rewards::begin_block(&mut ctx)?;
@@ -430,12 +194,16 @@ impl RewardChain {
     /// Median microseconds of one `MsgWithdrawDelegatorReward` of a pool delegator in the next block,
     /// over `reps` discarded runs (rotating through delegators); fails unless it pays something.
     fn withdraw_us(&mut self, reps: usize) -> Result<f64> {
-        let info = self.next_info()?;
+        let info = self.chain.next_info()?;
         let mut samples = Vec::with_capacity(reps);
         for rep in 0..reps.max(1) {
             let who = *self
+                .chain
                 .pool_delegators
-                .get(rep.checked_rem(self.pool_delegators.len()).unwrap_or(0))
+                .get(
+                    rep.checked_rem(self.chain.pool_delegators.len())
+                        .unwrap_or(0),
+                )
                 .context("no pool delegators")?;
             let tx = Tx {
                 sender: who,
@@ -443,12 +211,12 @@ impl RewardChain {
                     MsgWithdrawDelegatorReward {
                         delegator: who,
                         delegation_type: DelegationKind::Pool,
-                        target_id: TargetRef::pool(self.pool).id,
+                        target_id: TargetRef::pool(self.chain.pool).id,
                     }
                     .into(),
                 ],
             };
-            let mut overlay = Overlay::new(&mut self.state);
+            let mut overlay = Overlay::new(&mut self.chain.state);
             let started = Instant::now();
             let result = phalanx_app::execute_tx(&mut overlay, info, &tx)?;
             samples.push(started.elapsed());
@@ -473,7 +241,7 @@ impl RewardChain {
         let before = self.plan_balance()?;
         let started = Instant::now();
         for _ in 0..blocks {
-            self.block(Vec::new())?;
+            self.chain.block(Vec::new())?;
         }
         let elapsed = started.elapsed();
         let moved = before.saturating_sub(self.plan_balance()?);
@@ -488,22 +256,12 @@ impl RewardChain {
     }
 }
 
-fn median_us(mut samples: Vec<Duration>) -> Result<f64> {
-    samples.sort();
-    let mid = samples
-        .get(samples.len() / 2)
-        .context("no timing samples")?;
-    Ok(mid.as_secs_f64() * 1e6)
-}
-
 fn timed_build(delegators: usize, txs_per_block: usize) -> Result<(RewardChain, Duration)> {
-    let started = Instant::now();
-    let chain = RewardChain::build(delegators, txs_per_block)?;
-    let took = started.elapsed();
+    let (chain, took) = timed(|| RewardChain::build(delegators, txs_per_block))?;
     eprintln!(
         "rewards: built a chain with {delegators} delegators in {:.2} s ({} keys in state)",
         took.as_secs_f64(),
-        chain.state.len()
+        chain.chain.state.len()
     );
     Ok((chain, took))
 }
