@@ -52,6 +52,8 @@ fn genesis() -> Genesis {
     g.restaking.params.unbonding_time = Duration::from_secs(60);
     g.restaking.params.max_entries = 3;
     g.operators.params.deactivation_time = Duration::from_secs(30);
+    g.liquidvesting.params.minters = vec![actor(0)];
+    g.liquidvesting.params.burners = vec![actor(0)];
     g
 }
 
@@ -247,6 +249,32 @@ enum Step {
     TokenFactoryParams {
         fee: u128,
     },
+    MintLocked {
+        who: usize,
+        to: usize,
+        amounts: Vec<(usize, u128)>,
+    },
+    BurnLocked {
+        who: usize,
+        user: usize,
+        amounts: Vec<(usize, u128)>,
+    },
+    DelegateLocked {
+        who: usize,
+        denom: usize,
+        amount: u128,
+    },
+    DepositInsurance {
+        who: usize,
+        amounts: Vec<(usize, u128)>,
+    },
+    WithdrawInsurance {
+        who: usize,
+        amounts: Vec<(usize, u128)>,
+    },
+    LiquidVestingParams {
+        pct: u128,
+    },
 }
 
 /// Subdenoms of token factory steps; each actor may create each once.
@@ -337,6 +365,14 @@ fn step() -> impl Strategy<Value = Step> {
         1 => (w.clone(), creator.clone(), sub.clone())
             .prop_map(|(who, creator, sub)| Step::SetDenomMetadata { who, creator, sub }),
         1 => prop_oneof![3 => Just(0u128), 1 => Just(100u128)].prop_map(|fee| Step::TokenFactoryParams { fee }),
+        3 => (w.clone(), a.clone(), amounts()).prop_map(|(who, to, amounts)| Step::MintLocked { who, to, amounts }),
+        2 => (w.clone(), a.clone(), amounts()).prop_map(|(who, user, amounts)| Step::BurnLocked { who, user, amounts }),
+        4 => (a.clone(), 0..DENOMS.len(), prop_oneof![4 => 1u128..100_000, 1 => amount()])
+            .prop_map(|(who, denom, amount)| Step::DelegateLocked { who, denom, amount }),
+        3 => (a.clone(), amounts()).prop_map(|(who, amounts)| Step::DepositInsurance { who, amounts }),
+        2 => (a.clone(), prop::collection::vec((0..DENOMS.len(), 1u128..5_000), 1..3))
+            .prop_map(|(who, amounts)| Step::WithdrawInsurance { who, amounts }),
+        1 => (0u128..6).prop_map(|pct| Step::LiquidVestingParams { pct }),
     ]
 }
 
@@ -728,7 +764,54 @@ fn to_msg(step: &Step, now: Timestamp, state: &MemState) -> Msg {
             },
         }
         .into(),
+        Step::MintLocked { who, to, amounts } => MsgMintLockedRepresentation {
+            sender: actor(who % ACTORS),
+            receiver: actor(to),
+            amount: coins_of(&amounts),
+        }
+        .into(),
+        Step::BurnLocked { who, user, amounts } => MsgBurnLockedRepresentation {
+            sender: actor(who % ACTORS),
+            user: actor(user),
+            amount: locked_coins(&amounts),
+        }
+        .into(),
+        Step::DelegateLocked { who, denom, amount } => MsgDelegatePool {
+            delegator: actor(who),
+            amount: Coin::new(format!("locked/{}", DENOMS[denom]), amount),
+        }
+        .into(),
+        Step::DepositInsurance { who, amounts } => MsgDepositInsuranceFund {
+            depositor: actor(who),
+            amount: coins_of(&amounts),
+        }
+        .into(),
+        Step::WithdrawInsurance { who, amounts } => MsgWithdrawInsuranceFund {
+            sender: actor(who),
+            amount: coins_of(&amounts),
+        }
+        .into(),
+        Step::LiquidVestingParams { pct } => MsgUpdateLiquidVestingParams {
+            authority: authority(),
+            params: LiquidVestingParams {
+                insurance_percentage: Dec::from_int(pct),
+                minters: vec![actor(0)],
+                burners: vec![actor(0)],
+            },
+        }
+        .into(),
     }
+}
+
+/// `coins_of` in the locked representations of the denoms.
+fn locked_coins(amounts: &[(usize, u128)]) -> Coins {
+    Coins::new(
+        coins_of(amounts)
+            .iter()
+            .map(|c| Coin::new(format!("locked/{}", c.denom), c.amount))
+            .collect(),
+    )
+    .unwrap()
 }
 
 fn check(state: &MemState, height: u64) -> Result<(), TestCaseError> {
