@@ -7,7 +7,7 @@ use crate::error::ApiError;
 use crate::query::{Out, Req, paginate_sorted};
 use phalanx_protocol::restaking::{self, TargetObject, TargetRef};
 use phalanx_protocol::{
-    assets, auth, bank, operators, pools, rewards, services, slashing, tokenfactory,
+    assets, auth, bank, liquidvesting, operators, pools, rewards, services, slashing, tokenfactory,
 };
 use phalanx_state::StateRead;
 use phalanx_types::error::{
@@ -486,6 +486,30 @@ pub(crate) fn denoms_from_creator(s: &dyn StateRead, r: &Req) -> Answer {
     let creator = r.address("creator")?;
     let (rows, next) = tokenfactory::denoms_from_creator(s, &creator, &r.page()?)?;
     Ok(Out::one("denoms", &rows)?.page(&next))
+}
+
+// ---- liquidvesting ---------------------------------------------------------------------------------
+
+/// Liquid vesting params.
+pub(crate) fn liquidvesting_params(s: &dyn StateRead, _: &Req) -> Answer {
+    Out::one("params", &liquidvesting::params(s)?)
+}
+
+/// A user's insurance fund, per underlying denom.
+pub(crate) fn insurance_fund(s: &dyn StateRead, r: &Req) -> Answer {
+    let user = r.address("user_address")?;
+    Out::one("balance", &liquidvesting::user_insurance_fund(s, &user)?)
+}
+
+/// A user's restaked locked tokens (delegations and pending unbondings), which the fund must cover.
+pub(crate) fn restaked_locked(s: &dyn StateRead, r: &Req) -> Answer {
+    let user = r.address("user_address")?;
+    Out::one("restaked", &liquidvesting::restaked_locked(s, &user)?)
+}
+
+/// Burns waiting for their forced unbonding to complete, in completion order.
+pub(crate) fn burn_queue(s: &dyn StateRead, _: &Req) -> Answer {
+    Out::one("burn_queue", &liquidvesting::burn_queue(s)?)
 }
 
 // ---- slashing --------------------------------------------------------------------------------------

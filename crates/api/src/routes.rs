@@ -217,6 +217,11 @@ pub(crate) const ROUTES: &[RouteSpec] = &[
     q("/phalanx/tokenfactory/v1/denoms_from_creator/{creator}", "tokenfactory", "Denoms an address created, in denom order", LIST, "{denoms: string[], pagination}", m::denoms_from_creator),
     q("/phalanx/tokenfactory/v1/authority_metadata/{*denom}", "tokenfactory", "The admin of a factory denom (null once renounced)", ONE, "{authority_metadata: {admin}}", m::denom_authority_metadata),
     q("/phalanx/tokenfactory/v1/denom_metadata/{*denom}", "tokenfactory", "The display metadata of a factory denom", ONE, "{metadata: DenomMetadata}", m::denom_metadata),
+    // ---- liquidvesting
+    q("/phalanx/liquidvesting/v1/params", "liquidvesting", "Liquid vesting params", ONE, "{params: {insurance_percentage, burners: string[], minters: string[]}}", m::liquidvesting_params),
+    q("/phalanx/liquidvesting/v1/insurance_funds/{user_address}", "liquidvesting", "A user's insurance fund, per underlying denom", ONE, "{balance: Coin[]}", m::insurance_fund),
+    q("/phalanx/liquidvesting/v1/restaked_locked/{user_address}", "liquidvesting", "A user's restaked locked tokens (delegations and unbondings)", ONE, "{restaked: Coin[]}", m::restaked_locked),
+    q("/phalanx/liquidvesting/v1/burn_queue", "liquidvesting", "Locked tokens waiting for their forced unbonding to complete before being burned", ONE, "{burn_queue: {completion_time, user, amount: Coin[]}[]}", m::burn_queue),
     // ---- slashing
     q("/phalanx/slashing/v1/params", "slashing", "Slashing params", ONE, "{params: {rules_change_delay, commission_change_delay, max_commission_step}}", m::slashing_params),
     q("/phalanx/slashing/v1/services/{service_id}/rules", "slashing", "A service's slashing rules: in effect and pending (null when none)", ONE, "{rules: {active: SlashingRules|null, pending: {rules, effective_time}|null}}", m::slashing_rules),

@@ -464,6 +464,16 @@ const EXPECTED: &[(&str, &str)] = &[
     ),
     ("get", "/phalanx/tokenfactory/v1/authority_metadata/{denom}"),
     ("get", "/phalanx/tokenfactory/v1/denom_metadata/{denom}"),
+    ("get", "/phalanx/liquidvesting/v1/params"),
+    (
+        "get",
+        "/phalanx/liquidvesting/v1/insurance_funds/{user_address}",
+    ),
+    (
+        "get",
+        "/phalanx/liquidvesting/v1/restaked_locked/{user_address}",
+    ),
+    ("get", "/phalanx/liquidvesting/v1/burn_queue"),
     ("get", "/phalanx/slashing/v1/params"),
     ("get", "/phalanx/slashing/v1/services/{service_id}/rules"),
     ("get", "/phalanx/slashing/v1/slashes"),
