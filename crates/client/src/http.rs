@@ -491,6 +491,18 @@ pub mod paths {
     pub fn denom_metadata(denom: &str) -> String {
         format!("/phalanx/tokenfactory/v1/denom_metadata/{denom}")
     }
+    /// A user's liquid-vesting insurance fund.
+    pub fn insurance_fund(user: &Address) -> String {
+        format!("/phalanx/liquidvesting/v1/insurance_funds/{user}")
+    }
+    /// A user's restaked locked tokens.
+    pub fn restaked_locked(user: &Address) -> String {
+        format!("/phalanx/liquidvesting/v1/restaked_locked/{user}")
+    }
+    /// Burns waiting for forced unbondings to complete.
+    pub fn burn_queue() -> String {
+        "/phalanx/liquidvesting/v1/burn_queue".to_owned()
+    }
 }
 
 /// The node's error body.

@@ -64,6 +64,9 @@ pub enum QueryCmd {
     /// Token factory denoms: who created them, their admins and metadata.
     #[command(subcommand)]
     Tokenfactory(TokenFactoryQuery),
+    /// Liquid vesting: params, insurance funds, restaked locked tokens, the burn queue.
+    #[command(subcommand)]
+    Liquidvesting(LiquidVestingQuery),
     /// The node's chain id, latest height, app hash and block time.
     Status,
     /// A committed transaction by hash.
@@ -585,6 +588,25 @@ pub enum TokenFactoryQuery {
     },
 }
 
+/// `query liquidvesting ...`: every query of liquid vesting.
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum LiquidVestingQuery {
+    /// Module params (insurance percentage, minters, burners).
+    Params,
+    /// A user's insurance fund, per underlying denom.
+    InsuranceFund {
+        /// User address or key name.
+        user: String,
+    },
+    /// A user's restaked locked tokens (delegations and pending unbondings).
+    RestakedLocked {
+        /// User address or key name.
+        user: String,
+    },
+    /// Locked tokens waiting for their forced unbonding to complete before being burned.
+    BurnQueue,
+}
+
 /// Resolves address arguments: a `phx1...` address, or the name of a key in the keyring.
 pub trait AddressResolver {
     /// The address `text` stands for.
@@ -724,6 +746,16 @@ impl QueryCmd {
                 TokenFactoryQuery::DenomMetadata { denom } => {
                     Query::get(paths::denom_metadata(denom))
                 }
+            },
+            QueryCmd::Liquidvesting(l) => match l {
+                LiquidVestingQuery::Params => Query::get(paths::params("liquidvesting")),
+                LiquidVestingQuery::InsuranceFund { user } => {
+                    Query::get(paths::insurance_fund(&addresses.resolve(user)?))
+                }
+                LiquidVestingQuery::RestakedLocked { user } => {
+                    Query::get(paths::restaked_locked(&addresses.resolve(user)?))
+                }
+                LiquidVestingQuery::BurnQueue => Query::get(paths::burn_queue()),
             },
         })
     }
@@ -988,6 +1020,33 @@ mod tests {
                 ("pagination.limit", "2".to_string())
             ]
         );
+    }
+
+    #[test]
+    fn liquidvesting_queries_map_to_their_api_paths() {
+        let a = Address::module("someone");
+        let table: Vec<(String, String)> = vec![
+            (
+                "liquidvesting params".into(),
+                "/phalanx/liquidvesting/v1/params".into(),
+            ),
+            (
+                format!("liquidvesting insurance-fund {a}"),
+                format!("/phalanx/liquidvesting/v1/insurance_funds/{a}"),
+            ),
+            (
+                format!("liquidvesting restaked-locked {a}"),
+                format!("/phalanx/liquidvesting/v1/restaked_locked/{a}"),
+            ),
+            (
+                "liquidvesting burn-queue".into(),
+                "/phalanx/liquidvesting/v1/burn_queue".into(),
+            ),
+        ];
+        for (line, path) in &table {
+            let q = request(line).unwrap_or_else(|e| panic!("{line}: {e}"));
+            assert_eq!(&q.path, path, "{line}");
+        }
     }
 
     #[test]
