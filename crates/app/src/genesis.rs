@@ -9,12 +9,12 @@ use crate::{
 use phalanx_protocol::assets::{AssetsGenesis, Price};
 use phalanx_protocol::auth::AuthGenesis;
 use phalanx_protocol::bank::{Balance, BankGenesis};
+use phalanx_protocol::liquidvesting::LiquidVestingGenesis;
 use phalanx_protocol::operators::OperatorsGenesis;
 use phalanx_protocol::pools::PoolsGenesis;
 use phalanx_protocol::restaking::RestakingGenesis;
 use phalanx_protocol::rewards::RewardsGenesis;
 use phalanx_protocol::services::ServicesGenesis;
-use phalanx_protocol::liquidvesting::LiquidVestingGenesis;
 use phalanx_protocol::tokenfactory::TokenFactoryGenesis;
 use phalanx_protocol::{
     BlockInfo, Ctx, assets, auth, bank, invariants, operators, pools, restaking, rewards, services,

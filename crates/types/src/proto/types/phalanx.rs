@@ -1265,7 +1265,12 @@ pub mod liquidvesting {
             #[prost(string, repeated, tag = "3")]
             pub minters: Vec<String>,
         }
-        meta!(LiquidVestingParams, "phalanx.liquidvesting.v1", "LiquidVestingParams", [1, 2, 3]);
+        meta!(
+            LiquidVestingParams,
+            "phalanx.liquidvesting.v1",
+            "LiquidVestingParams",
+            [1, 2, 3]
+        );
 
         /// Mints locked representations (minters only). Type URL `/phalanx.liquidvesting.v1.MsgMintLockedRepresentation`.
         #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
