@@ -574,8 +574,11 @@ fn pipelined_commits_match_plain_commits() {
             assert_eq!(buffer.get(&key).unwrap(), mem.get(&key).unwrap(), "h {h}");
         }
         assert_eq!(
-            buffer.range(b"acct/000050", Some(b"acct/000150"), Some(25)).unwrap(),
-            mem.range(b"acct/000050", Some(b"acct/000150"), Some(25)).unwrap(),
+            buffer
+                .range(b"acct/000050", Some(b"acct/000150"), Some(25))
+                .unwrap(),
+            mem.range(b"acct/000050", Some(b"acct/000150"), Some(25))
+                .unwrap(),
             "range at h {h}"
         );
         apply_mem(&mut mem, &writes);
@@ -595,8 +598,16 @@ fn pipelined_commits_match_plain_commits() {
         buffer = next;
     }
     for (commit, expected) in pending {
-        assert_eq!(commit.wait().unwrap(), expected, "height {}", commit.height());
-        assert_eq!(piped.block(commit.height()).unwrap().unwrap().app_hash, expected);
+        assert_eq!(
+            commit.wait().unwrap(),
+            expected,
+            "height {}",
+            commit.height()
+        );
+        assert_eq!(
+            piped.block(commit.height()).unwrap().unwrap().app_hash,
+            expected
+        );
     }
     assert_eq!(piped.last_applied_height().unwrap(), Some(BLOCKS));
     piped.check_consistency().unwrap();
