@@ -165,9 +165,19 @@ impl BenchChain {
     }
 
     /// Builds the chain: service, operator, pool, `delegators` delegations in blocks of
-    /// `txs_per_block` transactions.
-    pub(crate) fn build(delegators: usize, txs_per_block: usize) -> Result<Self> {
-        let g = genesis(delegators)?;
+    /// `txs_per_block` transactions, plus `bystanders` delegations to a second operator that does not
+    /// secure the service. Bystanders make a small figure run on a state as large as the large
+    /// figure's, so the two differ only in the delegators behind the measured targets, not in the
+    /// size of the store every read walks through.
+    pub(crate) fn build(
+        delegators: usize,
+        bystanders: usize,
+        txs_per_block: usize,
+    ) -> Result<Self> {
+        let total = delegators
+            .checked_add(bystanders)
+            .context("too many delegators")?;
+        let g = genesis(total)?;
         let mut state = MemState::new();
         phalanx_app::init_genesis(&mut state, &g)?;
         let mut chain = Self {
@@ -234,6 +244,40 @@ impl BenchChain {
             pool_id: chain.pool,
         })?;
         chain.delegate(delegators, txs_per_block)?;
+        if bystanders > 0 {
+            let bystander_op = match chain.one(MsgRegisterOperator {
+                sender: op_admin,
+                moniker: "bench-bystander-operator".into(),
+                website: String::new(),
+                picture_url: String::new(),
+                fee_amount: Coins::empty(),
+            })? {
+                Some(MsgResponse::NewOperatorId(id)) => id,
+                other => bail!("registering the bystander operator: unexpected response {other:?}"),
+            };
+            let per_block = txs_per_block.max(1);
+            let mut next = delegators;
+            while next < total {
+                let end = next.saturating_add(per_block).min(total);
+                let mut txs = Vec::with_capacity(end.saturating_sub(next));
+                for i in next..end {
+                    let who = delegator(i);
+                    txs.push(Tx {
+                        sender: who,
+                        msgs: vec![
+                            MsgDelegateOperator {
+                                delegator: who,
+                                operator_id: bystander_op,
+                                amount: Coins::single(STAKE_DENOM, DELEGATION)?,
+                            }
+                            .into(),
+                        ],
+                    });
+                }
+                chain.block(txs)?;
+                next = end;
+            }
+        }
         Ok(chain)
     }
 

@@ -134,8 +134,8 @@ impl RewardChain {
     }
 
     /// Builds the chain ([`BenchChain::build`]) and a funded plan of its service.
-    fn build(delegators: usize, txs_per_block: usize) -> Result<Self> {
-        let mut chain = BenchChain::build(delegators, txs_per_block)?;
+    fn build(delegators: usize, bystanders: usize, txs_per_block: usize) -> Result<Self> {
+        let mut chain = BenchChain::build(delegators, bystanders, txs_per_block)?;
         let admin = admin();
         let start = chain.time;
         let end = after(start, DAY_SECS.saturating_mul(365))?;
@@ -256,10 +256,15 @@ impl RewardChain {
     }
 }
 
-fn timed_build(delegators: usize, txs_per_block: usize) -> Result<(RewardChain, Duration)> {
-    let (chain, took) = timed(|| RewardChain::build(delegators, txs_per_block))?;
+fn timed_build(
+    delegators: usize,
+    bystanders: usize,
+    txs_per_block: usize,
+) -> Result<(RewardChain, Duration)> {
+    let (chain, took) = timed(|| RewardChain::build(delegators, bystanders, txs_per_block))?;
     eprintln!(
-        "rewards: built a chain with {delegators} delegators in {:.2} s ({} keys in state)",
+        "rewards: built a chain with {delegators} delegators behind the targets and {bystanders} \
+         elsewhere in {:.2} s ({} keys in state)",
         took.as_secs_f64(),
         chain.chain.state.len()
     );
@@ -271,14 +276,16 @@ pub fn measure(cfg: &RewardsBenchConfig) -> Result<RewardsFigures> {
     if cfg.few_blocks == 0 || cfg.many_blocks < cfg.few_blocks {
         bail!("need 0 < few_blocks <= many_blocks");
     }
-    let (mut small, setup_small) = timed_build(cfg.small_delegators, cfg.txs_per_block)?;
+    // The small figure's state is padded to the large one's size with delegators elsewhere.
+    let padding = cfg.large_delegators.saturating_sub(cfg.small_delegators);
+    let (mut small, setup_small) = timed_build(cfg.small_delegators, padding, cfg.txs_per_block)?;
     let alloc_us_small = small.allocation_us(cfg.reps)?;
     eprintln!(
         "rewards: allocation with {} delegators: {alloc_us_small:.1} µs (median of {})",
         cfg.small_delegators, cfg.reps
     );
     drop(small);
-    let (mut large, setup_large) = timed_build(cfg.large_delegators, cfg.txs_per_block)?;
+    let (mut large, setup_large) = timed_build(cfg.large_delegators, 0, cfg.txs_per_block)?;
     let alloc_us_large = large.allocation_us(cfg.reps)?;
     eprintln!(
         "rewards: allocation with {} delegators: {alloc_us_large:.1} µs (median of {})",
@@ -286,7 +293,7 @@ pub fn measure(cfg: &RewardsBenchConfig) -> Result<RewardsFigures> {
     );
     drop(large);
 
-    let (mut chain, _) = timed_build(cfg.withdraw_delegators, cfg.txs_per_block)?;
+    let (mut chain, _) = timed_build(cfg.withdraw_delegators, 0, cfg.txs_per_block)?;
     // The build ends with one allocating block.
     let few = chain.run_empty_blocks(cfg.few_blocks.saturating_sub(1))?;
     let withdraw_us_few = chain.withdraw_us(cfg.reps)?;
