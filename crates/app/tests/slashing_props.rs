@@ -34,12 +34,13 @@ use phalanx_types::{
     Address, Coin, Coins, Dec, Duration, OperatorId, PoolId, ServiceId, Timestamp,
 };
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestRng, TestRunner};
+
+mod common;
+use common::{funded_genesis, seeded_runner, trust_from_mask, tx};
 use std::collections::{BTreeMap, BTreeSet};
 
 const USERS: usize = 4;
 const STAKE: [&str; 2] = ["uatom", "utia"];
-const FUNDS: u128 = 1_000_000_000_000;
 
 fn user(i: usize) -> Address {
     Address::module(&format!("slash-user-{i}"))
@@ -70,38 +71,16 @@ fn authority() -> Address {
 }
 
 fn genesis() -> Genesis {
-    let start: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
-    let mut g = Genesis::new("phalanx-slashing-prop", start, authority());
     let mut everyone: Vec<Address> = (0..USERS).map(user).collect();
     everyone.extend([admin(), op_admin()]);
-    let funds = Coins::new(
-        ["uatom", "uphx", "utia"]
-            .iter()
-            .map(|d| Coin::new(*d, FUNDS))
-            .collect(),
-    )
-    .unwrap();
-    let asset = |denom: &str, ticker: &str| Asset {
-        denom: denom.into(),
-        ticker: ticker.into(),
-        exponent: 6,
-    };
-    g.fund(&everyone, &funds).price_assets(&[
-        (asset("uatom", "ATOM"), Dec::from_int(10)),
-        (asset("utia", "TIA"), Dec::from_int(3)),
-    ]);
-    g.restaking.params.unbonding_time = Duration::from_secs(300);
-    g.restaking.params.max_entries = 50;
+    let mut g = funded_genesis(
+        "phalanx-slashing-prop",
+        authority(),
+        &everyone,
+        Duration::from_secs(300),
+    );
     g.slashing.params.rules_change_delay = Duration::from_secs(1);
     g
-}
-
-fn tx(msg: impl Into<Msg>) -> Tx {
-    let msg = msg.into();
-    Tx {
-        sender: msg.signer(),
-        msgs: vec![msg],
-    }
 }
 
 fn rules(
@@ -339,29 +318,7 @@ fn to_msg(s: &Step, now: Timestamp) -> Msg {
             }
             .into(),
         },
-        Step::Trust { who, mask } => {
-            let mut trusted = Vec::new();
-            for (bit, svc) in [(0, 1u32), (1, 2)] {
-                if mask & (1 << bit) != 0 {
-                    let pool_ids = if mask & (1 << (bit + 2)) != 0 {
-                        vec![PoolId(1)]
-                    } else {
-                        vec![]
-                    };
-                    trusted.push(TrustedServiceEntry {
-                        service_id: ServiceId(svc),
-                        pool_ids,
-                    });
-                }
-            }
-            MsgSetUserPreferences {
-                user: user(who),
-                preferences: UserPreferences {
-                    trusted_services: trusted,
-                },
-            }
-            .into()
-        }
+        Step::Trust { who, mask } => trust_from_mask(user(who), mask),
         Step::Leave { op, svc } => MsgLeaveService {
             sender: op_admin(),
             operator_id: OperatorId(op),
@@ -750,18 +707,7 @@ fn blocks() -> impl Strategy<Value = Vec<(u64, Vec<Step>)>> {
 
 #[test]
 fn slashes_reach_only_the_stake_that_chose_the_risk_within_the_caps() {
-    let cases = std::env::var("PHALANX_PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(64);
-    let config = Config {
-        cases,
-        failure_persistence: None,
-        ..Config::default()
-    };
-    // A fixed seed: every run explores the same sequences, so a failure reproduces exactly.
-    let rng = TestRng::deterministic_rng(config.rng_algorithm);
-    let mut runner = TestRunner::new_with_rng(config, rng);
+    let mut runner = seeded_runner(64);
     let stats = std::cell::RefCell::new(Stats::default());
     runner.run(&blocks(), |b| run(b, &stats)).unwrap();
     let stats = stats.into_inner();
