@@ -39,7 +39,7 @@ use phalanx_types::{
 use proptest::prelude::*;
 
 mod common;
-use common::{funded_genesis, seeded_runner, trust_from_mask, tx};
+use common::{funded_genesis, restake, seeded_runner, trust_from_mask, tx};
 use std::collections::BTreeMap;
 
 const USERS: usize = 4;
@@ -291,62 +291,42 @@ fn step() -> impl Strategy<Value = Step> {
 
 fn to_msg(s: &Step) -> Msg {
     let coin = |d: usize, a: u128| Coin::new(STAKE[d], a);
-    let coins = |d: usize, a: u128| Coins::new(vec![coin(d, a)]).unwrap();
+    let (pool, op, svc) = (
+        DelegationKind::Pool,
+        DelegationKind::Operator,
+        DelegationKind::Service,
+    );
     match *s {
-        Step::DelegatePool { who, denom, amount } => MsgDelegatePool {
-            delegator: user(who),
-            amount: coin(denom, amount),
+        Step::DelegatePool { who, denom, amount } => {
+            restake(true, user(who), pool, 0, coin(denom, amount))
         }
-        .into(),
-        Step::UndelegatePool { who, denom, amount } => MsgUndelegatePool {
-            delegator: user(who),
-            amount: coin(denom, amount),
+        Step::UndelegatePool { who, denom, amount } => {
+            restake(false, user(who), pool, 0, coin(denom, amount))
         }
-        .into(),
         Step::DelegateOperator {
             who,
-            op,
+            op: id,
             denom,
             amount,
-        } => MsgDelegateOperator {
-            delegator: user(who),
-            operator_id: OperatorId(op),
-            amount: coins(denom, amount),
-        }
-        .into(),
+        } => restake(true, user(who), op, id, coin(denom, amount)),
         Step::UndelegateOperator {
             who,
-            op,
+            op: id,
             denom,
             amount,
-        } => MsgUndelegateOperator {
-            delegator: user(who),
-            operator_id: OperatorId(op),
-            amount: coins(denom, amount),
-        }
-        .into(),
+        } => restake(false, user(who), op, id, coin(denom, amount)),
         Step::DelegateService {
             who,
-            svc,
+            svc: id,
             denom,
             amount,
-        } => MsgDelegateService {
-            delegator: user(who),
-            service_id: ServiceId(svc),
-            amount: coins(denom, amount),
-        }
-        .into(),
+        } => restake(true, user(who), svc, id, coin(denom, amount)),
         Step::UndelegateService {
             who,
-            svc,
+            svc: id,
             denom,
             amount,
-        } => MsgUndelegateService {
-            delegator: user(who),
-            service_id: ServiceId(svc),
-            amount: coins(denom, amount),
-        }
-        .into(),
+        } => restake(false, user(who), svc, id, coin(denom, amount)),
         Step::Trust { who, mask } => trust_from_mask(user(who), mask),
         Step::Commission { op, percent } => MsgSetOperatorParams {
             sender: op_admin(),

@@ -36,7 +36,7 @@ use phalanx_types::{
 use proptest::prelude::*;
 
 mod common;
-use common::{funded_genesis, seeded_runner, trust_from_mask, tx};
+use common::{funded_genesis, restake, seeded_runner, trust_from_mask, tx};
 use std::collections::{BTreeMap, BTreeSet};
 
 const USERS: usize = 4;
@@ -266,7 +266,6 @@ fn kind_of(k: u8) -> DelegationKind {
 }
 
 fn to_msg(s: &Step, now: Timestamp) -> Msg {
-    let coins = |d: usize, a: u128| Coins::new(vec![Coin::new(STAKE[d], a)]).unwrap();
     match *s {
         Step::Delegate {
             who,
@@ -274,50 +273,26 @@ fn to_msg(s: &Step, now: Timestamp) -> Msg {
             id,
             denom,
             amount,
-        } => match kind_of(kind) {
-            DelegationKind::Pool => MsgDelegatePool {
-                delegator: user(who),
-                amount: Coin::new(STAKE[denom], amount),
-            }
-            .into(),
-            DelegationKind::Operator => MsgDelegateOperator {
-                delegator: user(who),
-                operator_id: OperatorId(id),
-                amount: coins(denom, amount),
-            }
-            .into(),
-            DelegationKind::Service => MsgDelegateService {
-                delegator: user(who),
-                service_id: ServiceId(id),
-                amount: coins(denom, amount),
-            }
-            .into(),
-        },
+        } => restake(
+            true,
+            user(who),
+            kind_of(kind),
+            id,
+            Coin::new(STAKE[denom], amount),
+        ),
         Step::Undelegate {
             who,
             kind,
             id,
             denom,
             amount,
-        } => match kind_of(kind) {
-            DelegationKind::Pool => MsgUndelegatePool {
-                delegator: user(who),
-                amount: Coin::new(STAKE[denom], amount),
-            }
-            .into(),
-            DelegationKind::Operator => MsgUndelegateOperator {
-                delegator: user(who),
-                operator_id: OperatorId(id),
-                amount: coins(denom, amount),
-            }
-            .into(),
-            DelegationKind::Service => MsgUndelegateService {
-                delegator: user(who),
-                service_id: ServiceId(id),
-                amount: coins(denom, amount),
-            }
-            .into(),
-        },
+        } => restake(
+            false,
+            user(who),
+            kind_of(kind),
+            id,
+            Coin::new(STAKE[denom], amount),
+        ),
         Step::Trust { who, mask } => trust_from_mask(user(who), mask),
         Step::Leave { op, svc } => MsgLeaveService {
             sender: op_admin(),

@@ -1,11 +1,16 @@
 //! Plumbing shared by the rewards and slashing property tests: a funded genesis with priced stake
-//! denoms, one-message transactions, trust preferences from a bit mask, and a seeded runner.
+//! denoms, one-message transactions, delegations of any kind, trust preferences from a bit mask, and
+//! a seeded runner.
 
 use phalanx_app::{Genesis, Tx};
 use phalanx_types::msgs::{
-    Asset, Msg, MsgSetUserPreferences, TrustedServiceEntry, UserPreferences,
+    Asset, DelegationKind, Msg, MsgDelegateOperator, MsgDelegatePool, MsgDelegateService,
+    MsgSetUserPreferences, MsgUndelegateOperator, MsgUndelegatePool, MsgUndelegateService,
+    TrustedServiceEntry, UserPreferences,
 };
-use phalanx_types::{Address, Coin, Coins, Dec, Duration, PoolId, ServiceId, Timestamp};
+use phalanx_types::{
+    Address, Coin, Coins, Dec, Duration, OperatorId, PoolId, ServiceId, Timestamp,
+};
 use proptest::test_runner::{Config, TestRng, TestRunner};
 
 /// What every funded account holds of each of `uatom`, `uphx` and `utia`.
@@ -48,6 +53,53 @@ pub fn tx(msg: impl Into<Msg>) -> Tx {
     Tx {
         sender: msg.signer(),
         msgs: vec![msg],
+    }
+}
+
+/// A delegation (`delegate`) or undelegation of `coin` by `delegator` to or from target `id` of `kind`.
+pub fn restake(
+    delegate: bool,
+    delegator: Address,
+    kind: DelegationKind,
+    id: u32,
+    coin: Coin,
+) -> Msg {
+    let amount = Coins::new(vec![coin.clone()]).unwrap();
+    match (delegate, kind) {
+        (true, DelegationKind::Pool) => MsgDelegatePool {
+            delegator,
+            amount: coin,
+        }
+        .into(),
+        (false, DelegationKind::Pool) => MsgUndelegatePool {
+            delegator,
+            amount: coin,
+        }
+        .into(),
+        (true, DelegationKind::Operator) => MsgDelegateOperator {
+            delegator,
+            operator_id: OperatorId(id),
+            amount,
+        }
+        .into(),
+        (false, DelegationKind::Operator) => MsgUndelegateOperator {
+            delegator,
+            operator_id: OperatorId(id),
+            amount,
+        }
+        .into(),
+        (true, DelegationKind::Service) => MsgDelegateService {
+            delegator,
+            service_id: ServiceId(id),
+            amount,
+        }
+        .into(),
+        (false, DelegationKind::Service) => MsgUndelegateService {
+            delegator,
+            service_id: ServiceId(id),
+            amount,
+        }
+        .into(),
     }
 }
 
