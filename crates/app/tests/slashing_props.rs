@@ -637,6 +637,7 @@ fn run(
                 destination: SlashDestination::Burn,
                 status: slashing::SlashStatus::Pending,
                 slashed: Coins::empty(),
+                insurance_paid: Coins::empty(),
             };
             let mut brute = Coins::empty();
             for ((owner, t, entry), v) in positions(&state) {

@@ -19,9 +19,8 @@ fn burner() -> Address {
     addr("burner")
 }
 
-/// A chain whose params name `minter` and `burner`, at the default 2 %.
-fn chain() -> Chain {
-    let mut chain = Chain::new();
+/// Names `minter` and `burner` in the params, at the default 2 %.
+pub(crate) fn allow_minting(chain: &mut Chain) {
     chain.ok(MsgUpdateLiquidVestingParams {
         authority: authority(),
         params: LiquidVestingParams {
@@ -30,10 +29,15 @@ fn chain() -> Chain {
             ..LiquidVestingParams::default()
         },
     });
+}
+
+fn chain() -> Chain {
+    let mut chain = Chain::new();
+    allow_minting(&mut chain);
     chain
 }
 
-fn mint(to: &str, amount: &str) -> MsgMintLockedRepresentation {
+pub(crate) fn mint(to: &str, amount: &str) -> MsgMintLockedRepresentation {
     MsgMintLockedRepresentation {
         sender: minter(),
         receiver: addr(to),
@@ -41,7 +45,7 @@ fn mint(to: &str, amount: &str) -> MsgMintLockedRepresentation {
     }
 }
 
-fn deposit(who: &str, amount: &str) -> MsgDepositInsuranceFund {
+pub(crate) fn deposit(who: &str, amount: &str) -> MsgDepositInsuranceFund {
     MsgDepositInsuranceFund {
         depositor: addr(who),
         amount: coins(amount),
@@ -70,7 +74,7 @@ fn delegate_pool(who: &str, denom: &str, amount: u128) -> MsgDelegatePool {
     }
 }
 
-fn fund(chain: &Chain, who: &str, denom: &str) -> u128 {
+pub(crate) fn fund(chain: &Chain, who: &str, denom: &str) -> u128 {
     liquidvesting::insurance_fund(&chain.state, &addr(who), denom).unwrap()
 }
 

@@ -642,3 +642,150 @@ fn slashing_state_survives_a_genesis_round_trip() {
     );
     copy.check_invariants();
 }
+
+#[test]
+fn example_e_the_insurance_fund_pays_first_for_locked_stake() {
+    use crate::liquidvesting::{allow_minting, deposit, fund as insurance, mint};
+    use phalanx_protocol::liquidvesting;
+    let mut chain = chain();
+    allow_minting(&mut chain);
+    let (admin, op_admin, alice, bob, carol) = (
+        addr("svc-admin"),
+        addr("op-admin"),
+        addr("alice"),
+        addr("bob"),
+        addr("carol"),
+    );
+    fund(&mut chain, admin);
+    let svc = active_service(&mut chain, admin);
+    let op = register_operator(&mut chain, op_admin);
+    join(&mut chain, op_admin, op, svc);
+    chain.ok(mint("alice", "1000000uatom"));
+    chain.ok(mint("bob", "1000000uatom"));
+    chain.ok(deposit("alice", "20000uatom"));
+    chain.ok(deposit("bob", "80000uatom"));
+    delegate_op(&mut chain, carol, op, "1000000uatom");
+    delegate_op(&mut chain, alice, op, "1000000locked/uatom");
+    delegate_op(&mut chain, bob, op, "1000000locked/uatom");
+    set_rules(
+        &mut chain,
+        admin,
+        svc,
+        rules("1", "1", 0, SlashDestination::Service),
+    );
+    let now = after(chain.time, Duration::from_secs(BLOCK_SECS));
+    let e = slashing::exposure(&chain.state, now, &alice, Some((svc, dec("0.05")))).unwrap();
+    assert_eq!(
+        e.loss_if_slashed,
+        Some(coins("30000locked/uatom,20000uatom"))
+    );
+    let admin_before = bank::balance(&chain.state, &admin, "uatom").unwrap();
+    let supply = |chain: &Chain, d: &str| bank::supply(&chain.state, d).unwrap();
+    let (uatom, locked) = (supply(&chain, "uatom"), supply(&chain, "locked/uatom"));
+
+    let r = run_ok(&mut chain, submit(svc, Some(op), "0.05", now));
+    let executed = the_event(&r.events, "execute_slash");
+    assert_eq!(
+        executed.get("amount"),
+        Some("30000locked/uatom,120000uatom")
+    );
+    assert_eq!(executed.get("insurance_paid"), Some("70000uatom"));
+    let t = TargetRef::operator(op);
+    assert_eq!(
+        operator_tokens(&chain, op),
+        coins("1970000locked/uatom,950000uatom")
+    );
+    assert_eq!(value(&chain, t, &carol), coins("950000uatom"));
+    assert_eq!(value(&chain, t, &alice), coins("970000locked/uatom"));
+    assert_eq!(value(&chain, t, &bob), coins("1000000locked/uatom"));
+    assert_eq!(insurance(&chain, "alice", "uatom"), 0);
+    assert_eq!(insurance(&chain, "bob", "uatom"), 30_000);
+    let checked = |chain: &Chain, who: &Address| {
+        liquidvesting::fund_entry(&chain.state, who, "uatom")
+            .unwrap()
+            .unwrap()
+            .checked_percentage
+    };
+    assert_eq!(checked(&chain, &alice), Dec::ZERO);
+    assert_eq!(checked(&chain, &bob), Dec::from_int(2));
+    assert_eq!(
+        bank::balance(&chain.state, &admin, "uatom").unwrap(),
+        admin_before + 120_000
+    );
+    assert_eq!(supply(&chain, "uatom"), uatom);
+    assert_eq!(supply(&chain, "locked/uatom"), locked - 30_000);
+    let record = slashing::slash(&chain.state, 1).unwrap().unwrap();
+    assert_eq!(record.slashed, coins("30000locked/uatom,120000uatom"));
+    assert_eq!(record.insurance_paid, coins("70000uatom"));
+    chain.check_invariants();
+    // Alice's fund no longer covers her: restaking more locked tokens needs a deposit first.
+    chain.ok(mint("alice", "1000uatom"));
+    let refused = chain.err(MsgDelegateOperator {
+        delegator: alice,
+        operator_id: op,
+        amount: coins("1000locked/uatom"),
+    });
+    assert!(refused.log.contains("insurance"), "{}", refused.log);
+    chain.ok(deposit("alice", "19420uatom"));
+    delegate_op(&mut chain, alice, op, "1000locked/uatom");
+    assert_eq!(checked(&chain, &alice), Dec::from_int(2));
+    chain.check_invariants();
+}
+
+#[test]
+fn locked_pool_stake_and_entries_draw_on_the_fund_only_when_a_slash_reaches_them() {
+    use crate::liquidvesting::{allow_minting, deposit, fund as insurance, mint};
+    let mut chain = chain();
+    allow_minting(&mut chain);
+    let (admin, alice, bob) = (addr("svc-admin"), addr("alice"), addr("bob"));
+    fund(&mut chain, admin);
+    let svc = active_service(&mut chain, admin);
+    for who in ["alice", "bob"] {
+        chain.ok(mint(who, "1000000uatom"));
+        chain.ok(deposit(who, "30000uatom"));
+        chain.ok(MsgDelegatePool {
+            delegator: addr(who),
+            amount: Coin::new("locked/uatom", 1_000_000),
+        });
+    }
+    let pool = phalanx_protocol::pools::pool_by_denom(&chain.state, "locked/uatom")
+        .unwrap()
+        .unwrap()
+        .id;
+    chain.ok(MsgBorrowPoolSecurity {
+        sender: admin,
+        service_id: svc,
+        pool_id: pool,
+    });
+    trust(&mut chain, alice, &[svc.0]);
+    set_rules(
+        &mut chain,
+        admin,
+        svc,
+        rules("1", "1", 0, SlashDestination::Burn),
+    );
+    let infraction = chain.time;
+    // Alice starts unbonding 100,000 after the infraction: that entry stays slashable.
+    chain.ok(MsgUndelegatePool {
+        delegator: alice,
+        amount: Coin::new("locked/uatom", 100_000),
+    });
+    let r = run_ok(&mut chain, submit(svc, None, "0.1", infraction));
+    // Alice owes 90,000 on her 900,000 delegation and 10,000 on her entry: her fund pays 30,000 (the
+    // delegation's draw comes first), the delegation loses 60,000 and the entry 10,000.
+    assert_eq!(
+        the_event(&r.events, "execute_slash").get("insurance_paid"),
+        Some("30000uatom")
+    );
+    let p = TargetRef::pool(pool);
+    assert_eq!(value(&chain, p, &alice), coins("840000locked/uatom"));
+    let entry = restaking::target_unbonding_delegation(&chain.state, p, &alice)
+        .unwrap()
+        .unwrap();
+    assert_eq!(entry.entries[0].balance, coins("90000locked/uatom"));
+    assert_eq!(insurance(&chain, "alice", "uatom"), 0);
+    // Bob does not trust the service: neither his stake nor his fund moved.
+    assert_eq!(value(&chain, p, &bob), coins("1000000locked/uatom"));
+    assert_eq!(insurance(&chain, "bob", "uatom"), 30_000);
+    chain.check_invariants();
+}

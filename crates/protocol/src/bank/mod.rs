@@ -179,6 +179,9 @@ pub fn mint(ctx: &mut Ctx<'_>, to: &Address, amount: &Coins) -> Result<()> {
 
 /// Destroys `amount` held by `from`, lowering supply.
 pub fn burn(ctx: &mut Ctx<'_>, from: &Address, amount: &Coins) -> Result<()> {
+    if amount.is_empty() {
+        return Ok(());
+    }
     debit(ctx, from, amount)?;
     for coin in amount.iter() {
         let total = supply(ctx.state(), &coin.denom)?

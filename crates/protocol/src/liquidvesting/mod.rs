@@ -23,7 +23,10 @@
 //!   denom). Queued burns take at most what the user holds when they fall due, so a slash of the
 //!   unbonding entry in between can never halt the chain.
 //! - **Insurance deposits** come by [`MsgDepositInsuranceFund`]; the IBC middleware is out of scope.
-//!   Nothing draws on the funds yet: slashing will, through [`insurance_fund`].
+//! - **Slashes draw on the funds** (docs/slashing.md §3): when a slash reaches a user's locked stake,
+//!   their fund in the underlying denom pays first ([`draw`]) and only the rest reduces the locked
+//!   stake. A fund left short of the coverage it was checked against is marked as checked at 0 %
+//!   ([`after_draw`]): the owner's next delegation of locked tokens must restore full coverage.
 
 mod genesis;
 mod state_key;
@@ -88,6 +91,41 @@ pub fn fund_entry(state: &dyn StateRead, user: &Address, denom: &str) -> Result<
 /// The user's insurance fund in the underlying `denom` (0 if none). Slashing draws on it from here.
 pub fn insurance_fund(state: &dyn StateRead, user: &Address, denom: &str) -> Result<u128> {
     Ok(fund_entry(state, user, denom)?.map_or(0, |e| e.balance))
+}
+
+/// Takes up to `amount` from `user`'s insurance fund in `denom` toward a slash of their
+/// `locked/{denom}` stake and returns what it took. The tokens stay in the insurance account: the caller
+/// moves them to the slash's destination. Call [`after_draw`] once the slash is done.
+pub(crate) fn draw(ctx: &mut Ctx<'_>, user: &Address, denom: &str, amount: u128) -> Result<u128> {
+    let Some(mut e) = fund_entry(ctx.state(), user, denom)? else {
+        return Ok(0);
+    };
+    let paid = e.balance.min(amount);
+    if paid > 0 {
+        e.balance = e.balance.checked_sub(paid).ok_or(MathError::Negative)?;
+        ctx.set(state_key::fund(user, denom), &e)?;
+    }
+    Ok(paid)
+}
+
+/// Settles `user`'s fund in `denom` after slashes drew on it: a fund that no longer covers the user's
+/// restaked locked tokens at the percentage it was last checked against is marked as checked at 0 %
+/// (under-covered until the owner's next delegation of locked tokens or withdrawal, which require full
+/// coverage again); an empty fund that backs nothing is removed.
+pub(crate) fn after_draw(ctx: &mut Ctx<'_>, user: &Address, denom: &str) -> Result<()> {
+    let Some(mut e) = fund_entry(ctx.state(), user, denom)? else {
+        return Ok(());
+    };
+    let active = restaked_locked(ctx.state(), user)?.amount_of(&locked_denom(denom)?);
+    let key = state_key::fund(user, denom);
+    if e.balance == 0 && active == 0 {
+        return ctx.delete(&key);
+    }
+    if e.balance < required(e.checked_percentage, active)? {
+        e.checked_percentage = Dec::ZERO;
+        ctx.set(key, &e)?;
+    }
+    Ok(())
 }
 
 /// Every denom of the user's insurance fund.

@@ -9,11 +9,12 @@ use crate::services::{self, ServiceStatus};
 use crate::{assets, bank, pools, store};
 use phalanx_state::StateRead;
 use phalanx_types::error::{OperatorsError, PoolsError, RestakingError, Result, ServicesError};
+use phalanx_types::msgs::is_locked_denom;
 use phalanx_types::msgs::{
     DelegationKind, MsgDelegateOperator, MsgDelegatePool, MsgDelegateService,
     MsgUndelegateOperator, MsgUndelegatePool, MsgUndelegateService,
 };
-use phalanx_types::{Address, Coins, Dec, DecCoin, DecCoins, Event, MathError, Timestamp};
+use phalanx_types::{Address, Coins, Dec, DecCoin, DecCoins, Error, Event, MathError, Timestamp};
 
 /// The delegation of `delegator` to `target`, if any.
 pub fn delegation(
@@ -25,6 +26,102 @@ pub fn delegation(
         state,
         &state_key::record(state_key::DELEGATION, target, delegator),
     )
+}
+
+/// Stores `delegator`'s delegation to `r` (deletes it when `d` is `None` or holds no shares), keeping
+/// the by-target index and the index of delegations holding locked representations in step with it:
+/// every write of a delegation goes through here.
+pub(crate) fn write_delegation(
+    ctx: &mut Ctx<'_>,
+    r: TargetRef,
+    delegator: &Address,
+    d: Option<&Delegation>,
+) -> Result<()> {
+    let record_key = state_key::record(state_key::DELEGATION, r, delegator);
+    let locked_key = state_key::index(state_key::LOCKED_HOLDERS, r, delegator);
+    let locked_before = ctx.state().get(&locked_key)?.is_some();
+    let locked = match d.filter(|d| !d.shares.is_empty()) {
+        Some(d) => {
+            ctx.set(record_key, d)?;
+            ctx.set(
+                state_key::index(state_key::DELEGATION_BY_TARGET, r, delegator),
+                &(),
+            )?;
+            d.shares.iter().any(|s| is_locked_denom(&s.denom))
+        }
+        None => {
+            ctx.delete(&record_key)?;
+            ctx.delete(&state_key::index(
+                state_key::DELEGATION_BY_TARGET,
+                r,
+                delegator,
+            ))?;
+            false
+        }
+    };
+    match (locked_before, locked) {
+        (false, true) => ctx.set(locked_key, &()),
+        (true, false) => ctx.delete(&locked_key),
+        _ => Ok(()),
+    }
+}
+
+/// Delegators of `r` whose delegation holds shares of a locked representation, in address order.
+pub fn locked_holders(state: &dyn StateRead, r: TargetRef) -> Result<Vec<Address>> {
+    let prefix = state_key::by_target(state_key::LOCKED_HOLDERS, r);
+    state
+        .prefix(&prefix)?
+        .into_iter()
+        .map(|(k, _)| {
+            k.get(prefix.len()..)
+                .and_then(|b| b.try_into().ok())
+                .map(Address)
+                .ok_or_else(|| Error::State("malformed locked holder key".into()))
+        })
+        .collect()
+}
+
+/// Takes `amount` tokens of `denom` out of `delegator`'s own stake in `r` (the part of a slash of locked
+/// tokens that the owner's insurance fund did not cover). The shares removed are worth `amount` rounded
+/// up, at most all the delegation holds, so the other delegators' rate never drops; when they are the
+/// last shares of the denom the target's remaining dust of it goes too. Returns the tokens that left the
+/// target. Rewards accrued so far are withdrawn first, as on any share change.
+pub(crate) fn slash_delegation(
+    ctx: &mut Ctx<'_>,
+    r: TargetRef,
+    delegator: &Address,
+    denom: &str,
+    amount: u128,
+) -> Result<u128> {
+    if amount == 0 {
+        return Ok(0);
+    }
+    crate::rewards::before_delegation_modified(ctx, r, delegator)?;
+    let mut d = delegation(ctx.state(), r, delegator)?
+        .ok_or_else(|| RestakingError::DelegationNotFound(delegator.to_string(), r.to_string()))?;
+    let mut t = target::must_load_position(ctx.state(), r, delegator)?;
+    let (tokens, shares) = (t.tokens.amount_of(denom), t.shares.amount_of(denom));
+    let exact = shares.mul_int(amount.min(tokens))?;
+    let mut burn = exact.quo_int(tokens)?;
+    if burn.mul_int(tokens)? != exact {
+        burn = burn.checked_add(Dec::ULP)?;
+    }
+    let burn = burn.min(d.shares.amount_of(denom));
+    let taken = if burn == shares {
+        tokens
+    } else {
+        amount.min(tokens)
+    };
+    let burn = DecCoins::single(denom, burn)?;
+    let taken_coins = Coins::single(denom, taken)?;
+    t.shares = t.shares.checked_sub(&burn)?;
+    t.tokens = t.tokens.checked_sub(&taken_coins)?;
+    target::save(ctx, &t)?;
+    d.shares = d.shares.checked_sub(&burn)?;
+    write_delegation(ctx, r, delegator, Some(&d))?;
+    adjust_total_restaked(ctx, &taken_coins, false)?;
+    crate::rewards::after_delegation_modified(ctx, r, delegator)?;
+    Ok(taken)
 }
 
 /// Tokens restaked across all targets in `denom` (excluding unbonding tokens).
@@ -145,11 +242,7 @@ fn delegate(
         shares: DecCoins::empty(),
     });
     d.shares = d.shares.checked_add(&shares)?;
-    ctx.set(state_key::record(state_key::DELEGATION, t.r, delegator), &d)?;
-    ctx.set(
-        state_key::index(state_key::DELEGATION_BY_TARGET, t.r, delegator),
-        &(),
-    )?;
+    write_delegation(ctx, t.r, delegator, Some(&d))?;
     adjust_total_restaked(ctx, amount, true)?;
     crate::rewards::after_delegation_modified(ctx, t.r, delegator)?;
     let event = Event::new(format!("delegate_{}", t.r.kind.as_str())).attr("delegator", delegator);
@@ -240,17 +333,7 @@ pub(crate) fn undelegate(
     }
     let shares = DecCoins::new(shares)?;
     d.shares = d.shares.checked_sub(&shares)?;
-    let record_key = state_key::record(state_key::DELEGATION, r, delegator);
-    if d.shares.is_empty() {
-        ctx.delete(&record_key)?;
-        ctx.delete(&state_key::index(
-            state_key::DELEGATION_BY_TARGET,
-            r,
-            delegator,
-        ))?;
-    } else {
-        ctx.set(record_key, &d)?;
-    }
+    write_delegation(ctx, r, delegator, Some(&d))?;
     let payout = t.remove_shares(&shares)?;
     target::save(ctx, &t)?;
     adjust_total_restaked(ctx, &payout, false)?;
@@ -327,14 +410,8 @@ pub(super) fn move_pool_position(
     let mut old = target::load_set(ctx.state(), pool, from)?;
     let payout = old.remove_shares(&d.shares)?;
     target::save(ctx, &old)?;
-    let record_key = state_key::record(state_key::DELEGATION, d.target(), &d.delegator);
     if payout.is_empty() {
-        ctx.delete(&record_key)?;
-        return ctx.delete(&state_key::index(
-            state_key::DELEGATION_BY_TARGET,
-            d.target(),
-            &d.delegator,
-        ));
+        return write_delegation(ctx, d.target(), &d.delegator, None);
     }
     let mut new = target::load_set(ctx.state(), pool, to)?;
     if new.has_invalid_exchange_rate() {
@@ -348,5 +425,5 @@ pub(super) fn move_pool_position(
     target::save(ctx, &new)?;
     let mut moved = d.clone();
     moved.shares = shares;
-    ctx.set(record_key, &moved)
+    write_delegation(ctx, d.target(), &d.delegator, Some(&moved))
 }

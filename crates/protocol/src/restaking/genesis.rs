@@ -166,14 +166,7 @@ pub fn init_genesis(ctx: &mut Ctx<'_>, g: &RestakingGenesis) -> Result<()> {
         }
         let sum = shares.entry(d.target()).or_default();
         *sum = sum.checked_add(&d.shares)?;
-        ctx.set(
-            state_key::record(state_key::DELEGATION, d.target(), &d.delegator),
-            d,
-        )?;
-        ctx.set(
-            state_key::index(state_key::DELEGATION_BY_TARGET, d.target(), &d.delegator),
-            &(),
-        )?;
+        super::delegation::write_delegation(ctx, d.target(), &d.delegator, Some(d))?;
     }
 
     require_sorted_unique(

@@ -11,10 +11,10 @@ pub mod target;
 pub mod tranche;
 mod unbonding;
 
-pub(crate) use delegation::{adjust_total_restaked, undelegate};
+pub(crate) use delegation::{adjust_total_restaked, slash_delegation, undelegate};
 pub use delegation::{
     delegation, handle_delegate_operator, handle_delegate_pool, handle_delegate_service,
-    handle_undelegate_operator, handle_undelegate_pool, handle_undelegate_service,
+    handle_undelegate_operator, handle_undelegate_pool, handle_undelegate_service, locked_holders,
 };
 pub use genesis::{
     PoolIdsRecord, PoolTranchesRecord, RestakingGenesis, ServiceIdsRecord, UserPreferencesRecord,

@@ -10,6 +10,7 @@
 //! | `0x11 ‖ kind ‖ target ‖ delegator` | () delegations by target |
 //! | `0x12 ‖ kind ‖ delegator ‖ target` | `UnbondingDelegation` |
 //! | `0x13 ‖ kind ‖ target ‖ delegator` | () unbondings by target |
+//! | `0x14 ‖ kind ‖ target ‖ delegator` | () delegations holding `locked/...` shares (slashing lets their insurance funds pay) |
 //! | `0x20 ‖ operator ‖ service` | () operator joined service |
 //! | `0x21 ‖ service ‖ operator` | () operators of a service |
 //! | `0x22 ‖ service ‖ operator` | () service allow-list |
@@ -35,6 +36,7 @@ pub const DELEGATION: u8 = 0x10;
 pub const DELEGATION_BY_TARGET: u8 = 0x11;
 pub const UNBONDING: u8 = 0x12;
 pub const UNBONDING_BY_TARGET: u8 = 0x13;
+pub const LOCKED_HOLDERS: u8 = 0x14;
 pub const JOINED: u8 = 0x20;
 pub const SERVICE_OPERATORS: u8 = 0x21;
 pub const ALLOW_LIST: u8 = 0x22;
@@ -73,7 +75,7 @@ pub fn record(sub: u8, target: TargetRef, delegator: &Address) -> Vec<u8> {
     ])
 }
 
-/// `0x11`/`0x13` index entries of one target.
+/// `0x11`/`0x13`/`0x14` index entries of one target.
 pub fn by_target(sub: u8, target: TargetRef) -> Vec<u8> {
     key(&[
         &[RESTAKING, sub, kind_byte(target.kind)],
@@ -81,7 +83,7 @@ pub fn by_target(sub: u8, target: TargetRef) -> Vec<u8> {
     ])
 }
 
-/// One `0x11`/`0x13` index entry.
+/// One `0x11`/`0x13`/`0x14` index entry.
 pub fn index(sub: u8, target: TargetRef, delegator: &Address) -> Vec<u8> {
     key(&[&by_target(sub, target), delegator.as_bytes()])
 }

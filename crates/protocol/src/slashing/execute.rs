@@ -1,60 +1,97 @@
 //! Executing a slash (docs/slashing.md §2–§4): every reached target, pool tranche and unbonding entry
 //! loses `⌊f × amount⌋` in the denoms the service accepts, the tokens leave the custody accounts for
-//! the destination, and each reduced target records a reward slash event.
+//! the destination, and each reduced target records a reward slash event. Locked representations are
+//! the exception (§3): each owner's insurance fund pays first, in the underlying denom, and only the
+//! rest reduces that owner's locked stake, which is burned whatever the destination.
 
 use super::{SlashRecord, SlashStatus, reached_operators};
 use crate::context::Ctx;
 use crate::restaking::{self, Target, TargetRef};
-use crate::{bank, pools, rewards, services};
+use crate::{bank, liquidvesting, pools, rewards, services};
 use phalanx_types::error::Result;
-use phalanx_types::msgs::SlashDestination;
-use phalanx_types::{Address, Coin, Coins, Dec, Event, ServiceId};
-use std::collections::BTreeMap;
+use phalanx_types::msgs::{SlashDestination, is_locked_denom, underlying_denom};
+use phalanx_types::{Address, Coin, Coins, Dec, Event, MathError, ServiceId};
+use std::collections::{BTreeMap, BTreeSet};
 
-/// The denoms a slash may take: the service's accepted denoms (None = all).
-struct Reach {
+/// One slash being executed: what it may take, and what it has taken so far.
+struct Run {
     fraction: Dec,
+    /// The service's accepted denoms (None = all).
     accepted: Option<Vec<String>>,
+    /// Tokens taken, by the account they leave (custody accounts; the insurance account for what
+    /// funds paid).
+    taken: BTreeMap<Address, Coins>,
+    /// What insurance funds paid, in underlying denoms.
+    insurance_paid: Coins,
+    /// Funds drawn on, as (owner, underlying denom), settled once the slash is done.
+    drawn: BTreeSet<(Address, String)>,
 }
 
-impl Reach {
+impl Run {
     fn accepts(&self, denom: &str) -> bool {
         self.accepted
             .as_ref()
             .is_none_or(|a| a.iter().any(|d| d == denom))
     }
 
-    /// `⌊f × amount⌋` of every accepted denom of `amount`, capped by `cap` (per denom).
-    fn cut(&self, amount: &Coins, cap: &Coins) -> Result<Coins> {
+    /// `⌊f × amount⌋`.
+    fn loss(&self, amount: u128) -> Result<u128> {
+        Ok(self.fraction.mul_int(amount)?.truncate_int()?)
+    }
+
+    /// `⌊f × amount⌋` of every accepted denom of `amount` that `keep` selects.
+    fn cut(&self, amount: &Coins, keep: impl Fn(&str) -> bool) -> Result<Coins> {
         let mut out = Vec::new();
-        for c in amount.iter().filter(|c| self.accepts(&c.denom)) {
-            let s = self.fraction.mul_int(c.amount)?.truncate_int()?;
-            out.push(Coin::new(c.denom.clone(), s.min(cap.amount_of(&c.denom))));
+        for c in amount
+            .iter()
+            .filter(|c| self.accepts(&c.denom) && keep(&c.denom))
+        {
+            out.push(Coin::new(c.denom.clone(), self.loss(c.amount)?));
         }
         Ok(Coins::new(out)?)
     }
-}
 
-/// Tokens taken, by custody account they leave.
-type Taken = BTreeMap<Address, Coins>;
-
-fn take(taken: &mut Taken, from: Address, amount: &Coins) -> Result<()> {
-    if amount.is_empty() {
-        return Ok(());
+    fn take(&mut self, from: Address, amount: &Coins) -> Result<()> {
+        if amount.is_empty() {
+            return Ok(());
+        }
+        let e = self.taken.entry(from).or_default();
+        *e = e.checked_add(amount)?;
+        Ok(())
     }
-    let e = taken.entry(from).or_default();
-    *e = e.checked_add(amount)?;
-    Ok(())
+
+    /// Lets `owner`'s insurance fund pay what it can of a `loss` of `locked` tokens, in the underlying
+    /// denom; returns the rest, which the locked stake itself must lose.
+    fn insure(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        owner: &Address,
+        locked: &str,
+        loss: u128,
+    ) -> Result<u128> {
+        let underlying = underlying_denom(locked)?;
+        let paid = liquidvesting::draw(ctx, owner, underlying, loss)?;
+        let rest = loss.checked_sub(paid).ok_or(MathError::Negative)?;
+        if paid > 0 {
+            let paid = Coins::single(underlying, paid)?;
+            self.take(liquidvesting::insurance_address(), &paid)?;
+            self.insurance_paid = self.insurance_paid.checked_add(&paid)?;
+            self.drawn.insert((*owner, underlying.to_string()));
+            ctx.emit(
+                Event::new("slash_insurance_fund")
+                    .attr("user", owner)
+                    .attr("paid", &paid)
+                    .attr("locked_loss", Coin::new(locked, rest)),
+            );
+        }
+        Ok(rest)
+    }
 }
 
-/// Reduces one target (or pool tranche) by the reach's fraction; returns what it lost.
-fn slash_target(
-    ctx: &mut Ctx<'_>,
-    mut t: Target,
-    reach: &Reach,
-    taken: &mut Taken,
-) -> Result<Coins> {
-    let cut = reach.cut(&t.tokens, &t.tokens)?;
+/// Reduces one target (or pool tranche) by the slash's fraction in every accepted denom except locked
+/// representations (whose owners' funds pay first, [`slash_locked_holders`]); returns what it lost.
+fn slash_target(ctx: &mut Ctx<'_>, mut t: Target, run: &mut Run) -> Result<Coins> {
+    let cut = run.cut(&t.tokens, |d| !is_locked_denom(d))?;
     if cut.is_empty() {
         return Ok(cut);
     }
@@ -65,7 +102,7 @@ fn slash_target(
     restaking::adjust_total_restaked(ctx, &cut, false)?;
     let tranche = t.tranche.as_ref().map_or(0, |tr| tr.id);
     rewards::after_slash(ctx, t.r, tranche, period, &before, &t.tokens)?;
-    take(taken, t.r.custody_address(), &cut)?;
+    run.take(t.r.custody_address(), &cut)?;
     ctx.emit(
         Event::new("slash_target")
             .attr("target", t.r)
@@ -75,15 +112,68 @@ fn slash_target(
     Ok(cut)
 }
 
+/// Slashes, owner by owner, the locked stake delegated to `r` (for a pool, only owners whose tranche
+/// trusts `only_trusting`): each loses `⌊f × value⌋`, paid first by their insurance fund; the rest
+/// leaves their own shares. The cost grows with the number of locked holders of the target only.
+fn slash_locked_holders(
+    ctx: &mut Ctx<'_>,
+    r: TargetRef,
+    only_trusting: Option<ServiceId>,
+    run: &mut Run,
+) -> Result<()> {
+    for owner in restaking::locked_holders(ctx.state(), r)? {
+        let Some(d) = restaking::delegation(ctx.state(), r, &owner)? else {
+            continue;
+        };
+        let t = restaking::target::must_load_position(ctx.state(), r, &owner)?;
+        if let Some(svc) = only_trusting
+            && !t
+                .tranche
+                .as_ref()
+                .is_some_and(|tr| tr.services.contains(&svc))
+        {
+            continue;
+        }
+        let value = t.tokens_from_shares(&d.shares)?.truncate_decimal()?.0;
+        for c in value.iter() {
+            if !is_locked_denom(&c.denom) || !run.accepts(&c.denom) {
+                continue;
+            }
+            let loss = run.loss(c.amount)?;
+            let rest = run.insure(ctx, &owner, &c.denom, loss)?;
+            let taken = restaking::slash_delegation(ctx, r, &owner, &c.denom, rest)?;
+            run.take(r.custody_address(), &Coins::single(c.denom.clone(), taken)?)?;
+            if taken > 0 {
+                ctx.emit(
+                    Event::new("slash_delegation")
+                        .attr("target", r)
+                        .attr("delegator", owner)
+                        .attr("amount", Coin::new(c.denom.clone(), taken)),
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Everything a slash takes from one target: its locked holders, then the rest of its stake.
+fn slash_whole_target(ctx: &mut Ctx<'_>, r: TargetRef, run: &mut Run) -> Result<()> {
+    slash_locked_holders(ctx, r, None, run)?;
+    if let Some(t) = restaking::target::load(ctx.state(), r)? {
+        slash_target(ctx, t, run)?;
+    }
+    Ok(())
+}
+
 /// Reduces the target's unbonding entries created at or after the infraction (for a pool, only those
-/// whose owner trusted `only_trusting` when they started); returns what they lost.
+/// whose owner trusted `only_trusting` when they started); returns what they lost. Locked coins of an
+/// entry are paid first by the owner's insurance fund.
 fn slash_unbondings(
     ctx: &mut Ctx<'_>,
     r: TargetRef,
     s: &SlashRecord,
-    reach: &Reach,
     only_trusting: Option<ServiceId>,
-    taken: &mut Taken,
+    run: &mut Run,
 ) -> Result<Coins> {
     let mut total = Coins::empty();
     for mut ubd in restaking::unbondings_of_target(ctx.state(), r)? {
@@ -94,7 +184,16 @@ fn slash_unbondings(
             {
                 continue;
             }
-            let cut = reach.cut(&e.balance, &e.balance)?;
+            let mut cut = Vec::new();
+            for c in run.cut(&e.balance, |_| true)?.iter() {
+                let amount = if is_locked_denom(&c.denom) {
+                    run.insure(ctx, &ubd.delegator, &c.denom, c.amount)?
+                } else {
+                    c.amount
+                };
+                cut.push(Coin::new(c.denom.clone(), amount));
+            }
+            let cut = Coins::new(cut)?;
             if cut.is_empty() {
                 continue;
             }
@@ -113,7 +212,7 @@ fn slash_unbondings(
             restaking::save_unbonding_record(ctx, &ubd)?;
         }
     }
-    take(taken, r.custody_address(), &total)?;
+    run.take(r.custody_address(), &total)?;
     Ok(total)
 }
 
@@ -126,20 +225,22 @@ pub(super) fn execute(ctx: &mut Ctx<'_>, s: &mut SlashRecord) -> Result<()> {
     };
     let global = restaking::params(ctx.state())?.allowed_denoms;
     let own = services::service_params(ctx.state(), svc.id)?.allowed_denoms;
-    let reach = Reach {
+    let mut run = Run {
         fraction: s.fraction,
         accepted: restaking::service_denom_filter(&global, &own),
+        taken: BTreeMap::new(),
+        insurance_paid: Coins::empty(),
+        drawn: BTreeSet::new(),
     };
-    let mut taken = Taken::new();
     let operators = match s.operator_id {
         Some(op) => vec![op],
         None => reached_operators(ctx.state(), svc.id, s.infraction_time, ctx.block.time)?,
     };
     for op in operators {
         let r = TargetRef::operator(op);
-        if let Some(t) = restaking::target::load(ctx.state(), r)? {
-            slash_target(ctx, t, &reach, &mut taken)?;
-            slash_unbondings(ctx, r, s, &reach, None, &mut taken)?;
+        if restaking::target::load(ctx.state(), r)?.is_some() {
+            slash_whole_target(ctx, r, &mut run)?;
+            slash_unbondings(ctx, r, s, None, &mut run)?;
         }
     }
     if s.operator_id.is_none() {
@@ -147,35 +248,45 @@ pub(super) fn execute(ctx: &mut Ctx<'_>, s: &mut SlashRecord) -> Result<()> {
             if !restaking::pool_secures_service(ctx.state(), svc.id, pool.id)? {
                 continue;
             }
+            let r = TargetRef::pool(pool.id);
+            slash_locked_holders(ctx, r, Some(svc.id), &mut run)?;
             for tr in restaking::tranche::tranches(ctx.state(), pool.id)? {
                 if tr.services.contains(&svc.id) {
                     let t = restaking::target::load_tranche(ctx.state(), pool.id, tr.id)?;
-                    slash_target(ctx, t, &reach, &mut taken)?;
+                    slash_target(ctx, t, &mut run)?;
                 }
             }
-            let r = TargetRef::pool(pool.id);
-            slash_unbondings(ctx, r, s, &reach, Some(svc.id), &mut taken)?;
+            slash_unbondings(ctx, r, s, Some(svc.id), &mut run)?;
         }
         let r = TargetRef::service(svc.id);
-        let t = restaking::target::must_load(ctx.state(), r)?;
-        slash_target(ctx, t, &reach, &mut taken)?;
-        slash_unbondings(ctx, r, s, &reach, None, &mut taken)?;
+        slash_whole_target(ctx, r, &mut run)?;
+        slash_unbondings(ctx, r, s, None, &mut run)?;
     }
     let mut total = Coins::empty();
-    for (custody, amount) in &taken {
+    for (from, amount) in &run.taken {
+        // A locked representation is only a claim of its owner's: whatever the destination, the
+        // locked tokens a slash takes are burned (the fund's payment is what the destination gets).
+        let locked = amount.filter(is_locked_denom);
+        bank::burn(ctx, from, &locked)?;
+        let rest = amount.checked_sub(&locked)?;
         match &s.destination {
-            SlashDestination::Burn => bank::burn(ctx, custody, amount)?,
-            SlashDestination::Service => bank::send(ctx, custody, &svc.admin, amount)?,
-            SlashDestination::Recipient { address } => bank::send(ctx, custody, address, amount)?,
+            SlashDestination::Burn => bank::burn(ctx, from, &rest)?,
+            SlashDestination::Service => bank::send(ctx, from, &svc.admin, &rest)?,
+            SlashDestination::Recipient { address } => bank::send(ctx, from, address, &rest)?,
         }
         total = total.checked_add(amount)?;
     }
+    for (owner, denom) in &run.drawn {
+        liquidvesting::after_draw(ctx, owner, denom)?;
+    }
     s.slashed = total.clone();
+    s.insurance_paid = run.insurance_paid;
     ctx.emit(
         Event::new("execute_slash")
             .attr("slash_id", s.id)
             .attr("service_id", s.service_id)
-            .attr("amount", &total),
+            .attr("amount", &total)
+            .attr("insurance_paid", &s.insurance_paid),
     );
     Ok(())
 }
@@ -197,6 +308,7 @@ pub(super) fn simulate(ctx: &mut Ctx<'_>, svc: ServiceId, fraction: Dec) -> Resu
         destination: SlashDestination::Burn,
         status: SlashStatus::Pending,
         slashed: Coins::empty(),
+        insurance_paid: Coins::empty(),
     };
     execute(ctx, &mut s)
 }

@@ -5,7 +5,7 @@
 use super::{execute, reached_operators, room, rules};
 use crate::context::{BlockInfo, Ctx};
 use crate::restaking::{self, TargetRef};
-use crate::services;
+use crate::{liquidvesting, services};
 use phalanx_state::{Overlay, ReadOnly, StateRead};
 use phalanx_types::error::Result;
 use phalanx_types::msgs::DelegationKind;
@@ -31,14 +31,15 @@ pub struct Exposure {
     /// Per service, by id. The same stake can appear under several services: that is the cascading
     /// risk, and the sum of `max_loss_now` over services is what simultaneous slashes could take.
     pub services: Vec<ServiceExposure>,
-    /// The loss a whole-security slash of the asked service at the asked fraction would cause now.
+    /// The loss a whole-security slash of the asked service at the asked fraction would cause now,
+    /// including what it would draw from the address's insurance funds (in underlying denoms).
     pub loss_if_slashed: Option<Coins>,
 }
 
-/// Token value of every delegation (rounded down, as an undelegation would pay) plus every unbonding
-/// balance of `addr`.
+/// Token value of every delegation (rounded down, as an undelegation would pay), every unbonding
+/// balance and every insurance fund of `addr` (a slash of locked stake draws on the fund first).
 fn holdings(state: &dyn StateRead, addr: &Address) -> Result<Coins> {
-    let mut total = Coins::empty();
+    let mut total = liquidvesting::user_insurance_fund(state, addr)?;
     for kind in [
         DelegationKind::Pool,
         DelegationKind::Operator,

@@ -106,8 +106,12 @@ pub struct SlashRecord {
     pub destination: SlashDestination,
     /// Where it is in its life.
     pub status: SlashStatus,
-    /// Tokens taken, once executed.
+    /// Tokens taken, once executed (including what insurance funds paid).
     pub slashed: Coins,
+    /// Of `slashed`, what liquid-vesting insurance funds paid, in underlying denoms, for locked stake
+    /// the slash reached (docs/slashing.md §3).
+    #[serde(default)]
+    pub insurance_paid: Coins,
 }
 
 /// An operator's commission change waiting to apply.
@@ -319,6 +323,7 @@ pub fn handle_submit(ctx: &mut Ctx<'_>, msg: &MsgSubmitSlash) -> Result<u64> {
         destination: r.destination.clone(),
         status: SlashStatus::Pending,
         slashed: Coins::empty(),
+        insurance_paid: Coins::empty(),
     };
     ctx.set(state_key::window(msg.service_id, now, id), &msg.fraction)?;
     ctx.emit(
