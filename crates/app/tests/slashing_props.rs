@@ -13,7 +13,11 @@
 //! - conservation: total supply + everything burned by slashes equals the initial supply, the
 //!   redistribution recipient holds exactly what slashes sent it, and every invariant holds (custody
 //!   covers stake and unbondings, tranches add up, the rewards pool holds exactly what it owes);
-//! - rewards accrued before a slash are paid in full: a slash never lowers anyone's pending rewards.
+//! - rewards accrued before a slash are kept: a slash never lowers an idle delegator's pending rewards
+//!   plus what was paid to them (settling locked stake withdraws its owner's rewards first);
+//! - locked stake (`locked/uatom`, held by users with insurance funds of different sizes): an idle user's
+//!   fund draw plus their locked stake's loss stays within the bound of the slashes that reached their
+//!   locked positions, and while any of their fund is left their locked stake loses nothing.
 //!
 //! `PHALANX_PROPTEST_CASES` sets the number of cases (default 64).
 #![allow(
@@ -27,11 +31,11 @@
 
 use phalanx_app::{Block, BlockHeader, BlockResult, Genesis, Tx, execute_block};
 use phalanx_protocol::restaking::{self, TargetRef};
-use phalanx_protocol::{bank, invariants, rewards, slashing};
+use phalanx_protocol::{bank, invariants, liquidvesting, rewards, slashing};
 use phalanx_state::MemState;
 use phalanx_types::msgs::*;
 use phalanx_types::{
-    Address, Coin, Coins, Dec, Duration, OperatorId, PoolId, ServiceId, Timestamp,
+    Address, Coin, Coins, Dec, DecCoins, Duration, OperatorId, PoolId, ServiceId, Timestamp,
 };
 use proptest::prelude::*;
 
@@ -40,7 +44,11 @@ use common::{funded_genesis, restake, seeded_runner, trust_from_mask, tx};
 use std::collections::{BTreeMap, BTreeSet};
 
 const USERS: usize = 4;
-const STAKE: [&str; 2] = ["uatom", "utia"];
+const STAKE: [&str; 3] = ["uatom", "utia", LOCKED];
+const LOCKED: &str = "locked/uatom";
+/// Insurance fund of each user in uatom: covers every slash, covers some, covers little, none (user 3
+/// can never restake locked tokens).
+const INSURANCE: [u128; USERS] = [50_000_000, 300_000, 40_000, 0];
 
 fn user(i: usize) -> Address {
     Address::module(&format!("slash-user-{i}"))
@@ -80,6 +88,11 @@ fn genesis() -> Genesis {
         Duration::from_secs(300),
     );
     g.slashing.params.rules_change_delay = Duration::from_secs(1);
+    for b in &mut g.bank.balances {
+        if (0..USERS).any(|i| user(i) == b.address) {
+            b.coins = b.coins.add_coin(&Coin::new(LOCKED, 100_000_000)).unwrap();
+        }
+    }
     g
 }
 
@@ -101,9 +114,16 @@ fn rules(
 }
 
 /// Services 1 and 2 (1 burns at once; 2 redistributes after a 20 s veto window), operators 1 and 2
-/// joined to both, pools of uatom and utia securing both, and a plan paying operators and pools.
+/// joined to both, pools of uatom, utia and locked/uatom securing both, insurance funds, and a plan
+/// paying operators and pools.
 fn setup(start: Timestamp) -> Vec<Tx> {
     let mut txs = Vec::new();
+    for (i, amount) in INSURANCE.iter().enumerate().filter(|(_, a)| **a > 0) {
+        txs.push(tx(MsgDepositInsuranceFund {
+            depositor: user(i),
+            amount: Coins::single("uatom", *amount).unwrap(),
+        }));
+    }
     for _ in 0..2 {
         txs.push(tx(MsgCreateService {
             sender: admin(),
@@ -141,7 +161,7 @@ fn setup(start: Timestamp) -> Vec<Tx> {
         }));
     }
     for s in 1..=2 {
-        for p in 1..=2 {
+        for p in 1..=3 {
             txs.push(tx(MsgBorrowPoolSecurity {
                 sender: admin(),
                 service_id: ServiceId(s),
@@ -242,9 +262,9 @@ fn step() -> impl Strategy<Value = Step> {
     let who = 0..USERS;
     let amount = 1u128..20_000_000;
     prop_oneof![
-        3 => (who.clone(), 1..4u8, 1..3u32, 0..2usize, amount.clone())
+        3 => (who.clone(), 1..4u8, 1..3u32, 0..3usize, amount.clone())
             .prop_map(|(who, kind, id, denom, amount)| Step::Delegate { who, kind, id, denom, amount }),
-        2 => (who.clone(), 1..4u8, 1..3u32, 0..2usize, amount)
+        2 => (who.clone(), 1..4u8, 1..3u32, 0..3usize, amount)
             .prop_map(|(who, kind, id, denom, amount)| Step::Undelegate { who, kind, id, denom, amount }),
         2 => (who, 0..16u8).prop_map(|(who, mask)| Step::Trust { who, mask }),
         1 => (1..3u32, 1..3u32).prop_map(|(op, svc)| Step::Leave { op, svc }),
@@ -397,6 +417,51 @@ fn positions(state: &MemState) -> Positions {
     out
 }
 
+/// The sum of the fractions of the executed slashes that reach position (`who`, `t`, `entry`) and their
+/// number (one unit of rounding each).
+fn allowance(
+    before: &MemState,
+    state: &MemState,
+    executed: &[slashing::SlashRecord],
+    who: Address,
+    t: TargetRef,
+    entry: u64,
+    time: Timestamp,
+) -> (Dec, u128) {
+    let prefs = restaking::user_preferences(before, &who).unwrap();
+    let mut allowed = Dec::ZERO;
+    let mut n = 0u128;
+    for s in executed {
+        let hit = if entry == 0 {
+            reaches(before, s, t, &prefs, time) || reaches(state, s, t, &prefs, time)
+        } else {
+            let ubd = restaking::target_unbonding_delegation(before, t, &who)
+                .unwrap()
+                .unwrap();
+            let e = ubd
+                .entries
+                .iter()
+                .find(|e| e.unbonding_id.0 == entry)
+                .unwrap();
+            let target_ok = match t.kind {
+                DelegationKind::Pool => {
+                    s.operator_id.is_none()
+                        && restaking::pool_secures_service(before, s.service_id, PoolId(t.id))
+                            .unwrap()
+                        && e.trusted_services.contains(&s.service_id)
+                }
+                _ => reaches(before, s, t, &prefs, time) || reaches(state, s, t, &prefs, time),
+            };
+            target_ok && e.creation_time >= s.infraction_time
+        };
+        if hit {
+            allowed = allowed.checked_add(s.fraction).unwrap();
+            n += 1;
+        }
+    }
+    (allowed, n)
+}
+
 fn amount_attr(e: &phalanx_types::Event) -> Coins {
     e.get("amount").unwrap().parse().unwrap()
 }
@@ -407,6 +472,7 @@ struct Stats {
     vetoed: u64,
     pieces_cut: u64,
     entries_cut: u64,
+    insurance_draws: u64,
 }
 
 fn run(
@@ -484,10 +550,15 @@ fn run(
         for e in events.iter().filter(|e| e.kind == "execute_slash") {
             let id: u64 = e.get("slash_id").unwrap().parse().unwrap();
             let s = slashing::slash(&state, id).unwrap().unwrap();
+            // Locked tokens a slash takes are burned whatever the destination.
+            let amount = amount_attr(e);
+            let locked = amount.filter(is_locked_denom);
+            burned = burned.checked_add(&locked).unwrap();
+            let rest = amount.checked_sub(&locked).unwrap();
             match s.destination {
-                SlashDestination::Burn => burned = burned.checked_add(&amount_attr(e)).unwrap(),
+                SlashDestination::Burn => burned = burned.checked_add(&rest).unwrap(),
                 SlashDestination::Recipient { .. } => {
-                    redistributed = redistributed.checked_add(&amount_attr(e)).unwrap()
+                    redistributed = redistributed.checked_add(&rest).unwrap()
                 }
                 SlashDestination::Service => {}
             }
@@ -511,6 +582,8 @@ fn run(
         );
         // Only stake that chose the risk loses, and at most by the fractions.
         let (pre, post) = (positions(&before), positions(&state));
+        // Per idle user: locked stake lost, and the bound of the slashes reaching their locked stake.
+        let mut locked: BTreeMap<Address, (u128, u128)> = BTreeMap::new();
         for ((who, t, entry), was) in &pre {
             if acting.contains(who) {
                 continue;
@@ -524,46 +597,15 @@ fn run(
             }) else {
                 continue;
             };
+            let (allowed, n) = allowance(&before, &state, &executed, *who, *t, *entry, time);
+            let mine = locked.entry(*who).or_default();
+            let was_locked = was.amount_of(LOCKED);
+            mine.0 += was_locked.saturating_sub(now.amount_of(LOCKED));
+            if n > 0 && was_locked > 0 {
+                mine.1 += allowed.mul_int(was_locked).unwrap().truncate_int().unwrap() + n;
+            }
             if now.is_all_gte(was) {
                 continue;
-            }
-            let prefs = restaking::user_preferences(&before, who).unwrap();
-            let mut allowed = Dec::ZERO;
-            let mut n = 0u128;
-            for s in &executed {
-                let hit = if *entry == 0 {
-                    reaches(&before, s, *t, &prefs, time) || reaches(&state, s, *t, &prefs, time)
-                } else {
-                    let ubd = restaking::target_unbonding_delegation(&before, *t, who)
-                        .unwrap()
-                        .unwrap();
-                    let e = ubd
-                        .entries
-                        .iter()
-                        .find(|e| e.unbonding_id.0 == *entry)
-                        .unwrap();
-                    let target_ok = match t.kind {
-                        DelegationKind::Pool => {
-                            s.operator_id.is_none()
-                                && restaking::pool_secures_service(
-                                    &before,
-                                    s.service_id,
-                                    PoolId(t.id),
-                                )
-                                .unwrap()
-                                && e.trusted_services.contains(&s.service_id)
-                        }
-                        _ => {
-                            reaches(&before, s, *t, &prefs, time)
-                                || reaches(&state, s, *t, &prefs, time)
-                        }
-                    };
-                    target_ok && e.creation_time >= s.infraction_time
-                };
-                if hit {
-                    allowed = allowed.checked_add(s.fraction).unwrap();
-                    n += 1;
-                }
             }
             prop_assert!(
                 n > 0,
@@ -588,30 +630,70 @@ fn run(
                 );
             }
         }
-        // Rewards accrued before a slash are kept: no idle delegator's pending rewards go down.
+        // Insurance funds pay first, and only for slashes of their owner's locked stake.
+        for i in 0..USERS {
+            let who = user(i);
+            if acting.contains(&who) {
+                continue;
+            }
+            let fund = |st: &MemState| liquidvesting::insurance_fund(st, &who, "uatom").unwrap();
+            let (was, now) = (fund(&before), fund(&state));
+            prop_assert!(now <= was, "block {}: the fund of user {} grew", height, i);
+            let (lost, bound) = locked.get(&who).copied().unwrap_or_default();
+            let drawn = was - now;
+            if drawn > 0 {
+                stats.borrow_mut().insurance_draws += 1;
+            }
+            prop_assert!(
+                drawn + lost <= bound,
+                "block {}: user {} lost {} from the fund and {} locked, bound {}",
+                height,
+                i,
+                drawn,
+                lost,
+                bound
+            );
+            prop_assert!(
+                now == 0 || lost == 0,
+                "block {}: user {} lost {} locked with {} left in the fund",
+                height,
+                i,
+                lost,
+                now
+            );
+        }
+        // Rewards accrued before a slash are kept: an idle delegator's pending rewards plus what was
+        // paid or is owed to them (settling locked stake withdraws its owner's rewards first, whole
+        // units paid and the sub-unit rest owed) never go down.
         if !executed.is_empty() {
-            for d in restaking::all_delegations(&before).unwrap() {
-                if acting.contains(&d.delegator)
-                    || restaking::delegation(&state, d.target(), &d.delegator)
-                        .unwrap()
-                        .is_none()
-                {
+            let earned = |st: &MemState, who: &Address| {
+                let paid = Dec::from_int(bank::balance(st, who, "uphx").unwrap());
+                let owed = rewards::owed(st, who).unwrap();
+                let mut total = DecCoins::single("uphx", paid)
+                    .unwrap()
+                    .checked_add(&owed)
+                    .unwrap();
+                for d in restaking::all_delegations(st).unwrap() {
+                    if d.delegator == *who {
+                        let pending = rewards::pending_rewards(st, d.target(), who).unwrap();
+                        total = total
+                            .checked_add(&rewards::flatten(&pending).unwrap())
+                            .unwrap();
+                    }
+                }
+                total
+            };
+            for i in 0..USERS {
+                let who = user(i);
+                if acting.contains(&who) {
                     continue;
                 }
-                let was = rewards::flatten(
-                    &rewards::pending_rewards(&before, d.target(), &d.delegator).unwrap(),
-                )
-                .unwrap();
-                let now = rewards::flatten(
-                    &rewards::pending_rewards(&state, d.target(), &d.delegator).unwrap(),
-                )
-                .unwrap();
+                let (was, now) = (earned(&before, &who), earned(&state, &who));
                 prop_assert!(
                     now.is_all_gte(&was),
-                    "block {}: pending rewards of {} in {:?} fell from {} to {}",
+                    "block {}: rewards of user {} fell from {} to {}",
                     height,
-                    d.delegator,
-                    d.target(),
+                    i,
                     was,
                     now
                 );
@@ -689,7 +771,11 @@ fn slashes_reach_only_the_stake_that_chose_the_risk_within_the_caps() {
     let stats = stats.into_inner();
     eprintln!("{stats:?}");
     assert!(
-        stats.executed > 50 && stats.vetoed > 0 && stats.pieces_cut > 50 && stats.entries_cut > 0,
+        stats.executed > 50
+            && stats.vetoed > 0
+            && stats.pieces_cut > 50
+            && stats.entries_cut > 0
+            && stats.insurance_draws > 5,
         "{stats:?}"
     );
 }
