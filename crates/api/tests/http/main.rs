@@ -12,6 +12,7 @@
 )]
 
 mod cosmos;
+mod liquidvesting;
 mod node_routes;
 mod proofs;
 mod queries;
