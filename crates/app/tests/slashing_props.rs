@@ -720,6 +720,7 @@ fn run(
                 status: slashing::SlashStatus::Pending,
                 slashed: Coins::empty(),
                 insurance_paid: Coins::empty(),
+                failure: None,
             };
             let mut brute = Coins::empty();
             for ((owner, t, entry), v) in positions(&state) {

@@ -3,7 +3,7 @@
 
 use crate::store;
 use borsh::{BorshDeserialize, BorshSerialize};
-use phalanx_state::{Entry, StateRead, StateWrite};
+use phalanx_state::{Entry, Overlay, StateRead, StateWrite};
 use phalanx_types::error::Result;
 use phalanx_types::{Address, Event, Timestamp};
 
@@ -72,6 +72,22 @@ impl<'s> Ctx<'s> {
         std::mem::take(&mut self.events)
     }
 
+    /// Runs `f` over a nested overlay: its writes and events are kept if it succeeds and discarded if
+    /// it fails, so block hooks can run one item's work (a slash, say) without a failure of that item
+    /// undoing, or halting, the rest of the block.
+    pub fn atomically<T>(&mut self, f: impl FnOnce(&mut Ctx<'_>) -> Result<T>) -> Result<T> {
+        let mut overlay = Overlay::new(&mut *self.store);
+        let (outcome, events) = {
+            let mut inner = Ctx::new(&mut overlay, self.block, self.authority);
+            let outcome = f(&mut inner);
+            (outcome, inner.take_events())
+        };
+        let value = outcome?;
+        overlay.commit()?;
+        self.events.extend(events);
+        Ok(value)
+    }
+
     /// Requires `signer` to be the authority, for params and registry messages.
     pub fn require_authority(&self, signer: Address) -> Result<()> {
         if signer != self.authority {
@@ -81,5 +97,44 @@ impl<'s> Ctx<'s> {
             )));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use phalanx_state::MemState;
+
+    fn ctx(state: &mut MemState) -> Ctx<'_> {
+        let block = BlockInfo {
+            height: 1,
+            time: Timestamp(1),
+        };
+        Ctx::new(state, block, Address::module("authority"))
+    }
+
+    #[test]
+    fn atomically_keeps_writes_and_events_of_success_only() {
+        let mut state = MemState::new();
+        let mut c = ctx(&mut state);
+        c.set(b"before".to_vec(), &1u8).unwrap();
+        let ok = c.atomically(|inner| {
+            inner.set(b"kept".to_vec(), &2u8)?;
+            inner.emit(Event::new("kept"));
+            Ok(7)
+        });
+        assert_eq!(ok.unwrap(), 7);
+        let failed: Result<()> = c.atomically(|inner| {
+            inner.set(b"dropped".to_vec(), &3u8)?;
+            inner.delete(b"before")?;
+            inner.emit(Event::new("dropped"));
+            Err(phalanx_types::Error::InvalidRequest("no".into()))
+        });
+        assert!(failed.is_err());
+        let kinds: Vec<String> = c.take_events().into_iter().map(|e| e.kind).collect();
+        assert_eq!(kinds, vec!["kept".to_string()]);
+        assert_eq!(c.get::<u8>(b"before").unwrap(), Some(1));
+        assert_eq!(c.get::<u8>(b"kept").unwrap(), Some(2));
+        assert_eq!(c.get::<u8>(b"dropped").unwrap(), None);
     }
 }

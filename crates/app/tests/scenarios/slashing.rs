@@ -789,3 +789,60 @@ fn locked_pool_stake_and_entries_draw_on_the_fund_only_when_a_slash_reaches_them
     assert_eq!(insurance(&chain, "bob", "uatom"), 30_000);
     chain.check_invariants();
 }
+
+#[test]
+fn a_slash_that_cannot_execute_fails_alone_and_the_chain_goes_on() {
+    use phalanx_protocol::{BlockInfo, Ctx};
+    let mut chain = chain();
+    let (admin, op_admin, alice) = (addr("svc-admin"), addr("op-admin"), addr("alice"));
+    fund(&mut chain, admin);
+    let svc = active_service(&mut chain, admin);
+    let op = register_operator(&mut chain, op_admin);
+    join(&mut chain, op_admin, op, svc);
+    delegate_op(&mut chain, alice, op, "1000000uatom");
+    set_rules(
+        &mut chain,
+        admin,
+        svc,
+        rules("1", "1", 10, SlashDestination::Burn),
+    );
+    let now = chain.time;
+    run_ok(&mut chain, submit(svc, Some(op), "0.1", now));
+    // Storage damaged behind the ledger's back: the operator's custody account no longer holds the
+    // stake, so burning the slashed tokens cannot succeed.
+    let custody = TargetRef::operator(op).custody_address();
+    {
+        let block = BlockInfo {
+            height: 0,
+            time: chain.time,
+        };
+        let mut ctx = Ctx::new(&mut chain.state, block, authority());
+        bank::send(
+            &mut ctx,
+            &custody,
+            &addr("elsewhere"),
+            &coins("1000000uatom"),
+        )
+        .unwrap();
+    }
+    let tokens = operator_tokens(&chain, op);
+    let events = chain.advance(Duration::from_secs(15));
+    let failed = the_event(&events, "slash_failed");
+    assert_eq!(failed.get("slash_id"), Some("1"));
+    assert!(failed.get("error").is_some_and(|e| !e.is_empty()));
+    assert!(
+        events
+            .iter()
+            .all(|e| e.kind != "slash_target" && e.kind != "burn")
+    );
+    let record = slashing::slash(&chain.state, 1).unwrap().unwrap();
+    assert_eq!(record.status, slashing::SlashStatus::Failed);
+    assert!(record.failure.is_some() && record.slashed.is_empty());
+    // Nothing of the slash was applied, and the next blocks run.
+    assert_eq!(operator_tokens(&chain, op), tokens);
+    chain.ok(MsgSend {
+        from_address: alice,
+        to_address: admin,
+        amount: coins("1uphx"),
+    });
+}

@@ -309,6 +309,7 @@ pub(super) fn simulate(ctx: &mut Ctx<'_>, svc: ServiceId, fraction: Dec) -> Resu
         status: SlashStatus::Pending,
         slashed: Coins::empty(),
         insurance_paid: Coins::empty(),
+        failure: None,
     };
     execute(ctx, &mut s)
 }

@@ -79,6 +79,9 @@ pub enum SlashStatus {
     Vetoed,
     /// Executed.
     Executed,
+    /// Its execution failed and changed nothing (the record's `failure` says why); the block and the
+    /// chain went on.
+    Failed,
 }
 
 /// A submitted slash and, once executed, what it took.
@@ -112,6 +115,9 @@ pub struct SlashRecord {
     /// the slash reached (docs/slashing.md §3).
     #[serde(default)]
     pub insurance_paid: Coins,
+    /// Why execution failed, for a `Failed` slash.
+    #[serde(default)]
+    pub failure: Option<String>,
 }
 
 /// An operator's commission change waiting to apply.
@@ -324,6 +330,7 @@ pub fn handle_submit(ctx: &mut Ctx<'_>, msg: &MsgSubmitSlash) -> Result<u64> {
         status: SlashStatus::Pending,
         slashed: Coins::empty(),
         insurance_paid: Coins::empty(),
+        failure: None,
     };
     ctx.set(state_key::window(msg.service_id, now, id), &msg.fraction)?;
     ctx.emit(
@@ -441,7 +448,23 @@ pub fn end_block(ctx: &mut Ctx<'_>) -> Result<()> {
             continue;
         };
         if s.status == SlashStatus::Pending {
-            execute::execute(ctx, &mut s)?;
+            // One slash that cannot execute (an arithmetic overflow on extreme balances, say) must
+            // neither halt the chain nor leave a half-applied slash: it is recorded as failed.
+            let mut done = s.clone();
+            match ctx.atomically(|c| execute::execute(c, &mut done)) {
+                Ok(()) => s = done,
+                Err(e @ Error::State(_)) => return Err(e),
+                Err(e) => {
+                    s.status = SlashStatus::Failed;
+                    s.failure = Some(e.to_string());
+                    ctx.emit(
+                        Event::new("slash_failed")
+                            .attr("slash_id", id)
+                            .attr("service_id", s.service_id)
+                            .attr("error", e.to_string()),
+                    );
+                }
+            }
             ctx.set(state_key::slash(id), &s)?;
         }
     }
