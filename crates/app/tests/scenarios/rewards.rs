@@ -807,3 +807,41 @@ fn deleting_a_service_ends_its_plans_and_settles_trusting_delegators() {
     );
     chain.check_invariants();
 }
+
+#[test]
+fn stake_changes_in_one_block_end_one_period_and_accrue_alike() {
+    let mut ex = worked_example();
+    let chain = &mut ex.chain;
+    chain.advance(Duration::from_secs(BLOCK_SECS));
+    let t = TargetRef::operator(ex.op);
+    let period = |chain: &Chain| rewards::current(&chain.state, t).unwrap().period;
+    let before = period(chain);
+    let (alice, bob, carol) = (addr("alice"), addr("bob"), addr("carol"));
+    let txs = [alice, bob, carol]
+        .into_iter()
+        .map(|who| phalanx_app::Tx {
+            sender: who,
+            msgs: vec![
+                MsgDelegateOperator {
+                    delegator: who,
+                    operator_id: ex.op,
+                    amount: coins("30000000uatom"),
+                }
+                .into(),
+            ],
+        })
+        .collect();
+    let r = chain.block_after(Duration::from_secs(BLOCK_SECS), txs);
+    assert!(r.tx_results.iter().all(|x| x.is_ok()));
+    // The block's allocation is ended by the first delegation; the next two find only the sub-unit
+    // carry open, which adds nothing to the history, so the period stays open.
+    assert_eq!(period(chain), before + 1);
+    for _ in 0..5 {
+        chain.advance(Duration::from_secs(7));
+    }
+    let a = pending(chain, t, &alice);
+    assert!(!a.is_empty());
+    assert_eq!(pending(chain, t, &bob), a);
+    assert_eq!(pending(chain, t, &carol), a);
+    chain.check_invariants();
+}

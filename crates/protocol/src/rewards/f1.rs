@@ -252,15 +252,28 @@ fn adjust_reference(ctx: &mut Ctx<'_>, t: TargetRef, period: u64, up: bool) -> R
     set_or_delete(ctx, key, &h, h.reference_count == 0)
 }
 
-/// Ends the open period of `t` and returns its number: its ratio joins the history, the truncation
-/// remainder carries into the new period.
+/// Ends the open period of `t` and returns the last ended period: its ratio joins the history, the
+/// truncation remainder carries into the new period.
+///
+/// A period whose rewards would add nothing to the history (no whole ratio unit and nothing without
+/// stake: typically the second stake change of a target in one block, when only the sub-unit carry is
+/// open) is left open instead, and the period before it is returned: ending it would record the same
+/// cumulative ratio and carry the same rewards, so every amount is identical, and a busy target does
+/// not write two history records per delegation.
 pub fn increment_period(ctx: &mut Ctx<'_>, t: TargetRef) -> Result<u64> {
+    end_period(ctx, t, false)
+}
+
+fn end_period(ctx: &mut Ctx<'_>, t: TargetRef, always: bool) -> Result<u64> {
     let cur = current(ctx.state(), t)?;
     let end = end_of_period(ctx.state(), t, &cur)?;
     let previous = cur
         .period
         .checked_sub(1)
         .ok_or_else(|| Error::State(format!("{t} has period 0 open")))?;
+    if !always && previous > 0 && end.ratio.is_empty() && end.stakeless.is_empty() {
+        return Ok(previous);
+    }
     let cumulative = service_pools_add(
         &historical(ctx.state(), t, previous)?.cumulative,
         &end.ratio,
@@ -419,9 +432,10 @@ fn accrued(
     Ok(total)
 }
 
-/// Ends the target's open period before a slash reduces it; returns the period that ended.
+/// Ends the target's open period before a slash reduces it; returns the period that ended. Always a
+/// new one, even if empty: each slash event needs a period of its own.
 pub fn before_slash(ctx: &mut Ctx<'_>, t: TargetRef) -> Result<u64> {
-    increment_period(ctx, t)
+    end_period(ctx, t, true)
 }
 
 /// Records a slash of `t` (tranche `tranche` of a pool, 0 otherwise) that moved its tokens from
