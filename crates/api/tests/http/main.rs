@@ -19,3 +19,4 @@ mod rewards;
 mod slashing;
 mod support;
 mod tokenfactory;
+mod validators;
