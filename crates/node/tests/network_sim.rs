@@ -596,3 +596,49 @@ fn validator(keys: &[String], i: usize) -> phalanx_types::msgs::ValidatorInfo {
         name: format!("validator-{i}"),
     }
 }
+
+/// The authority removes validator 3: from the next epoch the other three finalize alone, and
+/// the removed node keeps following the chain without voting (it stays in the p2p peer set of
+/// the simulated network), executing the same blocks to the same app hashes.
+#[test]
+fn a_removed_validator_follows_without_voting() {
+    const EPOCH: u64 = 8;
+    sim::runner(137).start(|context| async move {
+        let mut h = Harness::build(&context, 4, 4, |genesis, keys| {
+            genesis.validators.params.epoch_length = EPOCH;
+            genesis.validators.validators = (0..4).map(|i| validator(keys, i)).collect();
+        })
+        .await;
+        h.wait(&context, 2).await;
+        let keys: Vec<String> = h
+            .net
+            .participants
+            .iter()
+            .map(|k| phalanx_types::encoding::hex_lower(k.encode().as_ref()))
+            .collect();
+        let authority = h.accounts[0].address;
+        h.submit(
+            2,
+            0,
+            phalanx_types::msgs::MsgUpdateValidatorSet {
+                authority,
+                validators: (0..3).map(|i| validator(&keys, i)).collect(),
+            }
+            .into(),
+        );
+        h.wait_committed(&context).await;
+        h.wait(&context, 2 * EPOCH + 2).await;
+        for i in 0..4 {
+            let active =
+                phalanx_protocol::validators::active_set(h.core(i).snapshot().unwrap().as_ref())
+                    .unwrap();
+            assert_eq!(active.validators.len(), 3, "node {i}");
+        }
+        h.send(&[3, 1], 1);
+        h.wait_committed(&context).await;
+        let now = h.height(0);
+        h.wait(&context, now + 3).await;
+        h.assert_agree();
+        h.stop_all().await;
+    });
+}
