@@ -164,8 +164,6 @@ impl Params {
 pub struct ActiveSet {
     /// The epoch.
     pub epoch: u64,
-    /// First height this set signs (the epoch's first height, or the genesis height).
-    pub start_height: u64,
     /// The participants, in the roster's order.
     pub validators: Vec<ValidatorInfo>,
 }
@@ -216,6 +214,10 @@ pub struct ValidatorsGenesis {
     /// Every recorded equivocation, by validator key then view.
     #[serde(default)]
     pub evidence: Vec<EvidenceRecord>,
+    /// The current epoch's participants, when they differ from the roster minus the jailed
+    /// (an export taken after a jail inside an epoch); absent, they are derived.
+    #[serde(default)]
+    pub active_validators: Option<Vec<ValidatorInfo>>,
 }
 
 /// The set as the validators query shows it.
@@ -225,7 +227,7 @@ pub struct ValidatorSetView {
     pub epoch: u64,
     /// Blocks per epoch.
     pub epoch_length: u64,
-    /// First height the current set signs.
+    /// First height of the current epoch.
     pub start_height: u64,
     /// Last height of the current epoch: executing it applies the pending set and jails.
     pub boundary_height: u64,
@@ -274,7 +276,15 @@ pub fn init_genesis(ctx: &mut Ctx<'_>, genesis: &ValidatorsGenesis) -> Result<()
         ctx.set(k, e)?;
     }
     let next = ctx.block.height.checked_add(1).ok_or(MathError::Overflow)?;
-    let validators = unjailed(ctx.state(), &genesis.validators)?;
+    let validators = match &genesis.active_validators {
+        Some(active) => {
+            if !active.is_empty() {
+                p.check_size(active)?;
+            }
+            active.clone()
+        }
+        None => unjailed(ctx.state(), &genesis.validators)?,
+    };
     if validators.is_empty() && !genesis.validators.is_empty() {
         return Err(invalid(
             "every validator of the set is jailed; unjail at least one".into(),
@@ -284,13 +294,12 @@ pub fn init_genesis(ctx: &mut Ctx<'_>, genesis: &ValidatorsGenesis) -> Result<()
         single(ACTIVE),
         &ActiveSet {
             epoch: p.epoch_of(next),
-            start_height: next,
             validators,
         },
     )
 }
 
-/// Exports the module's state as genesis (the active set is rebuilt from roster and jails on import).
+/// Exports the module's state as genesis; importing it rebuilds exactly this state.
 pub fn export_genesis(state: &dyn StateRead) -> Result<ValidatorsGenesis> {
     Ok(ValidatorsGenesis {
         params: params(state)?,
@@ -298,6 +307,7 @@ pub fn export_genesis(state: &dyn StateRead) -> Result<ValidatorsGenesis> {
         pending_validators: pending(state)?,
         jailed: jailed(state)?,
         evidence: all_evidence(state)?,
+        active_validators: Some(active_set(state)?.validators),
     })
 }
 
@@ -347,7 +357,7 @@ pub fn validator_set(state: &dyn StateRead) -> Result<ValidatorSetView> {
     Ok(ValidatorSetView {
         epoch: active.epoch,
         epoch_length: p.epoch_length,
-        start_height: active.start_height,
+        start_height: p.epoch_start(active.epoch)?,
         boundary_height: next_epoch_height
             .checked_sub(1)
             .ok_or(MathError::Negative)?,
@@ -461,14 +471,7 @@ pub fn end_block(ctx: &mut Ctx<'_>) -> Result<()> {
                 .attr("validators", validators.len()),
         );
     }
-    ctx.set(
-        single(ACTIVE),
-        &ActiveSet {
-            epoch,
-            start_height: next,
-            validators,
-        },
-    )
+    ctx.set(single(ACTIVE), &ActiveSet { epoch, validators })
 }
 
 /// Records a verified equivocation of `validator` (its 32-byte ed25519 key) at `view`, applies the
