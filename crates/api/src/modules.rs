@@ -8,6 +8,7 @@ use crate::query::{Out, Req, paginate_sorted};
 use phalanx_protocol::restaking::{self, TargetObject, TargetRef};
 use phalanx_protocol::{
     assets, auth, bank, liquidvesting, operators, pools, rewards, services, slashing, tokenfactory,
+    validators,
 };
 use phalanx_state::StateRead;
 use phalanx_types::error::{
@@ -510,6 +511,33 @@ pub(crate) fn restaked_locked(s: &dyn StateRead, r: &Req) -> Answer {
 /// Burns waiting for their forced unbonding to complete, in completion order.
 pub(crate) fn burn_queue(s: &dyn StateRead, _: &Req) -> Answer {
     Out::one("burn_queue", &liquidvesting::burn_queue(s)?)
+}
+
+// ---- validators ------------------------------------------------------------------------------------
+
+/// Validators params (equivocation rule, epoch length, maximum set size).
+pub(crate) fn validators_params(s: &dyn StateRead, _: &Req) -> Answer {
+    Out::one("params", &validators::params(s)?)
+}
+
+/// The current epoch's participants, the roster, the queued set, jails and the next epoch boundary.
+pub(crate) fn validator_set(s: &dyn StateRead, _: &Req) -> Answer {
+    Out::fields(&validators::validator_set(s)?)
+}
+
+/// Every recorded equivocation, by validator key then view.
+pub(crate) fn all_evidence(s: &dyn StateRead, _: &Req) -> Answer {
+    Out::one("evidence", &validators::all_evidence(s)?)
+}
+
+/// The equivocations recorded for one validator (by its hex ed25519 key), by view.
+pub(crate) fn validator_evidence(s: &dyn StateRead, r: &Req) -> Answer {
+    let key = phalanx_types::msgs::parse_validator_key(r.arg("public_key")?).map_err(|e| {
+        let mut err = ApiError::from(e);
+        err.status = axum::http::StatusCode::BAD_REQUEST;
+        err
+    })?;
+    Out::one("evidence", &validators::evidence(s, &key)?)
 }
 
 // ---- slashing --------------------------------------------------------------------------------------

@@ -230,6 +230,11 @@ pub(crate) const ROUTES: &[RouteSpec] = &[
     q("/phalanx/slashing/v1/pending_slashes", "slashing", "Slashes inside their veto window, in execution order", ONE, "{slashes: Slash[]}", m::pending_slashes),
     q("/phalanx/slashing/v1/exposure/{address}", "slashing", "What every service can slash of an address's stake; with service and fraction, the exact loss of that slash now", EXPOSURE, "{address, services: {service_id, at_stake, max_loss_now}[], loss_if_slashed: Coin[]|null}", m::exposure),
     q("/phalanx/slashing/v1/operators/{operator_id}/pending_commission", "slashing", "An operator's commission change waiting to apply (null when none)", ONE, "{pending_commission: {params, effective_time}|null}", m::pending_commission),
+    // ---- validators
+    q("/phalanx/validators/v1/params", "validators", "Validators params", ONE, "{params: {equivocation, epoch_length, max_validators}}", m::validators_params),
+    q("/phalanx/validators/v1/validators", "validators", "The validator set: this epoch's participants, the roster, the set queued for the next epoch boundary, jails", ONE, "{epoch, epoch_length, start_height, boundary_height, next_epoch_height, active: Validator[], roster: Validator[], pending: Validator[]|null, jailed: {public_key, since_height}[]}", m::validator_set),
+    q("/phalanx/validators/v1/evidence", "validators", "Every recorded equivocation, by validator then view", ONE, "{evidence: {validator, view, kind, height, time}[]}", m::all_evidence),
+    q("/phalanx/validators/v1/evidence/{public_key}", "validators", "The equivocations recorded for one validator (hex ed25519 key)", ONE, "{evidence: {validator, view, kind, height, time}[]}", m::validator_evidence),
     // ---- node
     h(Verb::Post, "/txs", "node", "Submit a signed transaction; ?commit=true waits for its block", &[Commit], BodyKind::TxBytes, "{txhash} or, with commit, {txhash, height, index, code, codespace, log, events, ...}", JSON, || post(node::submit)),
     h(Verb::Get, "/txs/{hash}", "node", "A committed transaction by hash", &[], BodyKind::None, "{txhash, height, index, timestamp, code, codespace, log, events, responses, ...}", JSON, || get(node::get_tx)),

@@ -66,7 +66,8 @@ pub struct Genesis {
     /// Liquid vesting: params, insurance funds and pending burns.
     #[serde(default)]
     pub liquidvesting: LiquidVestingGenesis,
-    /// Validators: the rule applied to consensus equivocation.
+    /// Validators: the consensus validator set (roster, queued set, jails), its epoch length, and the
+    /// rule applied to consensus equivocation with its records.
     #[serde(default)]
     pub validators: phalanx_protocol::validators::ValidatorsGenesis,
 }
@@ -219,8 +220,6 @@ pub fn export_genesis(state: &dyn StateRead) -> Result<Genesis> {
         slashing: phalanx_protocol::slashing::export_genesis(state)?,
         tokenfactory: tokenfactory::export_genesis(state)?,
         liquidvesting: phalanx_protocol::liquidvesting::export_genesis(state)?,
-        validators: phalanx_protocol::validators::ValidatorsGenesis {
-            params: phalanx_protocol::validators::params(state)?,
-        },
+        validators: phalanx_protocol::validators::export_genesis(state)?,
     })
 }

@@ -101,7 +101,7 @@ pub struct BlockResult {
     pub begin_events: Vec<Event>,
     /// One result per transaction.
     pub tx_results: Vec<TxResult>,
-    /// Events of end-block work (matured unbondings).
+    /// Events of end-block work (matured unbondings, validator-set changes at epoch boundaries).
     pub end_events: Vec<Event>,
 }
 
@@ -293,6 +293,8 @@ fn run_block(
         restaking::end_block(&mut ctx)?;
         // After restaking, so the tokens of forced unbondings due now are back with their owners.
         phalanx_protocol::liquidvesting::end_block(&mut ctx)?;
+        // Last, so a set queued by any transaction of a boundary block is applied with it.
+        phalanx_protocol::validators::end_block(&mut ctx)?;
         ctx.set(LAST_HEIGHT.to_vec(), &info.height)?;
         ctx.set(LAST_TIME.to_vec(), &info.time)?;
         ctx.take_events()

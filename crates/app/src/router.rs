@@ -2,7 +2,7 @@
 
 use phalanx_protocol::{
     Ctx, assets, bank, liquidvesting, operators, restaking, rewards, services, slashing,
-    tokenfactory,
+    tokenfactory, validators,
 };
 use phalanx_types::error::Result;
 use phalanx_types::msgs::Msg;
@@ -152,5 +152,7 @@ pub fn execute_msg(ctx: &mut Ctx<'_>, msg: &Msg) -> Result<MsgResponse> {
         Msg::MsgUpdateLiquidVestingParams(m) => {
             liquidvesting::handle_update_params(ctx, m).map(|()| Empty)?
         }
+        Msg::MsgUpdateValidatorSet(m) => validators::handle_update_set(ctx, m).map(|()| Empty)?,
+        Msg::MsgUnjailValidator(m) => validators::handle_unjail(ctx, m).map(|()| Empty)?,
     })
 }

@@ -503,6 +503,17 @@ pub mod paths {
     pub fn burn_queue() -> String {
         "/phalanx/liquidvesting/v1/burn_queue".to_owned()
     }
+    /// The validator set with its epoch schedule, queued set and jails.
+    pub fn validator_set() -> String {
+        "/phalanx/validators/v1/validators".to_owned()
+    }
+    /// Recorded equivocations: all, or one validator's (hex ed25519 key).
+    pub fn evidence(public_key: Option<&str>) -> String {
+        match public_key {
+            Some(k) => format!("/phalanx/validators/v1/evidence/{k}"),
+            None => "/phalanx/validators/v1/evidence".to_owned(),
+        }
+    }
 }
 
 /// The node's error body.

@@ -87,6 +87,11 @@ fn every_tx_subcommand_builds_its_message() {
     let carol = key(3).address();
     let hours = |h: u64| Duration::from_hours(h);
     let gold = factory_denom(&me, "gold").unwrap();
+    // The ed25519 base point and the public key of RFC 8032 test 1: both valid curve points.
+    let (k0, k1) = (
+        "58".to_string() + &"66".repeat(31),
+        "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a".to_string(),
+    );
     let table: Vec<(String, Msg)> = vec![
         (format!("tx bank send {carol} 5uatom,7uphx --from alice"), MsgSend { from_address: me, to_address: carol, amount: coins("5uatom,7uphx") }.into()),
         ("tx bank send bob 5uatom --from alice".into(), MsgSend { from_address: me, to_address: bob, amount: coins("5uatom") }.into()),
@@ -180,6 +185,12 @@ fn every_tx_subcommand_builds_its_message() {
         ("tx liquidvesting withdraw-insurance 5uatom".into(), MsgWithdrawInsuranceFund { sender: me, amount: coins("5uatom") }.into()),
         ("tx liquidvesting update-params --insurance-percentage 2.5 --minters bob --burners bob".into(),
             MsgUpdateLiquidVestingParams { authority: me, params: LiquidVestingParams { insurance_percentage: dec("2.5"), minters: vec![bob], burners: vec![bob] } }.into()),
+        (format!("tx validators update-set node0={k0}@127.0.0.1:26656 node1={k1}@127.0.0.1:26658 --power 2"),
+            MsgUpdateValidatorSet { authority: me, validators: vec![
+                ValidatorInfo { public_key: k0.clone(), p2p_address: "127.0.0.1:26656".into(), power: 2, name: "node0".into() },
+                ValidatorInfo { public_key: k1.clone(), p2p_address: "127.0.0.1:26658".into(), power: 2, name: "node1".into() },
+            ] }.into()),
+        (format!("tx validators unjail {k0}"), MsgUnjailValidator { authority: me, public_key: k0.clone() }.into()),
     ];
     let mut covered = BTreeSet::new();
     for (line, expected) in &table {
@@ -187,7 +198,7 @@ fn every_tx_subcommand_builds_its_message() {
         covered.insert(expected.type_url());
     }
     // Every message type of `Msg` has a command.
-    assert_eq!(covered.len(), 59, "{covered:?}");
+    assert_eq!(covered.len(), 61, "{covered:?}");
 }
 
 #[test]

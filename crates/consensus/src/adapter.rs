@@ -9,6 +9,7 @@
 use crate::{
     app::ChainApp,
     block::{AppHash, Block, BlockLimits},
+    epochs::Schemes,
     evidence::{EvidenceId, EvidencePool},
 };
 use commonware_consensus::{
@@ -46,8 +47,8 @@ pub(crate) struct Shared<A> {
     pub(crate) max_clock_drift: Duration,
     /// Equivocation evidence detected and not yet executed.
     pub(crate) evidence: EvidencePool,
-    /// The validator set's verifier, for checking evidence in proposals.
-    pub(crate) verifier: Scheme,
+    /// Every known epoch's validator set, for checking evidence in proposals.
+    pub(crate) schemes: Schemes,
 }
 
 /// The block-level application handed to marshal's `Inline` wrapper.
@@ -165,12 +166,14 @@ fn linkage_error(
     None
 }
 
-/// Why a block's evidence is invalid: a duplicate, another epoch, or signatures that do not
-/// prove the named validator equivocated.
+/// Why a block's evidence is invalid: a duplicate, a fault of another epoch than the block's
+/// round (only that epoch's set is sure to be known to every verifier), or signatures that do
+/// not prove the named validator equivocated.
 fn evidence_error(
     block: &Block,
     rng: &mut impl CryptoRng,
-    verifier: &Scheme,
+    schemes: &Schemes,
+    epoch: u64,
 ) -> Option<&'static str> {
     let mut seen: Vec<EvidenceId> = Vec::with_capacity(block.evidence().len());
     for item in block.evidence() {
@@ -178,10 +181,13 @@ fn evidence_error(
         if seen.contains(&id) {
             return Some("duplicate evidence");
         }
-        if item.epoch() != 0 {
+        if item.epoch() != epoch {
             return Some("evidence from another epoch");
         }
-        if !item.verify(rng, verifier) {
+        let Some(verifier) = schemes.get(epoch) else {
+            return Some("evidence of an epoch whose validators are unknown here");
+        };
+        if !item.verify(rng, &verifier) {
             return Some("evidence signatures do not verify");
         }
         seen.push(id);
@@ -252,7 +258,9 @@ where
                         .iter()
                         .flat_map(|block| block.evidence().iter().map(|e| e.id()))
                         .collect();
-                    let evidence = shared.evidence.take_for_proposal(&ordered);
+                    let evidence = shared
+                        .evidence
+                        .take_for_proposal(&ordered, context.round.epoch().get());
                     let mut app = shared.app.lock();
                     (
                         app.propose_txs(shared.limits.max_block_tx_bytes, &pending),
@@ -311,7 +319,12 @@ where
                 warn!(round = %context.round, "rejecting block over the size limits");
                 return false;
             }
-            if let Some(reason) = evidence_error(block, &mut runtime, &shared.verifier) {
+            if let Some(reason) = evidence_error(
+                block,
+                &mut runtime,
+                &shared.schemes,
+                context.round.epoch().get(),
+            ) {
                 warn!(round = %context.round, reason, "rejecting block with invalid evidence");
                 return false;
             }

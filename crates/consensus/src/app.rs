@@ -6,6 +6,7 @@
 //! between releases) and consensus never sees a transaction format.
 
 use crate::block::{AppHash, Block};
+use crate::epochs::EpochValidator;
 
 /// What consensus needs from the application.
 ///
@@ -62,4 +63,16 @@ pub trait ChainApp: Send + 'static {
     /// (the genesis state). `None` for a height at or below [`ChainApp::last_executed`] makes the
     /// node reject proposals that claim it.
     fn app_hash_at(&self, height: u64) -> Option<AppHash>;
+
+    /// The validators of the epoch that starts after the last executed block, with their p2p
+    /// addresses, as the application's state records them (the validator set is chain state).
+    ///
+    /// The engine calls this right after executing the last block of an epoch (every
+    /// [`EngineConfig::epoch_length`](crate::EngineConfig::epoch_length) blocks) and switches
+    /// consensus to that set for the next epoch. The answer must be a function of the executed
+    /// chain only, so every node derives the same set. `None` keeps the current set, for
+    /// applications without a validator registry.
+    fn next_validators(&mut self) -> Result<Option<Vec<EpochValidator>>, Self::Error> {
+        Ok(None)
+    }
 }

@@ -12,9 +12,10 @@ use crate::{
     adapter::{Adapter, Executed, Shared},
     app::ChainApp,
     block::{Block, BlockDigest, BlockLimits},
+    epochs::{EpochValidator, Orchestration, PeerTracker, Schemes},
     error::Error,
     evidence::{EvidencePool, EvidenceReporter},
-    executor::{self, FinalizedReporter},
+    executor::{self, EpochSwitch, FinalizedReporter},
     gossip::{self, TxGossip},
 };
 use commonware_broadcast::buffered;
@@ -32,16 +33,17 @@ use commonware_consensus::{
         elector::RoundRobin,
         scheme::ed25519::Scheme,
     },
-    types::{Epoch, FixedEpocher, Height, ViewDelta},
+    types::{Epoch, Epocher as _, FixedEpocher, Height, ViewDelta},
 };
 use commonware_cryptography::{
-    Digested, Sha256, Signer as _,
-    certificate::{ConstantProvider, Verifier as _},
+    Digested, Digestible as _, Sha256, Signer as _,
+    certificate::{Scheme as _, Verifier as _},
     ed25519::{PrivateKey, PublicKey},
 };
 use commonware_p2p::{
     Address, AddressableManager as _, Blocker, Channel, Provider, Receiver, Sender,
     authenticated::lookup,
+    utils::mux::{Builder as _, Muxer},
 };
 use commonware_parallel::Sequential;
 use commonware_runtime::{
@@ -58,10 +60,12 @@ use commonware_utils::{
     channel::{mpsc, oneshot, watch},
     ordered::{Map, Set},
     sync::Mutex,
+    vec::NonEmptyVec,
 };
 use futures::future::select_all;
 use rand_core::CryptoRng;
 use std::{
+    collections::BTreeMap,
     net::SocketAddr,
     num::{NonZeroU64, NonZeroUsize},
     path::Path,
@@ -71,7 +75,7 @@ use std::{
     },
     time::Duration,
 };
-use tracing::{info, warn};
+use tracing::{debug, info, warn};
 
 /// p2p channel carrying simplex votes.
 pub const CHANNEL_VOTES: Channel = 0;
@@ -89,8 +93,8 @@ pub const CHANNEL_TXS: Channel = 5;
 /// Per-peer rate on every channel: generous, since the validator set is small and known.
 const CHANNEL_RATE_PER_SECOND: u32 = 1_024;
 
-/// Epoch length used while the validator set is fixed: one epoch for the life of the chain.
-/// Validator-set changes (issue 6) replace this with an epoch schedule.
+/// Default epoch length: one epoch for the life of the chain, for applications whose validator
+/// set never changes.
 const SINGLE_EPOCH: NonZeroU64 = NZU64!(u64::MAX);
 
 /// Views of recent activity simplex keeps for peers and for evidence.
@@ -100,15 +104,21 @@ const MARSHAL_VIEW_RETENTION: u64 = 1_024;
 
 /// Settings of one validator's consensus engine.
 ///
-/// Every validator of a chain must agree on `participants`, `namespace`, `genesis_time_ms` and
-/// `limits`; the timing settings may differ but should not.
+/// Every validator of a chain must agree on `participants`, `epoch_length`, `namespace`,
+/// `genesis_time_ms` and `limits`; the timing settings may differ but should not.
 #[derive(Clone, Debug)]
 pub struct EngineConfig {
     /// This validator's ed25519 consensus (and p2p identity) key.
     pub signer: PrivateKey,
-    /// Validator set: every participant's ed25519 public key, including ours. Order does not
-    /// matter (it is sorted); duplicates are an error.
+    /// The validators of the epoch the engine starts in (the epoch of the block after the last
+    /// executed one), as the application's state records them. Order does not matter (it is
+    /// sorted); duplicates are an error. Our key need not be among them: a node outside the set
+    /// follows consensus without voting, and starts voting in the first epoch that lists it.
+    /// Later epochs' sets come from [`ChainApp::next_validators`].
     pub participants: Vec<PublicKey>,
+    /// Blocks per epoch: the validator set may change only after the last block of an epoch.
+    /// Must equal the application's own epoch length.
+    pub epoch_length: NonZeroU64,
     /// Chain-unique namespace (the chain id) mixed into every signature and the p2p handshake,
     /// so votes and connections of one chain are worthless on another.
     pub namespace: Vec<u8>,
@@ -147,6 +157,7 @@ impl EngineConfig {
         let mut config = Self {
             signer,
             participants,
+            epoch_length: SINGLE_EPOCH,
             namespace,
             partition_prefix: "phalanx".to_string(),
             genesis_time_ms: 0,
@@ -185,13 +196,7 @@ impl EngineConfig {
 
     /// Checks the settings simplex and marshal would otherwise reject with a panic.
     pub fn validate(&self) -> Result<(), Error> {
-        let participants = self.participant_set()?;
-        let me = self.signer.public_key();
-        if participants.position(&me).is_none() {
-            return Err(Error::Config(
-                "the signer's public key is not in the participant list".to_string(),
-            ));
-        }
+        self.participant_set()?;
         if self.namespace.is_empty() {
             return Err(Error::Config(
                 "namespace (chain id) must not be empty".to_string(),
@@ -418,8 +423,10 @@ where
         ));
     }
     let mailbox = non_zero(config.mailbox_size, "mailbox_size")?;
-    let max_peers =
-        NonZeroUsize::new(config.participants.len().saturating_add(1)).unwrap_or(NZUsize!(1));
+    // Room for the set to grow at an epoch boundary (the old and new sets are tracked together).
+    let max_peers = NonZeroUsize::new(config.participants.len().saturating_mul(2).max(16))
+        .unwrap_or(NZUsize!(16));
+    let start_epoch = starting_epoch(&config, &app)?;
     let handshake = Cups::<_, commonware_cryptography::ChaCha20Poly1305>::new(
         Sake {
             signer: config.signer.clone(),
@@ -451,7 +458,8 @@ where
 
     spawn_root(context, config, app, move |context| async move {
         let (mut network, mut oracle) = lookup::Network::new(context.child("p2p"), p2p_config);
-        let _ = oracle.track(0, peers);
+        let _ = oracle.track(start_epoch, peers.clone());
+        let tracker = peer_tracker(oracle.clone(), peers);
         let quota = channel_quota();
         let channels = Channels {
             votes: network.register(CHANNEL_VOTES, quota),
@@ -462,9 +470,60 @@ where
             txs: network.register(CHANNEL_TXS, quota),
         };
         let network = network.start();
-        Ok((channels, oracle.clone(), oracle, Some(network)))
+        Ok((
+            channels,
+            oracle.clone(),
+            oracle,
+            Some(network),
+            Some(tracker),
+        ))
     })
     .await
+}
+
+/// The epoch of the block after the application's last executed one: the epoch the engine
+/// starts in.
+fn starting_epoch<A: ChainApp>(config: &EngineConfig, app: &A) -> Result<u64, Error> {
+    FixedEpocher::new(config.epoch_length)
+        .containing(Height::new(app.last_executed().0.saturating_add(1)))
+        .map(|info| info.epoch().get())
+        .ok_or_else(|| Error::Config("the executed height is past the last epoch".to_string()))
+}
+
+/// Tracks each new epoch's validators as the p2p peer set, together with the previous epoch's
+/// (so blocks and certificates still reach validators that are leaving while the new ones
+/// connect). A validator whose address is unknown keeps its previous address, if any.
+fn peer_tracker(
+    mut oracle: lookup::Oracle<PublicKey>,
+    initial: Map<PublicKey, Address>,
+) -> PeerTracker {
+    let mut previous: BTreeMap<PublicKey, Address> = initial
+        .iter_pairs()
+        .map(|(key, address)| (key.clone(), address.clone()))
+        .collect();
+    Box::new(move |epoch: u64, validators: &[EpochValidator]| {
+        let mut current = BTreeMap::new();
+        for (key, address) in validators {
+            match address
+                .map(Address::from)
+                .or_else(|| previous.get(key).cloned())
+            {
+                Some(address) => {
+                    current.insert(key.clone(), address);
+                }
+                None => warn!(%key, epoch, "no p2p address for a validator; it cannot be dialed"),
+            }
+        }
+        let mut union = previous.clone();
+        union.extend(current.clone());
+        match Map::try_from(union.into_iter().collect::<Vec<_>>()) {
+            Ok(peers) => {
+                let _ = oracle.track(epoch, peers);
+            }
+            Err(_) => warn!(epoch, "peer set of the new epoch is not a valid map"),
+        }
+        previous = current;
+    })
 }
 
 /// The p2p handshake used by [`start`].
@@ -473,7 +532,8 @@ type SakeCupsUpgrader =
 
 /// Starts a validator over channels the caller registered (simulated network, testkit).
 ///
-/// `peers` must track the participants as peer set 0; `blocker` lets the engine block peers that
+/// `peers` must track the participants (the caller also tracks later epochs' validators: the
+/// engine does not change this network's peer sets); `blocker` lets the engine block peers that
 /// send invalid data.
 pub async fn start_with_channels<E, A, S, R, P, B>(
     context: E,
@@ -493,14 +553,20 @@ where
 {
     config.validate()?;
     spawn_root(context, config, app, move |_context| async move {
-        Ok((channels, peers, blocker, None))
+        Ok((channels, peers, blocker, None, None))
     })
     .await
 }
 
 /// What a network builder hands the engine: channels, peer provider, blocker and, if it owns
-/// one, the network task to supervise.
-type NetworkParts<S, R, P, B> = (Channels<S, R>, P, B, Option<Handle<()>>);
+/// one, the network task to supervise and the function that tracks each epoch's peers.
+type NetworkParts<S, R, P, B> = (
+    Channels<S, R>,
+    P,
+    B,
+    Option<Handle<()>>,
+    Option<PeerTracker>,
+);
 
 /// Spawns the supervised root task, builds the network inside it (so stopping the root also
 /// stops p2p), assembles the engine and reports start-up errors back to the caller.
@@ -612,7 +678,7 @@ async fn assemble<E, A, S, R, P, B>(
     context: E,
     config: EngineConfig,
     app: A,
-    (channels, peers, blocker, network): NetworkParts<S, R, P, B>,
+    (channels, peers, blocker, network, tracker): NetworkParts<S, R, P, B>,
 ) -> Result<Assembled, Error>
 where
     E: EngineRuntime,
@@ -622,17 +688,17 @@ where
     P: Provider<PublicKey = PublicKey>,
     B: Blocker<PublicKey = PublicKey>,
 {
-    let participants = config.participant_set()?;
     let me = config.signer.public_key();
-    let scheme = Scheme::signer(&config.namespace, participants, config.signer.clone())
-        .ok_or_else(|| Error::Config("the signer is not a participant".to_string()))?;
+    let start_epoch = starting_epoch(&config, &app)?;
+    let schemes = Schemes::new(config.namespace.clone(), config.signer.clone());
+    schemes.register(start_epoch, config.participant_set()?.into_iter().collect())?;
     let mailbox_size = non_zero(config.mailbox_size, "mailbox_size")?;
     let max_pending_acks = non_zero(config.max_pending_acks, "max_pending_acks")?;
     let fetch_timeout = commonware_utils::NonZeroDuration::new(config.fetch_timeout)
         .ok_or_else(|| Error::Config("fetch_timeout must be positive".to_string()))?;
     let prefix = config.partition_prefix.clone();
     let page_cache = CacheRef::new(NZU16!(4_096), NZUsize!(1_024));
-    let epocher = FixedEpocher::new(SINGLE_EPOCH);
+    let epocher = FixedEpocher::new(config.epoch_length);
 
     // Application state shared by proposal, verification and execution.
     let initial = app.last_executed();
@@ -648,11 +714,12 @@ where
         block_time: config.block_time,
         max_clock_drift: config.max_clock_drift,
         evidence: evidence.clone(),
-        verifier: scheme.clone(),
+        schemes: schemes.clone(),
     });
     let (executed_tx, executed_rx) = watch::channel::<Executed>(initial);
     info!(
         executed_height = initial.0,
+        epoch = start_epoch,
         participants = config.participants.len(),
         "starting consensus engine"
     );
@@ -682,7 +749,7 @@ where
     let genesis = Block::genesis(config.genesis_time_ms, genesis_app_hash);
     let genesis_digest = genesis.block_digest();
     let marshal_config = marshal::Config {
-        provider: ConstantProvider::<Scheme, Epoch>::new(scheme.clone()),
+        provider: schemes.clone(),
         epocher: epocher.clone(),
         start: marshal::Start::Genesis(Digested::precomputed(genesis, genesis_digest)),
         partition_prefix: format!("{prefix}-marshal"),
@@ -743,46 +810,162 @@ where
     let (deliveries_tx, deliveries_rx) = mpsc::unbounded_channel();
     let reporter = FinalizedReporter::new(deliveries_tx, finalized_tip.clone());
 
-    // The block-level application, wrapped for simplex by marshal's inline verifier.
+    // The block-level application, wrapped for simplex by marshal's inline verifier. One
+    // wrapper serves every epoch's simplex instance.
     let adapter = Adapter::new(shared.clone(), executed_rx.clone());
     let wrapper = Inline::new(
         context.child("application"),
         adapter,
         marshal_mailbox.clone(),
-        epocher,
+        epocher.clone(),
     );
-    let evidence_reporter = EvidenceReporter::new(evidence, scheme.clone());
-    let consensus = simplex::Engine::new(
-        context.child("simplex"),
-        simplex::Config {
-            scheme,
-            elector: RoundRobin::<Sha256>::default(),
-            blocker,
-            automaton: wrapper.clone(),
-            relay: wrapper.clone(),
-            reporter: Reporters::from((wrapper, evidence_reporter)),
-            track_historical_votes: false,
-            strategy: Sequential,
-            partition: format!("{prefix}-simplex-epoch-0"),
-            mailbox_size,
-            epoch: Epoch::zero(),
-            floor: simplex::Floor::Genesis(genesis_digest),
-            replay_buffer: NZUsize!(1024 * 1024),
-            write_buffer: NZUsize!(64 * 1024),
-            page_cache,
-            leader_timeout: config.leader_timeout,
-            certification_timeout: config.certification_timeout,
-            timeout_retry: config.timeout_retry,
-            view_retention: ViewDelta::new(CONSENSUS_VIEW_RETENTION),
-            skip: SkipPolicy::Enabled {
-                timeout: config.skip_timeout,
-                budget: SkipBudget::Participants,
-            },
-            fetch_timeout,
-            fetch_retry_delay: Duration::from_millis(100),
-            forward: ForwardPolicy::SilentVoters,
-        },
+
+    // One simplex instance per epoch, each on its own sub-channel of the vote, certificate and
+    // resolver channels. Votes for an epoch we have not entered reach the orchestrator, which
+    // then fetches the boundary block we may have missed.
+    let (orchestration_tx, orchestration_rx) = mpsc::unbounded_channel();
+    orchestration_tx
+        .send(Orchestration::Enter {
+            epoch: start_epoch,
+            floor: None,
+        })
+        .map_err(|_| Error::Stopped("epoch orchestrator".to_string()))?;
+    let (vote_mux, votes, mut vote_backup) = Muxer::builder(
+        context.child("vote_mux"),
+        channels.votes.0,
+        channels.votes.1,
+    )
+    .with_backup()
+    .build();
+    let (certificate_mux, certificates) = Muxer::new(
+        context.child("certificate_mux"),
+        channels.certificates.0,
+        channels.certificates.1,
     );
+    let (resolver_mux, resolvers) = Muxer::new(
+        context.child("resolver_mux"),
+        channels.resolver.0,
+        channels.resolver.1,
+    );
+    let ahead = context.child("epoch_ahead").spawn({
+        let orchestration = orchestration_tx.clone();
+        move |_| async move {
+            while let Some((epoch, (from, _))) = vote_backup.recv().await {
+                if orchestration
+                    .send(Orchestration::Ahead { epoch, from })
+                    .is_err()
+                {
+                    break;
+                }
+            }
+            Err(Error::Stopped("vote multiplexer".to_string()))
+        }
+    });
+    let orchestrator = context.child("orchestrator").spawn({
+        let simplex_context = context.child("simplex");
+        let marshal = marshal_mailbox.clone();
+        let schemes = schemes.clone();
+        let epocher = epocher.clone();
+        let timing = config.clone();
+        move |_| async move {
+            let mut votes = votes;
+            let mut certificates = certificates;
+            let mut resolvers = resolvers;
+            let mut orchestration = orchestration_rx;
+            let mut engines: BTreeMap<u64, Handle<()>> = BTreeMap::new();
+            while let Some(request) = orchestration.recv().await {
+                match request {
+                    Orchestration::Enter { epoch, floor } => {
+                        if engines
+                            .keys()
+                            .next_back()
+                            .is_some_and(|latest| *latest >= epoch)
+                        {
+                            continue;
+                        }
+                        let scheme = schemes.get(epoch).ok_or_else(|| {
+                            Error::Config(format!("no validator set known for epoch {epoch}"))
+                        })?;
+                        let floor = match floor {
+                            Some(digest) => digest,
+                            None => {
+                                epoch_genesis(&marshal, &epocher, epoch, genesis_digest).await?
+                            }
+                        };
+                        let channel = |r: Result<_, commonware_p2p::utils::mux::Error>| {
+                            r.map_err(|err| {
+                                Error::Stopped(format!("epoch {epoch} channels: {err}"))
+                            })
+                        };
+                        let vote = channel(votes.register(epoch).await)?;
+                        let certificate = channel(certificates.register(epoch).await)?;
+                        let resolver = channel(resolvers.register(epoch).await)?;
+                        let engine = simplex::Engine::new(
+                            simplex_context
+                                .child("epoch")
+                                .with_attribute("epoch", epoch),
+                            simplex::Config {
+                                scheme: (*scheme).clone(),
+                                elector: RoundRobin::<Sha256>::default(),
+                                blocker: blocker.clone(),
+                                automaton: wrapper.clone(),
+                                relay: wrapper.clone(),
+                                reporter: Reporters::from((
+                                    wrapper.clone(),
+                                    EvidenceReporter::new(evidence.clone(), (*scheme).clone()),
+                                )),
+                                track_historical_votes: false,
+                                strategy: Sequential,
+                                partition: format!("{prefix}-simplex-epoch-{epoch}"),
+                                mailbox_size,
+                                epoch: Epoch::new(epoch),
+                                floor: simplex::Floor::Genesis(floor),
+                                replay_buffer: NZUsize!(1024 * 1024),
+                                write_buffer: NZUsize!(64 * 1024),
+                                page_cache: page_cache.clone(),
+                                leader_timeout: timing.leader_timeout,
+                                certification_timeout: timing.certification_timeout,
+                                timeout_retry: timing.timeout_retry,
+                                view_retention: ViewDelta::new(CONSENSUS_VIEW_RETENTION),
+                                skip: SkipPolicy::Enabled {
+                                    timeout: timing.skip_timeout,
+                                    budget: SkipBudget::Participants,
+                                },
+                                fetch_timeout,
+                                fetch_retry_delay: Duration::from_millis(100),
+                                forward: ForwardPolicy::SilentVoters,
+                            },
+                        );
+                        // The previous epoch's instance retires: its last block is final, and
+                        // peers that missed it fetch it through marshal.
+                        for (old, handle) in std::mem::take(&mut engines) {
+                            info!(epoch = old, "retiring consensus of a finished epoch");
+                            handle.abort();
+                        }
+                        info!(epoch, voting = scheme.me().is_some(), "entering epoch");
+                        engines.insert(epoch, engine.start(vote, certificate, resolver));
+                    }
+                    Orchestration::Ahead { epoch, from } => {
+                        let Some(ours) = engines.keys().next_back().copied() else {
+                            continue;
+                        };
+                        if epoch <= ours {
+                            continue;
+                        }
+                        if let Some(boundary) = epocher.last(Epoch::new(ours)) {
+                            debug!(
+                                ours,
+                                theirs = epoch,
+                                "a peer is in a later epoch; fetching our epoch's last block"
+                            );
+                            marshal.hint_finalized(boundary, NonEmptyVec::new(from));
+                        }
+                    }
+                }
+            }
+            Err(Error::Stopped("epoch orchestrator".to_string()))
+        }
+    });
 
     // Transaction gossip between mempools.
     let (gossip_tx, gossip_rx) = mpsc::unbounded_channel();
@@ -796,21 +979,42 @@ where
     });
 
     let archive = marshal_mailbox.clone();
+    let switch = EpochSwitch {
+        epocher,
+        schemes,
+        orchestrator: orchestration_tx,
+        peers: tracker,
+        current: config.participants.clone(),
+    };
     // Start order: the executor and marshal first so consensus output always has a consumer.
     let executor = context
         .child("executor")
-        .spawn(move |_| executor::run(shared, deliveries_rx, executed_tx, archive));
+        .spawn(move |_| executor::run(shared, deliveries_rx, executed_tx, archive, switch));
     let marshal_handle = marshal_actor.start(reporter, buffer.clone(), backfill);
     let buffer_handle = buffer_engine.start(channels.blocks);
-    let consensus_handle =
-        consensus.start(channels.votes, channels.certificates, channels.resolver);
 
     let mut tasks = vec![
         gossip_out,
         gossip_in,
+        ahead,
+        orchestrator,
         supervise(context.child("watch_marshal"), "marshal", marshal_handle),
         supervise(context.child("watch_buffer"), "block buffer", buffer_handle),
-        supervise(context.child("watch_simplex"), "simplex", consensus_handle),
+        supervise_mux(
+            context.child("watch_vote_mux"),
+            "vote multiplexer",
+            vote_mux.start(),
+        ),
+        supervise_mux(
+            context.child("watch_certificate_mux"),
+            "certificate multiplexer",
+            certificate_mux.start(),
+        ),
+        supervise_mux(
+            context.child("watch_resolver_mux"),
+            "resolver multiplexer",
+            resolver_mux.start(),
+        ),
     ];
     if let Some(network) = network {
         tasks.push(supervise(context.child("watch_p2p"), "p2p", network));
@@ -828,6 +1032,46 @@ where
             marshal: marshal_mailbox,
             gossip: TxGossip::new(gossip_tx),
         },
+    })
+}
+
+/// The genesis of `epoch`'s simplex instance: the chain's genesis for epoch 0, else the last
+/// block of the previous epoch, read from marshal's archive (we executed it, so it is there).
+async fn epoch_genesis(
+    marshal: &MarshalMailbox<Scheme, Standard<Block>>,
+    epocher: &FixedEpocher,
+    epoch: u64,
+    genesis: BlockDigest,
+) -> Result<BlockDigest, Error> {
+    let Some(previous) = epoch.checked_sub(1) else {
+        return Ok(genesis);
+    };
+    let height = epocher
+        .last(Epoch::new(previous))
+        .ok_or_else(|| Error::Config(format!("epoch {previous} has no last height")))?;
+    marshal
+        .get_block(height)
+        .await
+        .map(|block| block.digest())
+        .ok_or_else(|| {
+            Error::Storage(format!(
+                "the last block of epoch {previous} (height {height}) is missing from the archive"
+            ))
+        })
+}
+
+/// Wraps a multiplexer's handle so all tasks share one result type.
+fn supervise_mux<E: Spawner, T: std::fmt::Debug + Send + 'static>(
+    context: E,
+    name: &'static str,
+    handle: Handle<Result<(), T>>,
+) -> Handle<Result<(), Error>> {
+    context.spawn(move |_| async move {
+        match handle.await {
+            Ok(Ok(())) => Err(Error::Stopped(format!("{name} exited"))),
+            Ok(Err(err)) => Err(Error::Stopped(format!("{name}: {err:?}"))),
+            Err(err) => Err(Error::Stopped(format!("{name}: {err}"))),
+        }
     })
 }
 
@@ -877,9 +1121,10 @@ mod tests {
         let (signer, participants) = keys(4);
         let base = EngineConfig::new(signer, participants.clone(), b"phalanx-test".to_vec());
 
+        // A node outside the set is valid: it follows consensus without voting.
         let mut outsider = base.clone();
         outsider.signer = PrivateKey::from_seed(99);
-        assert!(matches!(outsider.validate(), Err(Error::Config(_))));
+        outsider.validate().unwrap();
 
         let mut duplicate = base.clone();
         duplicate.participants.push(participants[1].clone());

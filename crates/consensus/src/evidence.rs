@@ -220,12 +220,14 @@ pub(crate) struct EvidencePool {
 }
 
 impl EvidencePool {
-    /// Up to [`MAX_EVIDENCE_PER_BLOCK`] items not in `exclude`, oldest view first.
-    pub(crate) fn take_for_proposal(&self, exclude: &[EvidenceId]) -> Vec<Evidence> {
-        self.pending
-            .lock()
+    /// Up to [`MAX_EVIDENCE_PER_BLOCK`] items of `epoch` not in `exclude`, oldest view first.
+    /// Faults of earlier epochs are dropped: a block may only carry faults of its own epoch.
+    pub(crate) fn take_for_proposal(&self, exclude: &[EvidenceId], epoch: u64) -> Vec<Evidence> {
+        let mut pending = self.pending.lock();
+        pending.retain(|_, evidence| evidence.epoch() >= epoch);
+        pending
             .iter()
-            .filter(|(id, _)| !exclude.contains(id))
+            .filter(|(id, evidence)| evidence.epoch() == epoch && !exclude.contains(id))
             .take(MAX_EVIDENCE_PER_BLOCK)
             .map(|(_, evidence)| evidence.clone())
             .collect()

@@ -10,7 +10,8 @@
 use crate::{
     adapter::{Executed, Shared},
     app::ChainApp,
-    block::Block,
+    block::{Block, BlockDigest},
+    epochs::{Orchestration, PeerTracker, Schemes},
     error::Error,
 };
 use commonware_actor::Feedback;
@@ -18,9 +19,10 @@ use commonware_consensus::{
     Heightable as _, Reporter,
     marshal::{Update, core::Mailbox, standard::Standard},
     simplex::scheme::ed25519::Scheme,
-    types::Height,
+    types::{Epocher as _, FixedEpocher, Height},
 };
-use commonware_cryptography::Digested;
+use commonware_cryptography::ed25519::PublicKey;
+use commonware_cryptography::{Digested, Digestible as _};
 use commonware_utils::{
     Acknowledgement as _,
     acknowledgement::Exact,
@@ -77,6 +79,62 @@ impl Reporter for FinalizedReporter {
     }
 }
 
+/// What the executor does at the end of an epoch: find the next epoch's validators in the
+/// application's state, register their scheme, update the p2p peers and enter the new epoch.
+pub(crate) struct EpochSwitch {
+    pub(crate) epocher: FixedEpocher,
+    pub(crate) schemes: Schemes,
+    pub(crate) orchestrator: mpsc::UnboundedSender<Orchestration>,
+    pub(crate) peers: Option<PeerTracker>,
+    /// The participants of the latest epoch entered (kept when the application reports none).
+    pub(crate) current: Vec<PublicKey>,
+}
+
+impl EpochSwitch {
+    /// Called after executing `height` (whose block has `digest`).
+    fn after<A: ChainApp>(
+        &mut self,
+        shared: &Shared<A>,
+        height: u64,
+        digest: BlockDigest,
+    ) -> Result<(), Error> {
+        let Some(info) = self.epocher.containing(Height::new(height)) else {
+            return Ok(());
+        };
+        if info.last().get() != height {
+            return Ok(());
+        }
+        let next = info.epoch().get().saturating_add(1);
+        let validators = shared
+            .app
+            .lock()
+            .next_validators()
+            .map_err(|err| Error::Execution {
+                height,
+                message: format!("reading the next epoch's validators: {err}"),
+            })?;
+        if let Some(validators) = validators {
+            if let Some(track) = self.peers.as_mut() {
+                track(next, &validators);
+            }
+            self.current = validators.into_iter().map(|(key, _)| key).collect();
+        }
+        self.schemes.register(next, self.current.clone())?;
+        info!(
+            epoch = next,
+            height,
+            validators = self.current.len(),
+            "epoch boundary executed; entering the next epoch"
+        );
+        self.orchestrator
+            .send(Orchestration::Enter {
+                epoch: next,
+                floor: Some(digest),
+            })
+            .map_err(|_| Error::Stopped("the epoch orchestrator stopped".to_string()))
+    }
+}
+
 /// Runs until the delivery queue closes (engine stopping) or execution fails.
 ///
 /// If the application is behind the first block marshal delivers (its store lost blocks that
@@ -90,10 +148,10 @@ pub(crate) async fn run<A: ChainApp>(
     mut deliveries: mpsc::UnboundedReceiver<Delivery>,
     executed: watch::Sender<Executed>,
     archive: Mailbox<Scheme, Standard<Block>>,
+    mut epochs: EpochSwitch,
 ) -> Result<(), Error> {
     while let Some((block, ack)) = deliveries.recv().await {
-        let block = block.inner();
-        let height = block.height();
+        let height = block.inner().height();
         let (last_height, _) = *executed.borrow();
         if height <= last_height {
             debug!(height, last_height, "skipping already executed block");
@@ -114,9 +172,11 @@ pub(crate) async fn run<A: ChainApp>(
                 "re-executing a finalized block from the archive"
             );
             execute(&shared, missing.inner(), &executed)?;
+            epochs.after(&shared, next, missing.digest())?;
             next = next.saturating_add(1);
         }
-        execute(&shared, block, &executed)?;
+        execute(&shared, block.inner(), &executed)?;
+        epochs.after(&shared, height, block.digest())?;
         ack.acknowledge();
     }
     Ok(())

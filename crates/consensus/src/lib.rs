@@ -30,6 +30,7 @@ mod adapter;
 mod app;
 mod block;
 mod engine;
+mod epochs;
 mod error;
 mod evidence;
 mod executor;
@@ -44,6 +45,7 @@ pub use engine::{
     CHANNEL_VOTES, Channels, EngineConfig, EngineHandle, EngineRuntime, P2pConfig, channel_quota,
     max_message_size, start, start_with_channels, tokio_runtime_config,
 };
+pub use epochs::EpochValidator;
 pub use error::Error;
 pub use evidence::{Evidence, EvidenceKind, MAX_EVIDENCE_PER_BLOCK};
 pub use gossip::TxGossip;

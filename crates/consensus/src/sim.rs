@@ -246,10 +246,18 @@ pub async fn start_equivocator(
     let scheme = Scheme::signer(namespace, participants, signer)
         .ok_or_else(|| Error::Config("the equivocator is not a participant".to_string()))?;
     let control = net.oracle.control(net.key(index)?.clone());
-    let (mut sender, mut receiver) = control
+    let (raw_sender, raw_receiver) = control
         .register(CHANNEL_VOTES, channel_quota())
         .await
         .map_err(network_error)?;
+    // Votes travel on one sub-channel per epoch; the equivocator acts in epoch 0.
+    let (mux, mut subchannels) = commonware_p2p::utils::mux::Muxer::new(
+        context.child("equivocator_mux"),
+        raw_sender,
+        raw_receiver,
+    );
+    let _mux = mux.start();
+    let (mut sender, mut receiver) = subchannels.register(0).await.map_err(network_error)?;
     Ok(context.child("equivocator").spawn(move |_| async move {
         let mut last = 0u64;
         while let Ok((_, message)) = receiver.recv().await {

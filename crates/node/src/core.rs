@@ -3,13 +3,14 @@
 //! [`phalanx_api::NodeView`]. Both are implemented here over one `Arc<NodeCore>`.
 
 use crate::index::{Index, IndexedBlock};
+use commonware_codec::DecodeExt as _;
 use phalanx_api::{
     BlockEvents, BlockHeaderView, BlockView, KeyProof, NodeError, NodeStatus, NodeView, ProveError,
     StateSnapshot, SubmitError, TxHash, TxRecord,
 };
 use phalanx_app::mempool::{Mempool, MempoolError};
 use phalanx_app::{BlockHeader, Genesis, execute_signed_block};
-use phalanx_consensus::{AppHash, Block, ChainApp, TxGossip};
+use phalanx_consensus::{AppHash, Block, ChainApp, EpochValidator, PublicKey, TxGossip};
 use phalanx_state::{Entry, PersistentState, Snapshot, StateError, StateRead};
 use phalanx_types::Timestamp;
 use phalanx_types::proto::tx::{TxLimits, decode_tx_with_limits, tx_hash};
@@ -43,6 +44,9 @@ pub enum CoreError {
     /// The block index failed.
     #[error(transparent)]
     Index(#[from] crate::index::IndexError),
+    /// A validator key in state is not a usable consensus key.
+    #[error("validator set in state: {0}")]
+    Validator(String),
 }
 
 impl NodeCore {
@@ -98,6 +102,26 @@ impl NodeCore {
             self.store.last_applied_height()?.unwrap_or(0),
             self.store.app_hash()?.0,
         ))
+    }
+
+    /// The consensus validators of the epoch after the last executed block, with their p2p
+    /// addresses, and the epoch length: read from state, since the validator set is chain state
+    /// (genesis, then `MsgUpdateValidatorSet` and jails applied at epoch boundaries).
+    pub fn consensus_validators(&self) -> Result<(u64, Vec<EpochValidator>), CoreError> {
+        let snapshot = self.store.snapshot()?;
+        let params = phalanx_protocol::validators::params(&snapshot)?;
+        let active = phalanx_protocol::validators::active_set(&snapshot)?;
+        let validators = active
+            .validators
+            .iter()
+            .map(|v| {
+                let key = PublicKey::decode(v.key_bytes()?.to_vec()).map_err(|e| {
+                    CoreError::Validator(format!("key {} does not decode: {e}", v.public_key))
+                })?;
+                Ok((key, v.p2p_address.parse().ok()))
+            })
+            .collect::<Result<_, CoreError>>()?;
+        Ok((params.epoch_length, validators))
     }
 
     /// Executes a finalized block (its transactions, then its equivocation evidence), commits
@@ -210,6 +234,12 @@ impl ChainApp for NodeApp {
             .ok()
             .flatten()
             .map(|r| r.app_hash.0)
+    }
+
+    fn next_validators(&mut self) -> Result<Option<Vec<EpochValidator>>, CoreError> {
+        // A chain without a validator registry in state (tools, old tests) keeps its set.
+        let (_, validators) = self.0.consensus_validators()?;
+        Ok((!validators.is_empty()).then_some(validators))
     }
 }
 

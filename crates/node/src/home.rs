@@ -6,7 +6,7 @@
 
 use phalanx_app::Genesis;
 use phalanx_client::keyring::{Backend, Keyring};
-use phalanx_types::msgs::Asset;
+use phalanx_types::msgs::{Asset, ValidatorInfo};
 use phalanx_types::{Address, Coin, Coins, Dec, Timestamp};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -16,7 +16,9 @@ pub const DEMO_KEYS: [&str; 4] = ["alice", "bob", "carol", "dave"];
 /// What each demo account holds of each demo denom.
 pub const DEMO_FUNDS: u128 = 1_000_000_000_000;
 
-/// Settings of a node that are not consensus-critical.
+/// Settings of a node that are not consensus-critical: only this node's own name, addresses and
+/// pacing. The validator set is chain state (genesis `validators.validators`, then governance),
+/// so it is not configured here.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NodeConfig {
     /// Name shown by `/status`.
@@ -31,26 +33,6 @@ pub struct NodeConfig {
     pub mempool_max_txs: usize,
     /// Most bytes the mempool holds.
     pub mempool_max_bytes: usize,
-    /// The validator set: hex ed25519 public keys with their p2p addresses.
-    pub validators: Vec<ValidatorEntry>,
-}
-
-/// One validator of the chain.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ValidatorEntry {
-    /// Hex of the encoded ed25519 public key.
-    pub public_key: String,
-    /// Where its p2p layer listens.
-    pub p2p_address: String,
-    /// Voting power. Simplex with ed25519 votes counts one vote per validator, so every validator
-    /// must have the same power; `start` refuses a set with unequal powers rather than silently
-    /// ignoring them.
-    #[serde(default = "default_power")]
-    pub power: u64,
-}
-
-fn default_power() -> u64 {
-    1
 }
 
 /// Paths inside a home directory.
@@ -196,12 +178,18 @@ pub fn init(home: &Home, opts: &InitOptions) -> Result<(), HomeError> {
         )));
     }
     let accounts = demo_keys(&home.0)?;
-    let genesis = dev_genesis(
+    let mut genesis = dev_genesis(
         &opts.chain_id,
         opts.genesis_time,
         &accounts,
         opts.unbonding_secs,
     )?;
+    genesis.validators.validators = vec![ValidatorInfo {
+        public_key: opts.validator_public_key.clone(),
+        p2p_address: opts.p2p_address.clone(),
+        power: 1,
+        name: opts.moniker.clone(),
+    }];
     write_json(&home.genesis(), &genesis)?;
     let config = NodeConfig {
         moniker: opts.moniker.clone(),
@@ -210,11 +198,6 @@ pub fn init(home: &Home, opts: &InitOptions) -> Result<(), HomeError> {
         block_time_ms: opts.block_time_ms,
         mempool_max_txs: DEFAULT_MEMPOOL_MAX_TXS,
         mempool_max_bytes: DEFAULT_MEMPOOL_MAX_BYTES,
-        validators: vec![ValidatorEntry {
-            public_key: opts.validator_public_key.clone(),
-            p2p_address: opts.p2p_address.clone(),
-            power: default_power(),
-        }],
     };
     write_json(&home.node_config(), &config)
 }

@@ -8,9 +8,7 @@ use commonware_cryptography::Signer as _;
 use commonware_runtime::Runner as _;
 use phalanx_app::Genesis;
 use phalanx_app::mempool::Mempool;
-use phalanx_consensus::{
-    EngineConfig, P2pConfig, PrivateKey, PublicKey, start, tokio_runtime_config,
-};
+use phalanx_consensus::{EngineConfig, P2pConfig, PrivateKey, start, tokio_runtime_config};
 use phalanx_state::PersistentState;
 use phalanx_types::Timestamp;
 use phalanx_types::encoding::{decode_hex, hex_lower};
@@ -186,27 +184,27 @@ pub fn start_node(home: &Home, opts: &StartOptions) -> Result<(), NodeRunError> 
         node_id,
     )?;
 
-    let mut participants = Vec::new();
-    let mut peers = Vec::new();
-    let powers: std::collections::BTreeSet<u64> =
-        config.validators.iter().map(|v| v.power).collect();
-    if powers.len() > 1 || powers.contains(&0) {
+    // The validator set is chain state: the participants of the current epoch come from it.
+    let (epoch_length, validators) = core.consensus_validators()?;
+    if validators.is_empty() {
         return Err(NodeRunError::Other(format!(
-            "{}: every validator must have the same non-zero power (simplex counts one vote per \
-             validator); found powers {powers:?}",
-            home.node_config().display()
+            "{}: validators.validators lists no validator; add at least one (ed25519 public key, \
+             p2p address, power, name) or create the home with `phalanxd init` / `testnet`",
+            home.genesis().display()
         )));
     }
-    for v in &config.validators {
-        let key = PublicKey::decode(unhex(&v.public_key)?)
-            .map_err(|e| NodeRunError::Other(format!("validator key {}: {e}", v.public_key)))?;
-        let addr = if key == signer.public_key() {
-            parse_addr(&config.p2p_address, "p2p address")?
+    let mut participants = Vec::with_capacity(validators.len());
+    let mut peers = Vec::with_capacity(validators.len());
+    for (key, address) in validators {
+        let address = if key == signer.public_key() {
+            Some(parse_addr(&config.p2p_address, "p2p address")?)
         } else {
-            parse_addr(&v.p2p_address, "validator p2p address")?
+            address
         };
         participants.push(key.clone());
-        peers.push((key, addr));
+        if let Some(address) = address {
+            peers.push((key, address));
+        }
     }
     let api_addr = parse_addr(&config.api_address, "API address")?;
     let p2p = P2pConfig {
@@ -215,6 +213,9 @@ pub fn start_node(home: &Home, opts: &StartOptions) -> Result<(), NodeRunError> 
         local: true,
     };
     let mut engine = EngineConfig::new(signer, participants, genesis.chain_id.as_bytes().to_vec());
+    engine.epoch_length = std::num::NonZeroU64::new(epoch_length).ok_or_else(|| {
+        NodeRunError::Other("validators params: epoch_length must be at least 1".to_string())
+    })?;
     engine.genesis_time_ms = genesis.genesis_time.as_nanos() / 1_000_000;
     engine.set_block_time(Duration::from_millis(config.block_time_ms.max(1)));
 

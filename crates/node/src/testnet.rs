@@ -1,14 +1,15 @@
 //! `testnet`: the homes of a local BFT network on loopback, one per validator.
 //!
-//! Every home gets the same genesis (demo accounts funded, as `init` does) and the same validator
-//! set (each validator's ed25519 key, p2p address and power), its own validator key, API and p2p
+//! Every home gets the same genesis (demo accounts funded, as `init` does, and the validator set:
+//! each validator's ed25519 key, p2p address, power and name), its own validator key, API and p2p
 //! ports, and a copy of the demo keyring so the CLI can sign from any home.
 //! `OUTPUT/testnet.json` lists each node's home, API URL and p2p address, for scripts and tests.
 
-use crate::home::{self, Home, NodeConfig, ValidatorEntry};
+use crate::home::{self, Home, NodeConfig};
 use crate::run::{
     NodeRunError, genesis_time_now, new_validator_key, public_key_hex, write_validator_key,
 };
+use phalanx_types::msgs::ValidatorInfo;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
@@ -91,13 +92,15 @@ pub fn testnet(o: &TestnetOptions) -> Result<Vec<TestnetNode>, NodeRunError> {
             p2p: format!("127.0.0.1:{}", port(o.base_port, k, 0)?),
         });
     }
-    let validators: Vec<ValidatorEntry> = keys
+    let validators: Vec<ValidatorInfo> = keys
         .iter()
         .zip(&nodes)
-        .map(|(key, node)| ValidatorEntry {
+        .enumerate()
+        .map(|(k, (key, node))| ValidatorInfo {
             public_key: public_key_hex(key),
             p2p_address: node.p2p.clone(),
             power: 1,
+            name: format!("node{k}"),
         })
         .collect();
 
@@ -105,12 +108,13 @@ pub fn testnet(o: &TestnetOptions) -> Result<Vec<TestnetNode>, NodeRunError> {
         .first()
         .ok_or_else(|| NodeRunError::Other("no validator home".to_string()))?;
     let accounts = home::demo_keys(&first.0)?;
-    let genesis = home::dev_genesis(
+    let mut genesis = home::dev_genesis(
         &o.chain_id,
         genesis_time_now()?,
         &accounts,
         o.unbonding_secs,
     )?;
+    genesis.validators.validators = validators;
     for ((k, home), (key, node)) in homes.iter().enumerate().zip(keys.iter().zip(&nodes)) {
         if k > 0 {
             home::copy_test_keyring(&first.0, &home.0)?;
@@ -130,7 +134,6 @@ pub fn testnet(o: &TestnetOptions) -> Result<Vec<TestnetNode>, NodeRunError> {
                 block_time_ms: o.block_time_ms,
                 mempool_max_txs: home::DEFAULT_MEMPOOL_MAX_TXS,
                 mempool_max_bytes: home::DEFAULT_MEMPOOL_MAX_BYTES,
-                validators: validators.clone(),
             },
         )?;
         write_validator_key(home, key)?;
@@ -162,12 +165,17 @@ mod tests {
         let listed: Vec<TestnetNode> = home::read_json(&dir.path().join(TESTNET_FILE)).unwrap();
         assert_eq!(listed, nodes);
         let genesis0 = std::fs::read(Home(dir.path().join("node0")).genesis()).unwrap();
+        let genesis: phalanx_app::Genesis =
+            home::read_json(&Home(dir.path().join("node0")).genesis()).unwrap();
+        let set = &genesis.validators.validators;
+        assert_eq!(set.len(), 3);
+        assert_eq!(set[2].p2p_address, "127.0.0.1:30004");
+        ValidatorInfo::validate_set(set).unwrap();
         for node in &nodes {
             let home = Home(PathBuf::from(&node.home));
             assert!(home.is_initialised());
             assert_eq!(std::fs::read(home.genesis()).unwrap(), genesis0);
             let config: NodeConfig = home::read_json(&home.node_config()).unwrap();
-            assert_eq!(config.validators.len(), 3);
             assert_eq!(config.p2p_address, node.p2p);
             assert!(home.0.join("keyring-test").join("alice.json").exists());
         }

@@ -83,9 +83,21 @@ impl Harness {
     }
 
     /// A network whose first `running` validators start; the others are left to the test.
+    /// Genesis has no validator registry, so consensus keeps the network's four keys.
     async fn with_running(context: &deterministic::Context, running: usize) -> Self {
+        Self::build(context, VALIDATORS, running, |_, _| {}).await
+    }
+
+    /// `keys` simulated nodes (all linked), of which the first `running` start, over a genesis
+    /// that `edit` may change (given the nodes' consensus keys) before any node opens it.
+    async fn build(
+        context: &deterministic::Context,
+        keys: usize,
+        running: usize,
+        edit: impl FnOnce(&mut phalanx_app::Genesis, &[String]),
+    ) -> Self {
         let tmp = tempfile::tempdir().unwrap();
-        let net = SimNetwork::new(context, VALIDATORS as u64, 2_000, sim::link(40))
+        let net = SimNetwork::new(context, keys as u64, 2_000, sim::link(40))
             .await
             .unwrap();
         let accounts: Vec<Account> = (1..=4u8)
@@ -100,8 +112,14 @@ impl Harness {
             })
             .collect();
         let addresses: Vec<Address> = accounts.iter().map(|a| a.address).collect();
-        let genesis = demo_genesis(CHAIN_ID, Timestamp(0), &addresses).unwrap();
-        let validators = (0..VALIDATORS)
+        let mut genesis = demo_genesis(CHAIN_ID, Timestamp(0), &addresses).unwrap();
+        let hex_keys: Vec<String> = net
+            .participants
+            .iter()
+            .map(|k| phalanx_types::encoding::hex_lower(k.encode().as_ref()))
+            .collect();
+        edit(&mut genesis, &hex_keys);
+        let validators = (0..keys)
             .map(|i| Validator {
                 dir: tmp.path().join(format!("validator-{i}")),
                 core: None,
@@ -125,7 +143,14 @@ impl Harness {
     /// Opens validator `i`'s store from disk and starts its engine.
     async fn start(&mut self, context: &deterministic::Context, i: usize) {
         let core = open_core(&self.validators[i].dir, &self.genesis, i);
-        let config = self.net.config(i, CHAIN_ID.as_bytes()).unwrap();
+        let mut config = self.net.config(i, CHAIN_ID.as_bytes()).unwrap();
+        // As `phalanxd start` does: the current epoch's participants and the epoch length come
+        // from state when genesis has a validator registry.
+        let (epoch_length, validators) = core.consensus_validators().unwrap();
+        if !validators.is_empty() {
+            config.participants = validators.into_iter().map(|(key, _)| key).collect();
+            config.epoch_length = std::num::NonZeroU64::new(epoch_length).unwrap();
+        }
         let handle = self
             .net
             .start(context, i, config, NodeApp(core.clone()))
@@ -184,32 +209,36 @@ impl Harness {
     /// Sends `per_account` bank sends from account `a` through validator `via[a % via.len()]`.
     fn send(&mut self, via: &[usize], per_account: u64) {
         let recipient = self.accounts[0].address;
-        for (a, account) in self.accounts.iter_mut().enumerate() {
-            let core = self.validators[via[a % via.len()]].core.as_ref().unwrap();
-            let snapshot = core.snapshot().unwrap();
-            account.number = phalanx_protocol::auth::account(snapshot.as_ref(), &account.address)
-                .unwrap()
-                .unwrap()
-                .account_number;
+        for a in 0..self.accounts.len() {
             for _ in 0..per_account {
                 let msg = MsgSend {
-                    from_address: account.address,
+                    from_address: self.accounts[a].address,
                     to_address: recipient,
                     amount: Coins::single("uphx", 1_000).unwrap(),
                 };
-                let signer = SignerData {
-                    chain_id: CHAIN_ID.to_string(),
-                    account_number: account.number,
-                    sequence: account.sequence,
-                };
-                let signed =
-                    build_signed_tx(&account.key, &[msg.into()], &signer, &TxOptions::default())
-                        .unwrap();
-                core.submit_tx(signed.bytes.clone()).unwrap();
-                account.sequence += 1;
-                self.sent.push(signed.hash);
+                self.submit(via[a % via.len()], a, msg.into());
             }
         }
+    }
+
+    /// Signs `msg` with account `a` and submits it through validator `via`.
+    fn submit(&mut self, via: usize, a: usize, msg: phalanx_types::msgs::Msg) {
+        let core = self.validators[via].core.as_ref().unwrap();
+        let account = &mut self.accounts[a];
+        let snapshot = core.snapshot().unwrap();
+        account.number = phalanx_protocol::auth::account(snapshot.as_ref(), &account.address)
+            .unwrap()
+            .unwrap()
+            .account_number;
+        let signer = SignerData {
+            chain_id: CHAIN_ID.to_string(),
+            account_number: account.number,
+            sequence: account.sequence,
+        };
+        let signed = build_signed_tx(&account.key, &[msg], &signer, &TxOptions::default()).unwrap();
+        core.submit_tx(signed.bytes.clone()).unwrap();
+        account.sequence += 1;
+        self.sent.push(signed.hash);
     }
 
     /// Waits until every transaction sent is committed on every running validator.
@@ -466,6 +495,149 @@ fn equivocating_validator_is_recorded_and_jailed_on_chain() {
                 .unwrap()
                 .is_empty()
         );
+        h.assert_agree();
+        h.stop_all().await;
+    });
+}
+
+/// The validator set as chain state, followed by consensus: genesis lists four validators with
+/// epochs of 10 blocks; a fifth node follows without voting. The authority (account 0) queues a
+/// five-validator set; at the boundary (height 9 executed) every node switches consensus to it,
+/// and the chain keeps finalizing with identical app hashes at every height. Then the fifth
+/// validator's votes are needed: with it and one original validator down, three of five cannot
+/// finalize (three of the old four could), and when it returns the chain resumes.
+#[test]
+fn authority_adds_a_fifth_validator_at_the_epoch_boundary() {
+    const EPOCH: u64 = 10;
+    sim::runner(131).start(|context| async move {
+        let mut h = Harness::build(&context, 5, 5, |genesis, keys| {
+            genesis.validators.params.epoch_length = EPOCH;
+            genesis.validators.validators = (0..4).map(|i| validator(keys, i)).collect();
+        })
+        .await;
+        h.wait(&context, 2).await;
+        let keys: Vec<String> = h
+            .net
+            .participants
+            .iter()
+            .map(|k| phalanx_types::encoding::hex_lower(k.encode().as_ref()))
+            .collect();
+        let authority = h.accounts[0].address;
+        h.submit(
+            1,
+            0,
+            phalanx_types::msgs::MsgUpdateValidatorSet {
+                authority,
+                validators: (0..5).map(|i| validator(&keys, i)).collect(),
+            }
+            .into(),
+        );
+        h.wait_committed(&context).await;
+        let queued =
+            phalanx_protocol::validators::validator_set(h.core(4).snapshot().unwrap().as_ref())
+                .unwrap();
+        assert_eq!(queued.epoch, 0);
+        assert_eq!(queued.pending.as_ref().map(Vec::len), Some(5));
+
+        // Across the boundary and well into epoch 1, with transactions through the new validator.
+        h.send(&[4, 0], 1);
+        h.wait(&context, 2 * EPOCH + 3).await;
+        h.wait_committed(&context).await;
+        for i in 0..5 {
+            let view =
+                phalanx_protocol::validators::validator_set(h.core(i).snapshot().unwrap().as_ref())
+                    .unwrap();
+            assert!(view.epoch >= 2, "node {i} is in epoch {}", view.epoch);
+            assert_eq!(view.active.len(), 5, "node {i}");
+            assert_eq!(view.pending, None);
+        }
+        let applied = h
+            .core(0)
+            .block(EPOCH - 1)
+            .unwrap()
+            .unwrap()
+            .results
+            .unwrap();
+        assert!(
+            applied
+                .end_events
+                .iter()
+                .any(|e| e.kind == "validator_set_applied"),
+            "the boundary block applies the set"
+        );
+        h.assert_agree();
+
+        // The new validator counts: without it and validator 3, three of five cannot finalize.
+        h.crash(&context, 4).await;
+        h.crash(&context, 3).await;
+        context.sleep(Duration::from_secs(5)).await;
+        let stopped_at = (0..3).map(|i| h.height(i)).max().unwrap();
+        context.sleep(Duration::from_secs(20)).await;
+        let halted_at = (0..3).map(|i| h.height(i)).max().unwrap();
+        assert!(
+            halted_at <= stopped_at + 1,
+            "three of five finalized alone: {stopped_at} -> {halted_at}"
+        );
+        h.start(&context, 4).await;
+        h.wait(&context, halted_at + 3).await;
+        h.start(&context, 3).await;
+        h.wait(&context, halted_at + 5).await;
+        h.assert_agree();
+        h.stop_all().await;
+    });
+}
+
+/// Node `i` of `keys` as a genesis or message validator record.
+fn validator(keys: &[String], i: usize) -> phalanx_types::msgs::ValidatorInfo {
+    phalanx_types::msgs::ValidatorInfo {
+        public_key: keys[i].clone(),
+        p2p_address: format!("127.0.0.1:{}", 26_000 + i),
+        power: 1,
+        name: format!("validator-{i}"),
+    }
+}
+
+/// The authority removes validator 3: from the next epoch the other three finalize alone, and
+/// the removed node keeps following the chain without voting (it stays in the p2p peer set of
+/// the simulated network), executing the same blocks to the same app hashes.
+#[test]
+fn a_removed_validator_follows_without_voting() {
+    const EPOCH: u64 = 8;
+    sim::runner(137).start(|context| async move {
+        let mut h = Harness::build(&context, 4, 4, |genesis, keys| {
+            genesis.validators.params.epoch_length = EPOCH;
+            genesis.validators.validators = (0..4).map(|i| validator(keys, i)).collect();
+        })
+        .await;
+        h.wait(&context, 2).await;
+        let keys: Vec<String> = h
+            .net
+            .participants
+            .iter()
+            .map(|k| phalanx_types::encoding::hex_lower(k.encode().as_ref()))
+            .collect();
+        let authority = h.accounts[0].address;
+        h.submit(
+            2,
+            0,
+            phalanx_types::msgs::MsgUpdateValidatorSet {
+                authority,
+                validators: (0..3).map(|i| validator(&keys, i)).collect(),
+            }
+            .into(),
+        );
+        h.wait_committed(&context).await;
+        h.wait(&context, 2 * EPOCH + 2).await;
+        for i in 0..4 {
+            let active =
+                phalanx_protocol::validators::active_set(h.core(i).snapshot().unwrap().as_ref())
+                    .unwrap();
+            assert_eq!(active.validators.len(), 3, "node {i}");
+        }
+        h.send(&[3, 1], 1);
+        h.wait_committed(&context).await;
+        let now = h.height(0);
+        h.wait(&context, now + 3).await;
         h.assert_agree();
         h.stop_all().await;
     });

@@ -249,6 +249,20 @@ module_error!(
 );
 
 module_error!(
+    /// Errors of the consensus validator set and its equivocation records.
+    ValidatorsError, "validators" {
+        /// The proposed validator set is malformed; fix the named entry.
+        1 => InvalidValidatorSet(String) = "invalid validator set: {0}",
+        /// The set has more validators than the module params allow.
+        2 => TooManyValidators(usize, u32) = "validator set of {0} validators is above the maximum of {1} (param max_validators)",
+        /// Unjailing a validator that is not jailed.
+        3 => NotJailed(String) = "validator {0} is not jailed; nothing to unjail",
+        /// The module params are invalid.
+        4 => InvalidParams(String) = "invalid validators params: {0}",
+    }
+);
+
+module_error!(
     /// Why a signed transaction is not admitted: checked before any message runs. Codes follow the
     /// Cosmos SDK's root codespace so wallets recognise them.
     AuthError, "sdk" {
@@ -324,6 +338,9 @@ pub enum Error {
     /// Liquid vesting error.
     #[error(transparent)]
     LiquidVesting(#[from] LiquidVestingError),
+    /// Validators error.
+    #[error(transparent)]
+    Validators(#[from] ValidatorsError),
     /// Transaction authentication error.
     #[error(transparent)]
     Auth(#[from] AuthError),
@@ -353,6 +370,7 @@ impl Error {
             Error::Slashing(e) => e.code(),
             Error::TokenFactory(e) => e.code(),
             Error::LiquidVesting(e) => e.code(),
+            Error::Validators(e) => e.code(),
             Error::Auth(e) => e.code(),
         }
     }

@@ -8,7 +8,7 @@ use crate::coin::{Coin, Coins, validate_denom};
 use crate::dec::Dec;
 use crate::error::{
     AssetsError, Error, LiquidVestingError, OperatorsError, RestakingError, Result, RewardsError,
-    ServicesError, SlashingError, TokenFactoryError,
+    ServicesError, SlashingError, TokenFactoryError, ValidatorsError,
 };
 use crate::ids::{OperatorId, PoolId, ServiceId};
 use crate::math::excerpt;
@@ -806,6 +806,129 @@ fn require_positive_coin(name: &str, coin: &Coin) -> Result<()> {
     Ok(())
 }
 
+/// Most validators any set may hold, whatever the params say: a bound on the size of one message and
+/// of the consensus certificates a set produces.
+pub const MAX_VALIDATOR_SET_SIZE: usize = 1_024;
+
+/// One member of the consensus validator set, as chain state and messages carry it: the node builds its
+/// consensus participants and p2p peers from these records, so every field is checked before it is stored.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    BorshSerialize,
+    BorshDeserialize,
+)]
+#[serde(deny_unknown_fields)]
+pub struct ValidatorInfo {
+    /// The ed25519 consensus (and p2p identity) public key: 64 lowercase hex characters.
+    pub public_key: String,
+    /// Where its p2p layer listens, `IP:PORT`.
+    pub p2p_address: String,
+    /// Voting power; positive. Simplex with ed25519 votes counts one vote per validator, so every member
+    /// of a set must have the same power.
+    pub power: u64,
+    /// A human-readable name, for operators and explorers.
+    pub name: String,
+}
+
+impl ValidatorInfo {
+    /// The 32 key bytes, checked to be a canonical lowercase hex encoding of a point on the ed25519 curve
+    /// (the check consensus applies when it decodes the key), so a stored set can always be used.
+    pub fn key_bytes(&self) -> Result<[u8; 32]> {
+        parse_validator_key(&self.public_key)
+    }
+
+    fn validate(&self) -> Result<()> {
+        let bad = |m: String| -> Error { ValidatorsError::InvalidValidatorSet(m).into() };
+        self.key_bytes()?;
+        if self.p2p_address.parse::<std::net::SocketAddr>().is_err() {
+            return Err(bad(format!(
+                "validator {}: p2p_address {} is not IP:PORT (e.g. 127.0.0.1:26656)",
+                self.public_key,
+                excerpt(&self.p2p_address)
+            )));
+        }
+        if self.power == 0 {
+            return Err(bad(format!(
+                "validator {}: power must be positive",
+                self.public_key
+            )));
+        }
+        require_text("name", &self.name, MAX_TEXT_LEN, true)
+            .map_err(|e| bad(format!("validator {}: {e}", self.public_key)))
+    }
+
+    /// Checks a complete validator set: not empty, at most [`MAX_VALIDATOR_SET_SIZE`] members, every
+    /// member well formed, no key or p2p address twice, and one common power (see [`Self::power`]).
+    pub fn validate_set(set: &[ValidatorInfo]) -> Result<()> {
+        let bad = |m: String| -> Error { ValidatorsError::InvalidValidatorSet(m).into() };
+        if set.is_empty() {
+            return Err(bad(
+                "the set is empty; a chain needs at least one validator".into(),
+            ));
+        }
+        if set.len() > MAX_VALIDATOR_SET_SIZE {
+            return Err(bad(format!(
+                "{} validators is above the hard limit of {MAX_VALIDATOR_SET_SIZE}",
+                set.len()
+            )));
+        }
+        let mut keys = BTreeSet::new();
+        let mut addresses = BTreeSet::new();
+        for v in set {
+            v.validate()?;
+            if !keys.insert(v.public_key.as_str()) {
+                return Err(bad(format!("validator {} is listed twice", v.public_key)));
+            }
+            if !addresses.insert(v.p2p_address.as_str()) {
+                return Err(bad(format!(
+                    "p2p address {} is used by two validators",
+                    v.p2p_address
+                )));
+            }
+        }
+        let powers: BTreeSet<u64> = set.iter().map(|v| v.power).collect();
+        if powers.len() > 1 {
+            return Err(bad(format!(
+                "every validator must have the same power (simplex counts one vote per validator); \
+                 found powers {powers:?}"
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Parses a validator's ed25519 public key: 64 lowercase hex characters encoding a curve point.
+pub fn parse_validator_key(hex: &str) -> Result<[u8; 32]> {
+    let bad = |m: String| -> Error { ValidatorsError::InvalidValidatorSet(m).into() };
+    let bytes: [u8; 32] = crate::encoding::decode_hex(hex)
+        .ok()
+        .filter(|_| !hex.bytes().any(|b| b.is_ascii_uppercase()))
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| {
+            bad(format!(
+                "public key {} is not 64 lowercase hex characters (an encoded ed25519 key)",
+                excerpt(hex)
+            ))
+        })?;
+    if curve25519_dalek::edwards::CompressedEdwardsY(bytes)
+        .decompress()
+        .is_none()
+    {
+        return Err(bad(format!(
+            "public key {hex} is not a point on the ed25519 curve; copy it from the validator's \
+             config/validator_key.json"
+        )));
+    }
+    Ok(bytes)
+}
+
 /// Defines a message struct with serde and a doc comment.
 macro_rules! message {
     ($(#[$doc:meta])* $name:ident { $( $(#[$fdoc:meta])* $field:ident : $ty:ty ),* $(,)? }) => {
@@ -946,6 +1069,12 @@ MsgSetDenomMetadata { /** Denom admin. */ sender: Address, /** New metadata. */ 
 message!(/// Replaces the token factory params (authority only).
 MsgUpdateTokenFactoryParams { /** The genesis authority. */ authority: Address, /** New params. */ params: TokenFactoryParams });
 
+message!(/// Replaces the complete validator set from the next epoch boundary on (authority only).
+MsgUpdateValidatorSet { /** The genesis authority. */ authority: Address, /** The complete next set. */ validators: Vec<ValidatorInfo> });
+message!(/// Lifts a validator's jail, so it rejoins the set at the next epoch boundary if the set lists it
+/// (authority only).
+MsgUnjailValidator { /** The genesis authority. */ authority: Address, /** The validator's ed25519 key, hex. */ public_key: String });
+
 impl MsgBurn {
     /// Burning from another account is refused: an admin must never be able to take users' tokens.
     pub fn require_own_balance(&self) -> Result<()> {
@@ -1069,6 +1198,8 @@ msg_enum! {
     MsgDepositInsuranceFund => "/phalanx.liquidvesting.v1.MsgDepositInsuranceFund", depositor;
     MsgWithdrawInsuranceFund => "/phalanx.liquidvesting.v1.MsgWithdrawInsuranceFund", sender;
     MsgUpdateLiquidVestingParams => "/phalanx.liquidvesting.v1.MsgUpdateParams", authority;
+    MsgUpdateValidatorSet => "/phalanx.validators.v1.MsgUpdateValidatorSet", authority;
+    MsgUnjailValidator => "/phalanx.validators.v1.MsgUnjailValidator", authority;
 }
 
 impl Msg {
@@ -1294,6 +1425,8 @@ impl Msg {
                 }
             }
             Msg::MsgUpdateLiquidVestingParams(m) => m.params.validate(),
+            Msg::MsgUpdateValidatorSet(m) => ValidatorInfo::validate_set(&m.validators),
+            Msg::MsgUnjailValidator(m) => parse_validator_key(&m.public_key).map(drop),
         }
     }
 }

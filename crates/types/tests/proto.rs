@@ -33,6 +33,7 @@ use phalanx_types::proto::phalanx::{
     assets::v1 as assets, bank::v1 as bank, liquidvesting::v1 as liquidvesting,
     operators::v1 as operators, restaking::v1 as restaking, rewards::v1 as rewards,
     services::v1 as services, slashing::v1 as slashing, tokenfactory::v1 as tokenfactory,
+    validators::v1 as validators,
 };
 use phalanx_types::proto::wire::{FieldKind, MessageSchema, Schema};
 use phalanx_types::proto::{self as pb, TxLimits, decode_tx, decode_tx_with_limits};
@@ -157,6 +158,7 @@ macro_rules! for_each_type {
             liquidvesting::LiquidVestingParams, liquidvesting::MsgMintLockedRepresentation,
             liquidvesting::MsgBurnLockedRepresentation, liquidvesting::MsgDepositInsuranceFund,
             liquidvesting::MsgWithdrawInsuranceFund, liquidvesting::MsgUpdateParams,
+            validators::Validator, validators::MsgUpdateValidatorSet, validators::MsgUnjailValidator,
         )
     };
     (@ $f:ident $($t:ty),* $(,)?) => {
@@ -524,10 +526,22 @@ fn variant_index(msg: &Msg) -> usize {
         Msg::MsgDepositInsuranceFund(_) => 56,
         Msg::MsgWithdrawInsuranceFund(_) => 57,
         Msg::MsgUpdateLiquidVestingParams(_) => 58,
+        Msg::MsgUpdateValidatorSet(_) => 59,
+        Msg::MsgUnjailValidator(_) => 60,
     }
 }
 
-const VARIANTS: usize = 59;
+const VARIANTS: usize = 61;
+
+/// A validator with every field set, distinct per `seed`.
+fn sample_validator(seed: u8) -> ValidatorInfo {
+    ValidatorInfo {
+        public_key: format!("{seed:02x}").repeat(32),
+        p2p_address: format!("127.0.0.1:{}", 26_000 + u16::from(seed)),
+        power: 1 << 40,
+        name: format!("validator-{seed}"),
+    }
+}
 
 /// Slashing rules with every field set, sending slashed tokens to `destination`.
 fn sample_rules(destination: SlashDestination) -> SlashingRules {
@@ -984,6 +998,16 @@ fn samples() -> Vec<Msg> {
                 burners: vec![a],
                 minters: vec![a, b],
             },
+        }
+        .into(),
+        MsgUpdateValidatorSet {
+            authority: a,
+            validators: vec![sample_validator(1), sample_validator(2)],
+        }
+        .into(),
+        MsgUnjailValidator {
+            authority: a,
+            public_key: sample_validator(3).public_key,
         }
         .into(),
     ]
@@ -2142,6 +2166,37 @@ fn arb_msg() -> impl Strategy<Value = Msg> {
                         burners,
                         minters,
                     },
+                }
+                .into()
+            })
+            .boxed()),
+        s((
+            arb_addr(),
+            prop::collection::vec(
+                (arb_text(), arb_text(), any::<u64>(), arb_text()).prop_map(
+                    |(public_key, p2p_address, power, name)| ValidatorInfo {
+                        public_key,
+                        p2p_address,
+                        power,
+                        name,
+                    },
+                ),
+                0..3,
+            ),
+        )
+            .prop_map(|(authority, validators)| {
+                MsgUpdateValidatorSet {
+                    authority,
+                    validators,
+                }
+                .into()
+            })
+            .boxed()),
+        s((arb_addr(), arb_text())
+            .prop_map(|(authority, public_key)| {
+                MsgUnjailValidator {
+                    authority,
+                    public_key,
                 }
                 .into()
             })

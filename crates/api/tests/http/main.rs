@@ -20,3 +20,4 @@ mod rewards;
 mod slashing;
 mod support;
 mod tokenfactory;
+mod validators;

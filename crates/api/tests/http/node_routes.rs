@@ -484,6 +484,10 @@ const EXPECTED: &[(&str, &str)] = &[
         "get",
         "/phalanx/slashing/v1/operators/{operator_id}/pending_commission",
     ),
+    ("get", "/phalanx/validators/v1/params"),
+    ("get", "/phalanx/validators/v1/validators"),
+    ("get", "/phalanx/validators/v1/evidence"),
+    ("get", "/phalanx/validators/v1/evidence/{public_key}"),
     ("post", "/txs"),
     ("get", "/txs/{hash}"),
     ("get", "/status"),
@@ -509,6 +513,7 @@ fn fill(template: &str) -> String {
             "{denom}" => "uatom".into(),
             "{ticker}" => "ATOM".into(),
             "{hash}" => "00".repeat(32),
+            "{public_key}" => "58".to_string() + &"66".repeat(31),
             other => other.into(),
         })
         .collect::<Vec<_>>()

@@ -58,8 +58,17 @@ fn genesis() -> Genesis {
         (asset("uphx", "PHX", 6), Dec::ONE),
         (asset("utia", "TIA", 6), Dec::ONE),
     ]);
+    g.validators.validators = vec![phalanx_types::msgs::ValidatorInfo {
+        public_key: VALIDATOR_KEY.into(),
+        p2p_address: "127.0.0.1:26656".into(),
+        power: 1,
+        name: "node0".into(),
+    }];
     g
 }
+
+/// The one genesis validator's key: the ed25519 base point (a valid curve point).
+pub const VALIDATOR_KEY: &str = "5866666666666666666666666666666666666666666666666666666666666666";
 
 /// The chain behind the test node.
 struct Chain {

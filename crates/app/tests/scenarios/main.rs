@@ -22,3 +22,4 @@ mod slashing;
 mod smoke;
 mod tokenfactory;
 mod unbonding;
+mod validators;

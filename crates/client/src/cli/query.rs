@@ -67,6 +67,9 @@ pub enum QueryCmd {
     /// Liquid vesting: params, insurance funds, restaked locked tokens, the burn queue.
     #[command(subcommand)]
     Liquidvesting(LiquidVestingQuery),
+    /// The consensus validator set, its epochs, jails and equivocation evidence.
+    #[command(subcommand)]
+    Validators(ValidatorsQuery),
     /// The node's chain id, latest height, app hash and block time.
     Status,
     /// A committed transaction by hash.
@@ -511,6 +514,20 @@ fn slashing_request(cmd: &SlashingQuery, addresses: &dyn AddressResolver) -> Res
     })
 }
 
+/// `query validators ...`: every query of the validators module.
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum ValidatorsQuery {
+    /// This epoch's participants, the roster, the set queued for the next boundary, jails.
+    Set,
+    /// Module params (equivocation rule, epoch length, maximum set size).
+    Params,
+    /// Recorded equivocations: all, or those of one validator.
+    Evidence {
+        /// Only this validator (hex ed25519 public key).
+        public_key: Option<String>,
+    },
+}
+
 /// `query rewards ...`: every query of the rewards module.
 #[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
 pub enum RewardsQuery {
@@ -756,6 +773,13 @@ impl QueryCmd {
                     Query::get(paths::restaked_locked(&addresses.resolve(user)?))
                 }
                 LiquidVestingQuery::BurnQueue => Query::get(paths::burn_queue()),
+            },
+            QueryCmd::Validators(v) => match v {
+                ValidatorsQuery::Set => Query::get(paths::validator_set()),
+                ValidatorsQuery::Params => Query::get(paths::params("validators")),
+                ValidatorsQuery::Evidence { public_key } => {
+                    Query::get(paths::evidence(public_key.as_deref()))
+                }
             },
         })
     }
@@ -1020,6 +1044,33 @@ mod tests {
                 ("pagination.limit", "2".to_string())
             ]
         );
+    }
+
+    #[test]
+    fn validators_queries_map_to_their_api_paths() {
+        let key = "58".to_string() + &"66".repeat(31);
+        let table: Vec<(String, String)> = vec![
+            (
+                "validators set".into(),
+                "/phalanx/validators/v1/validators".into(),
+            ),
+            (
+                "validators params".into(),
+                "/phalanx/validators/v1/params".into(),
+            ),
+            (
+                "validators evidence".into(),
+                "/phalanx/validators/v1/evidence".into(),
+            ),
+            (
+                format!("validators evidence {key}"),
+                format!("/phalanx/validators/v1/evidence/{key}"),
+            ),
+        ];
+        for (line, path) in &table {
+            let q = request(line).unwrap_or_else(|e| panic!("{line}: {e}"));
+            assert_eq!(&q.path, path, "{line}");
+        }
     }
 
     #[test]

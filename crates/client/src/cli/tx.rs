@@ -245,6 +245,9 @@ pub enum TxCmd {
     /// Locked representations (minters, burners) and insurance funds that let them be restaked.
     #[command(subcommand)]
     Liquidvesting(LiquidVestingTx),
+    /// The consensus validator set and jails (authority only).
+    #[command(subcommand)]
+    Validators(ValidatorsTx),
 }
 
 /// `tx bank ...`.
@@ -1256,6 +1259,64 @@ fn liquidvesting_msg(cmd: &LiquidVestingTx, ctx: &BuildContext) -> Result<Msg> {
     })
 }
 
+/// `tx validators ...` (signed by the genesis authority).
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum ValidatorsTx {
+    /// Replace the complete validator set from the next epoch boundary on. Every validator is
+    /// NAME=PUBKEY@IP:PORT, with PUBKEY the hex `public_key` of its config/validator_key.json.
+    UpdateSet {
+        /// The complete next set, e.g. node0=5866..66@127.0.0.1:26656 (list every validator that stays).
+        #[arg(required = true, value_name = "NAME=PUBKEY@IP:PORT", value_parser = parse_validator)]
+        validators: Vec<ValidatorInfo>,
+        /// Voting power of every validator (simplex counts one vote each, so all are equal).
+        #[arg(long, default_value_t = 1)]
+        power: u64,
+    },
+    /// Lift the jail of a validator jailed for equivocation; it rejoins at the next epoch boundary.
+    Unjail {
+        /// The validator's hex ed25519 public key.
+        public_key: String,
+    },
+}
+
+/// Parses `NAME=PUBKEY@IP:PORT` (power is set by `--power`); the chain checks key and address.
+fn parse_validator(s: &str) -> std::result::Result<ValidatorInfo, String> {
+    let (name, rest) = s
+        .split_once('=')
+        .ok_or_else(|| format!("{s:?} is not NAME=PUBKEY@IP:PORT"))?;
+    let (public_key, p2p_address) = rest
+        .split_once('@')
+        .ok_or_else(|| format!("{s:?} is not NAME=PUBKEY@IP:PORT (missing @)"))?;
+    Ok(ValidatorInfo {
+        public_key: public_key.to_owned(),
+        p2p_address: p2p_address.to_owned(),
+        power: 1,
+        name: name.to_owned(),
+    })
+}
+
+fn validators_msg(cmd: &ValidatorsTx, ctx: &BuildContext) -> Msg {
+    let authority = ctx.signer;
+    match cmd {
+        ValidatorsTx::UpdateSet { validators, power } => MsgUpdateValidatorSet {
+            authority,
+            validators: validators
+                .iter()
+                .map(|v| ValidatorInfo {
+                    power: *power,
+                    ..v.clone()
+                })
+                .collect(),
+        }
+        .into(),
+        ValidatorsTx::Unjail { public_key } => MsgUnjailValidator {
+            authority,
+            public_key: public_key.clone(),
+        }
+        .into(),
+    }
+}
+
 /// Current module params, for commands that change some fields and keep the others.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ModuleParams {
@@ -1360,6 +1421,7 @@ impl TxCmd {
             TxCmd::Rewards(r) => rewards_msg(r, ctx)?,
             TxCmd::Tokenfactory(t) => tokenfactory_msg(t, ctx)?,
             TxCmd::Liquidvesting(l) => liquidvesting_msg(l, ctx)?,
+            TxCmd::Validators(v) => validators_msg(v, ctx),
         })
     }
 }

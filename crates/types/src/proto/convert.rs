@@ -15,6 +15,7 @@ use super::phalanx::{
     assets::v1 as assets, bank::v1 as bank, liquidvesting::v1 as liquidvesting,
     operators::v1 as operators, restaking::v1 as restaking, rewards::v1 as rewards,
     services::v1 as services, slashing::v1 as slashing, tokenfactory::v1 as tokenfactory,
+    validators::v1 as validators,
 };
 use super::wire::{Schema, decode_strict};
 use crate::coin::validate_denom;
@@ -1163,6 +1164,37 @@ proto_msg!(MsgUpdateLiquidVestingParams => liquidvesting::MsgUpdateParams,
     params: record("params", &p.params)?,
 });
 
+record!(
+    m::ValidatorInfo,
+    validators::Validator,
+    |d| validators::Validator {
+        public_key: d.public_key.clone(),
+        p2p_address: d.p2p_address.clone(),
+        power: d.power,
+        name: d.name.clone(),
+    },
+    |p| Ok(m::ValidatorInfo {
+        public_key: p.public_key.clone(),
+        p2p_address: p.p2p_address.clone(),
+        power: p.power,
+        name: p.name.clone(),
+    })
+);
+
+proto_msg!(MsgUpdateValidatorSet => validators::MsgUpdateValidatorSet,
+|d| validators::MsgUpdateValidatorSet {
+    authority: d.authority.to_string(),
+    validators: d.validators.iter().map(Into::into).collect(),
+},
+|p| m::MsgUpdateValidatorSet {
+    authority: address("authority", &p.authority)?,
+    validators: p.validators.iter().map(m::ValidatorInfo::try_from).collect::<Result<_>>()?,
+});
+
+proto_msg!(MsgUnjailValidator => validators::MsgUnjailValidator,
+|d| validators::MsgUnjailValidator { authority: d.authority.to_string(), public_key: d.public_key.clone() },
+|p| m::MsgUnjailValidator { authority: address("authority", &p.authority)?, public_key: p.public_key });
+
 // ---------------------------------------------------------------------------------------------------------
 // Any
 // ---------------------------------------------------------------------------------------------------------
@@ -1289,6 +1321,8 @@ any_table!(
     MsgDepositInsuranceFund,
     MsgWithdrawInsuranceFund,
     MsgUpdateLiquidVestingParams,
+    MsgUpdateValidatorSet,
+    MsgUnjailValidator,
 );
 
 #[cfg(test)]

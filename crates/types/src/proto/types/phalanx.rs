@@ -1537,3 +1537,62 @@ pub mod slashing {
         meta!(MsgUpdateParams, "phalanx.slashing.v1", "MsgUpdateParams", [1, 2 => SlashingParams]);
     }
 }
+
+/// Package `phalanx.validators`.
+pub mod validators {
+    /// Version `v1`.
+    pub mod v1 {
+        /// One member of the consensus validator set.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct Validator {
+            /// The ed25519 consensus public key, 64 lowercase hex characters.
+            #[prost(string, tag = "1")]
+            pub public_key: String,
+            /// Where its p2p layer listens, IP:PORT.
+            #[prost(string, tag = "2")]
+            pub p2p_address: String,
+            /// Voting power; positive.
+            #[prost(uint64, tag = "3")]
+            pub power: u64,
+            /// A human-readable name.
+            #[prost(string, tag = "4")]
+            pub name: String,
+        }
+        meta!(
+            Validator,
+            "phalanx.validators.v1",
+            "Validator",
+            [1, 2, 3, 4]
+        );
+
+        /// Replaces the complete validator set from the next epoch boundary on (authority only).
+        /// Type URL `/phalanx.validators.v1.MsgUpdateValidatorSet`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgUpdateValidatorSet {
+            /// The genesis authority.
+            #[prost(string, tag = "1")]
+            pub authority: String,
+            /// The complete next set.
+            #[prost(message, repeated, tag = "2")]
+            pub validators: Vec<Validator>,
+        }
+        meta!(MsgUpdateValidatorSet, "phalanx.validators.v1", "MsgUpdateValidatorSet", [1, 2 => Validator]);
+
+        /// Lifts a validator's jail (authority only). Type URL `/phalanx.validators.v1.MsgUnjailValidator`.
+        #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+        pub struct MsgUnjailValidator {
+            /// The genesis authority.
+            #[prost(string, tag = "1")]
+            pub authority: String,
+            /// The validator's ed25519 public key, hex.
+            #[prost(string, tag = "2")]
+            pub public_key: String,
+        }
+        meta!(
+            MsgUnjailValidator,
+            "phalanx.validators.v1",
+            "MsgUnjailValidator",
+            [1, 2]
+        );
+    }
+}
