@@ -2,8 +2,8 @@
 //! throughput and block interval.
 //!
 //! The homes come from [`phalanx_node::testnet`] (as `phalanxd testnet` writes them) with the
-//! benchmark genesis ([`crate::chain::funded_genesis`]) in place of the demo one, so the benchmark
-//! holds the signing keys. Four `phalanxd start` processes run the BFT network; signed bank sends
+//! benchmark genesis ([`crate::chain::funded_genesis`], carrying the validator set `testnet` wrote)
+//! in place of the demo one, so the benchmark holds the signing keys. Four `phalanxd start` processes run the BFT network; signed bank sends
 //! are posted to all four APIs at once (each account through one node, its sequences in order),
 //! and mempool gossip carries them to whichever validator leads. The figures come from the
 //! finalized chain as node 0 serves it:
@@ -218,8 +218,18 @@ pub fn measure(cfg: &NetworkBenchConfig) -> Result<NetworkFigures> {
     .map_err(|e| anyhow!("testnet: {e}"))?;
     let keys = Key::family("network", cfg.accounts)?;
     let addresses: Vec<_> = keys.iter().map(|k| k.address).collect();
-    let genesis = chain::funded_genesis(&addresses)?;
     let homes: Vec<PathBuf> = nodes.iter().map(|n| PathBuf::from(&n.home)).collect();
+    let first_home = Home(
+        homes
+            .first()
+            .cloned()
+            .ok_or_else(|| anyhow!("no validators"))?,
+    );
+    // The validator set is chain state: keep the one `testnet` wrote into its genesis.
+    let written: phalanx_app::Genesis = home::read_json(&first_home.genesis())
+        .map_err(|e| anyhow!("reading the testnet genesis: {e}"))?;
+    let mut genesis = chain::funded_genesis(&addresses)?;
+    genesis.validators = written.validators;
     for h in &homes {
         home::write_json(&Home(h.clone()).genesis(), &genesis)
             .map_err(|e| anyhow!("writing genesis: {e}"))?;
