@@ -417,6 +417,22 @@ fn positions(state: &MemState) -> Positions {
     out
 }
 
+/// Entry `id` of `who`'s unbonding from `t`.
+fn unbonding_entry(
+    state: &MemState,
+    t: TargetRef,
+    who: &Address,
+    id: u64,
+) -> restaking::UnbondingEntry {
+    restaking::target_unbonding_delegation(state, t, who)
+        .unwrap()
+        .unwrap()
+        .entries
+        .into_iter()
+        .find(|e| e.unbonding_id.0 == id)
+        .unwrap()
+}
+
 /// The sum of the fractions of the executed slashes that reach position (`who`, `t`, `entry`) and their
 /// number (one unit of rounding each).
 fn allowance(
@@ -435,14 +451,7 @@ fn allowance(
         let hit = if entry == 0 {
             reaches(before, s, t, &prefs, time) || reaches(state, s, t, &prefs, time)
         } else {
-            let ubd = restaking::target_unbonding_delegation(before, t, &who)
-                .unwrap()
-                .unwrap();
-            let e = ubd
-                .entries
-                .iter()
-                .find(|e| e.unbonding_id.0 == entry)
-                .unwrap();
+            let e = unbonding_entry(before, t, &who, entry);
             let target_ok = match t.kind {
                 DelegationKind::Pool => {
                     s.operator_id.is_none()
@@ -730,14 +739,7 @@ fn run(
                 let hit = if entry == 0 {
                     reaches(&state, &probe, t, &prefs, time)
                 } else if t.kind == DelegationKind::Pool {
-                    let ubd = restaking::target_unbonding_delegation(&state, t, &who)
-                        .unwrap()
-                        .unwrap();
-                    let e = ubd
-                        .entries
-                        .iter()
-                        .find(|e| e.unbonding_id.0 == entry)
-                        .unwrap();
+                    let e = unbonding_entry(&state, t, &who, entry);
                     restaking::pool_secures_service(&state, svc, PoolId(t.id)).unwrap()
                         && e.trusted_services.contains(&svc)
                 } else {

@@ -79,6 +79,19 @@ fn join(chain: &mut Chain, admin: Address, op: OperatorId, svc: ServiceId) {
     });
 }
 
+/// A funded admin's active service and an operator of `op_admin` joined to it.
+fn operator_securing_a_service(
+    chain: &mut Chain,
+    admin: Address,
+    op_admin: Address,
+) -> (ServiceId, OperatorId) {
+    fund(chain, admin);
+    let svc = active_service(chain, admin);
+    let op = register_operator(chain, op_admin);
+    join(chain, op_admin, op, svc);
+    (svc, op)
+}
+
 fn delegate_op(chain: &mut Chain, who: Address, op: OperatorId, amount: &str) {
     chain.ok(MsgDelegateOperator {
         delegator: who,
@@ -297,10 +310,7 @@ fn example_c_unbonding_entries_caps_and_vetoes() {
         addr("alice"),
         addr("bob"),
     );
-    fund(&mut chain, admin);
-    let svc = active_service(&mut chain, admin);
-    let op = register_operator(&mut chain, op_admin);
-    join(&mut chain, op_admin, op, svc);
+    let (svc, op) = operator_securing_a_service(&mut chain, admin, op_admin);
     delegate_op(&mut chain, alice, op, "1000000uatom");
     delegate_op(&mut chain, bob, op, "400000uatom");
     set_rules(
@@ -376,10 +386,7 @@ fn example_c_unbonding_entries_caps_and_vetoes() {
 fn example_d_rewards_before_a_slash_are_paid_in_full() {
     let mut chain = chain();
     let (admin, op_admin, alice) = (addr("svc-admin"), addr("op-admin"), addr("alice"));
-    fund(&mut chain, admin);
-    let svc = active_service(&mut chain, admin);
-    let op = register_operator(&mut chain, op_admin);
-    join(&mut chain, op_admin, op, svc);
+    let (svc, op) = operator_securing_a_service(&mut chain, admin, op_admin);
     delegate_op(&mut chain, alice, op, "1000000uatom");
     set_rules(
         &mut chain,
@@ -541,10 +548,7 @@ fn slashes_are_checked_against_the_rules() {
 fn new_rules_wait_for_the_change_delay_and_departed_operators_stay_slashable() {
     let mut chain = Chain::new();
     let (admin, op_admin) = (addr("svc-admin"), addr("op-admin"));
-    fund(&mut chain, admin);
-    let svc = active_service(&mut chain, admin);
-    let op = register_operator(&mut chain, op_admin);
-    join(&mut chain, op_admin, op, svc);
+    let (svc, op) = operator_securing_a_service(&mut chain, admin, op_admin);
     delegate_op(&mut chain, addr("alice"), op, "1000uatom");
     set_rules(
         &mut chain,
@@ -656,10 +660,7 @@ fn example_e_the_insurance_fund_pays_first_for_locked_stake() {
         addr("bob"),
         addr("carol"),
     );
-    fund(&mut chain, admin);
-    let svc = active_service(&mut chain, admin);
-    let op = register_operator(&mut chain, op_admin);
-    join(&mut chain, op_admin, op, svc);
+    let (svc, op) = operator_securing_a_service(&mut chain, admin, op_admin);
     chain.ok(mint("alice", "1000000uatom"));
     chain.ok(mint("bob", "1000000uatom"));
     chain.ok(deposit("alice", "20000uatom"));
@@ -795,10 +796,7 @@ fn a_slash_that_cannot_execute_fails_alone_and_the_chain_goes_on() {
     use phalanx_protocol::{BlockInfo, Ctx};
     let mut chain = chain();
     let (admin, op_admin, alice) = (addr("svc-admin"), addr("op-admin"), addr("alice"));
-    fund(&mut chain, admin);
-    let svc = active_service(&mut chain, admin);
-    let op = register_operator(&mut chain, op_admin);
-    join(&mut chain, op_admin, op, svc);
+    let (svc, op) = operator_securing_a_service(&mut chain, admin, op_admin);
     delegate_op(&mut chain, alice, op, "1000000uatom");
     set_rules(
         &mut chain,
