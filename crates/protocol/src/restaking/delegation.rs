@@ -9,10 +9,9 @@ use crate::services::{self, ServiceStatus};
 use crate::{assets, bank, pools, store};
 use phalanx_state::StateRead;
 use phalanx_types::error::{OperatorsError, PoolsError, RestakingError, Result, ServicesError};
-use phalanx_types::msgs::is_locked_denom;
 use phalanx_types::msgs::{
     DelegationKind, MsgDelegateOperator, MsgDelegatePool, MsgDelegateService,
-    MsgUndelegateOperator, MsgUndelegatePool, MsgUndelegateService,
+    MsgUndelegateOperator, MsgUndelegatePool, MsgUndelegateService, is_locked_denom,
 };
 use phalanx_types::{Address, Coins, Dec, DecCoin, DecCoins, Error, Event, MathError, Timestamp};
 
