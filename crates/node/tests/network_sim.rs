@@ -241,6 +241,28 @@ impl Harness {
         self.sent.push(signed.hash);
     }
 
+    /// The authority (account 0) makes the first `count` simulated keys the validator set, through
+    /// validator `via`, and waits until that transaction is committed everywhere.
+    async fn set_validators(&mut self, context: &deterministic::Context, via: usize, count: usize) {
+        let keys: Vec<String> = self
+            .net
+            .participants
+            .iter()
+            .map(|k| phalanx_types::encoding::hex_lower(k.encode().as_ref()))
+            .collect();
+        let authority = self.accounts[0].address;
+        self.submit(
+            via,
+            0,
+            phalanx_types::msgs::MsgUpdateValidatorSet {
+                authority,
+                validators: (0..count).map(|i| validator(&keys, i)).collect(),
+            }
+            .into(),
+        );
+        self.wait_committed(context).await;
+    }
+
     /// Waits until every transaction sent is committed on every running validator.
     async fn wait_committed(&self, context: &deterministic::Context) {
         for _ in 0..2_000 {
@@ -516,23 +538,7 @@ fn authority_adds_a_fifth_validator_at_the_epoch_boundary() {
         })
         .await;
         h.wait(&context, 2).await;
-        let keys: Vec<String> = h
-            .net
-            .participants
-            .iter()
-            .map(|k| phalanx_types::encoding::hex_lower(k.encode().as_ref()))
-            .collect();
-        let authority = h.accounts[0].address;
-        h.submit(
-            1,
-            0,
-            phalanx_types::msgs::MsgUpdateValidatorSet {
-                authority,
-                validators: (0..5).map(|i| validator(&keys, i)).collect(),
-            }
-            .into(),
-        );
-        h.wait_committed(&context).await;
+        h.set_validators(&context, 1, 5).await;
         let queued =
             phalanx_protocol::validators::validator_set(h.core(4).snapshot().unwrap().as_ref())
                 .unwrap();
@@ -610,23 +616,7 @@ fn a_removed_validator_follows_without_voting() {
         })
         .await;
         h.wait(&context, 2).await;
-        let keys: Vec<String> = h
-            .net
-            .participants
-            .iter()
-            .map(|k| phalanx_types::encoding::hex_lower(k.encode().as_ref()))
-            .collect();
-        let authority = h.accounts[0].address;
-        h.submit(
-            2,
-            0,
-            phalanx_types::msgs::MsgUpdateValidatorSet {
-                authority,
-                validators: (0..3).map(|i| validator(&keys, i)).collect(),
-            }
-            .into(),
-        );
-        h.wait_committed(&context).await;
+        h.set_validators(&context, 2, 3).await;
         h.wait(&context, 2 * EPOCH + 2).await;
         for i in 0..4 {
             let active =
