@@ -120,7 +120,15 @@ impl BlockBuffer {
             move || {
                 // Moved whole into the thread, so it publishes when the thread ends, however.
                 let mut done = done;
-                done.result = Some(store.commit_block_ref(height, &writes));
+                let (result, written) = match store.commit_block_ref(height, &writes) {
+                    Ok((app_hash, update)) => (Ok(app_hash), Some(update)),
+                    Err(e) => (Err(e), None),
+                };
+                done.result = Some(result);
+                // Publish first: the next block's commit need not wait for this one's tree
+                // update to be freed.
+                drop(done);
+                drop(written);
             }
         };
         std::thread::Builder::new()

@@ -5,6 +5,7 @@ use super::tables::{
     VERSION_LEN, encode_history_value, read_last_height, stale_key, undo_key,
 };
 use super::tree::{TableReader, TreeUpdate, encode_node, encode_node_key, root_key, update_tree};
+use super::upper::{CachedReader, UpperNodes};
 use super::{AppHash, BlockRecord};
 use crate::StateError;
 use jmt::storage::Node;
@@ -84,20 +85,25 @@ impl<'txn> BlockTables<'txn> {
     }
 
     /// Applies the block: checks its height, updates values and tree, prunes, records the block.
+    /// Returns the new app hash and the tree update, whose nodes join `upper` once committed.
     pub(crate) fn apply(
         &mut self,
         writes: &BTreeMap<Vec<u8>, Option<Vec<u8>>>,
         retain_versions: u64,
-    ) -> Result<AppHash, StateError> {
+        upper: &UpperNodes,
+    ) -> Result<(AppHash, TreeUpdate), StateError> {
         let height = self.height;
         let last = read_last_height(&self.meta)?;
         check_next_height(last, height)?;
         let changes = self.effective_changes(writes)?;
         let previous = self.previous_version(last)?;
 
-        let (root, update) =
-            update_tree(&TableReader { nodes: &self.nodes }, &changes.writes, height)
-                .map_err(|e| StateError(format!("commit of block {height}: {e}")))?;
+        let reader = CachedReader {
+            upper,
+            table: TableReader { nodes: &self.nodes },
+        };
+        let (root, update) = update_tree(&reader, &changes.writes, height)
+            .map_err(|e| StateError(format!("commit of block {height}: {e}")))?;
         self.write_tree_update(&update, previous)?;
         self.write_values(&changes)?;
         if let Some(oldest) = oldest_retained(height, retain_versions) {
@@ -121,7 +127,7 @@ impl<'txn> BlockTables<'txn> {
         self.meta
             .insert(META_APP_HASH, root.0.as_slice())
             .map_err(failed(self.height, "writing app_hash"))?;
-        Ok(record.app_hash)
+        Ok((record.app_hash, update))
     }
 
     /// The writes that change something, in key order. A write that leaves a key as it was would leave

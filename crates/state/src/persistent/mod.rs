@@ -19,6 +19,7 @@ mod commit;
 mod snapshot;
 mod tables;
 mod tree;
+mod upper;
 
 pub use buffer::{BlockBuffer, PendingCommit};
 pub use snapshot::Snapshot;
@@ -32,11 +33,13 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 use tables::{
     BLOCKS, JMT_NODES, META, META_SCHEMA, SCHEMA_VERSION, STALE_NODES, UNDO, VALUES, decode_u64,
     fail,
 };
+use tree::TreeUpdate;
+use upper::UpperNodes;
 
 /// The state commitment of a block: the JMT root (SHA-256) after it.
 #[derive(
@@ -144,6 +147,8 @@ pub struct PersistentState {
     db: Arc<Database>,
     config: PersistentConfig,
     path: PathBuf,
+    /// The latest committed tree's upper nodes, read by the next block's tree update.
+    upper: Arc<Mutex<UpperNodes>>,
 }
 
 impl fmt::Debug for PersistentState {
@@ -208,6 +213,7 @@ impl PersistentState {
             db: Arc::new(db),
             config,
             path,
+            upper: Arc::default(),
         })
     }
 
@@ -277,15 +283,18 @@ impl PersistentState {
         writes: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
     ) -> Result<AppHash, StateError> {
         self.commit_block_ref(height, &writes)
+            .map(|(app_hash, _)| app_hash)
     }
 
     /// [`PersistentState::commit_block`] over borrowed writes (a pipelined block's next buffer
-    /// still reads them while they are committed).
+    /// still reads them while they are committed). Also returns the block's tree update, already
+    /// written, for the caller to free once it has published the commit (freeing it takes a few
+    /// milliseconds the next block need not wait for).
     pub(crate) fn commit_block_ref(
         &self,
         height: u64,
         writes: &BTreeMap<Vec<u8>, Option<Vec<u8>>>,
-    ) -> Result<AppHash, StateError> {
+    ) -> Result<(AppHash, TreeUpdate), StateError> {
         let mut txn = self
             .db
             .begin_write()
@@ -296,12 +305,24 @@ impl PersistentState {
         };
         txn.set_durability(durability)
             .map_err(fail(format!("commit of block {height}: set durability")))?;
+        let mut upper = self.upper_nodes();
         // On any error the transaction is dropped, i.e. aborted: nothing of the block is written.
-        let app_hash =
-            BlockTables::open(&txn, height)?.apply(writes, self.config.retain_versions)?;
+        let (app_hash, update) =
+            BlockTables::open(&txn, height)?.apply(writes, self.config.retain_versions, &upper)?;
         txn.commit()
             .map_err(fail(format!("commit of block {height}: commit")))?;
-        Ok(app_hash)
+        upper.record(update.nodes());
+        Ok((app_hash, update))
+    }
+
+    /// The upper-node cache, held for one commit. A commit that panicked while holding it may have
+    /// left it half updated, so it is emptied then (every entry is an optimisation only).
+    fn upper_nodes(&self) -> MutexGuard<'_, UpperNodes> {
+        self.upper.lock().unwrap_or_else(|poisoned| {
+            let mut cache = poisoned.into_inner();
+            cache.clear();
+            cache
+        })
     }
 
     /// Table sizes and file size, for metrics and tests.
