@@ -35,17 +35,11 @@ fn slot(path: &NibblePath) -> Option<usize> {
 }
 
 /// The node at each upper position of the latest committed tree, in a flat array (a lookup is
-/// one index, the block's update does tens of thousands of them).
+/// one index, the block's update does tens of thousands of them). Allocated at the first commit, so
+/// a store that is only read costs nothing.
+#[derive(Default)]
 pub(crate) struct UpperNodes {
     slots: Vec<Option<(Version, Node)>>,
-}
-
-impl Default for UpperNodes {
-    fn default() -> Self {
-        Self {
-            slots: vec![None; POSITIONS],
-        }
-    }
 }
 
 impl UpperNodes {
@@ -59,6 +53,9 @@ impl UpperNodes {
 
     /// Records the nodes of a committed block; each replaces whatever its position held.
     pub(crate) fn record<'a>(&mut self, nodes: impl IntoIterator<Item = (&'a NodeKey, &'a Node)>) {
+        if self.slots.is_empty() {
+            self.slots.resize_with(POSITIONS, || None);
+        }
         for (key, node) in nodes {
             if let Some(entry) = slot(key.nibble_path()).and_then(|i| self.slots.get_mut(i)) {
                 *entry = Some((key.version(), node.clone()));
@@ -68,7 +65,7 @@ impl UpperNodes {
 
     /// Forgets everything (after a commit that panicked while holding the cache).
     pub(crate) fn clear(&mut self) {
-        self.slots.iter_mut().for_each(|s| *s = None);
+        self.slots.clear();
     }
 
     /// Positions held, for tests.
