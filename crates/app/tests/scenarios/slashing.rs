@@ -92,6 +92,19 @@ fn operator_securing_a_service(
     (svc, op)
 }
 
+/// An operator securing a service under `r`, with alice's 1,000,000uatom delegated to it; returns
+/// the service admin, alice, the service and the operator.
+fn alice_behind_a_slashable_operator(
+    chain: &mut Chain,
+    r: SlashingRules,
+) -> (Address, Address, ServiceId, OperatorId) {
+    let (admin, op_admin, alice) = (addr("svc-admin"), addr("op-admin"), addr("alice"));
+    let (svc, op) = operator_securing_a_service(chain, admin, op_admin);
+    delegate_op(chain, alice, op, "1000000uatom");
+    set_rules(chain, admin, svc, r);
+    (admin, alice, svc, op)
+}
+
 fn delegate_op(chain: &mut Chain, who: Address, op: OperatorId, amount: &str) {
     chain.ok(MsgDelegateOperator {
         delegator: who,
@@ -385,15 +398,8 @@ fn example_c_unbonding_entries_caps_and_vetoes() {
 #[test]
 fn example_d_rewards_before_a_slash_are_paid_in_full() {
     let mut chain = chain();
-    let (admin, op_admin, alice) = (addr("svc-admin"), addr("op-admin"), addr("alice"));
-    let (svc, op) = operator_securing_a_service(&mut chain, admin, op_admin);
-    delegate_op(&mut chain, alice, op, "1000000uatom");
-    set_rules(
-        &mut chain,
-        admin,
-        svc,
-        rules("0.5", "1", 0, SlashDestination::Burn),
-    );
+    let (admin, alice, svc, op) =
+        alice_behind_a_slashable_operator(&mut chain, rules("0.5", "1", 0, SlashDestination::Burn));
     let now = chain.time;
     let plan = match chain.ok(MsgCreateRewardsPlan {
         sender: admin,
@@ -795,15 +801,8 @@ fn locked_pool_stake_and_entries_draw_on_the_fund_only_when_a_slash_reaches_them
 fn a_slash_that_cannot_execute_fails_alone_and_the_chain_goes_on() {
     use phalanx_protocol::{BlockInfo, Ctx};
     let mut chain = chain();
-    let (admin, op_admin, alice) = (addr("svc-admin"), addr("op-admin"), addr("alice"));
-    let (svc, op) = operator_securing_a_service(&mut chain, admin, op_admin);
-    delegate_op(&mut chain, alice, op, "1000000uatom");
-    set_rules(
-        &mut chain,
-        admin,
-        svc,
-        rules("1", "1", 10, SlashDestination::Burn),
-    );
+    let (admin, alice, svc, op) =
+        alice_behind_a_slashable_operator(&mut chain, rules("1", "1", 10, SlashDestination::Burn));
     let now = chain.time;
     run_ok(&mut chain, submit(svc, Some(op), "0.1", now));
     // Storage damaged behind the ledger's back: the operator's custody account no longer holds the
