@@ -706,6 +706,11 @@ fn pruning_bounds_growth_and_keeps_recent_proofs() {
         end.jmt_nodes
     );
     assert!(
+        end.stale_lists <= RETAIN,
+        "{} stale node lists kept for a window of {RETAIN} blocks",
+        end.stale_lists
+    );
+    assert!(
         end.undo_values <= RETAIN * 60,
         "undo values {} for a window of {RETAIN} blocks of 60 writes",
         end.undo_values

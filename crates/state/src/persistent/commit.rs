@@ -1,8 +1,8 @@
 //! The block commit: every table a block touches, written inside one redb write transaction.
 
 use super::tables::{
-    BLOCKS, JMT_NODES, META, META_APP_HASH, META_LAST_HEIGHT, STALE_NODES, UNDO, VALUES,
-    VERSION_LEN, encode_history_value, read_last_height, stale_key, undo_key,
+    BLOCKS, JMT_NODES, META, META_APP_HASH, META_LAST_HEIGHT, STALE_NODES, StaleList, UNDO, VALUES,
+    encode_history_value, read_last_height, undo_key,
 };
 use super::tree::{TableReader, TreeUpdate, encode_node, encode_node_key, root_key, update_tree};
 use super::upper::{CachedReader, UpperNodes};
@@ -54,7 +54,7 @@ pub(crate) struct BlockTables<'txn> {
     values: Table<'txn, &'static [u8], &'static [u8]>,
     nodes: Table<'txn, &'static [u8], &'static [u8]>,
     undo: Table<'txn, &'static [u8], &'static [u8]>,
-    stale_nodes: Table<'txn, &'static [u8], ()>,
+    stale_nodes: Table<'txn, u64, &'static [u8]>,
     blocks: Table<'txn, u64, &'static [u8]>,
 }
 
@@ -107,7 +107,7 @@ impl<'txn> BlockTables<'txn> {
         self.write_tree_update(&update, previous)?;
         self.write_values(&changes)?;
         if let Some(oldest) = oldest_retained(height, retain_versions) {
-            prune_index(&mut self.stale_nodes, &mut self.nodes, oldest, "JMT nodes")?;
+            prune_nodes(&mut self.stale_nodes, &mut self.nodes, oldest)?;
             prune_undo(&mut self.undo, oldest)?;
         }
 
@@ -176,7 +176,7 @@ impl<'txn> BlockTables<'txn> {
         Ok(below)
     }
 
-    /// Stores the JMT's new nodes and marks the nodes they supersede as stale.
+    /// Stores the JMT's new nodes and lists the nodes they supersede as stale since this version.
     fn write_tree_update(
         &mut self,
         update: &TreeUpdate,
@@ -190,23 +190,24 @@ impl<'txn> BlockTables<'txn> {
                 )
                 .map_err(failed(self.height, "writing a JMT node"))?;
         }
-        for stale in update.stale() {
-            let key = stale_key(
-                stale.stale_since_version,
-                &encode_node_key(&stale.node_key)?,
-            );
-            self.stale_nodes
-                .insert(key.as_slice(), ())
-                .map_err(failed(self.height, "writing a stale node mark"))?;
+        let mut stale = StaleList::default();
+        for node in update.stale() {
+            if node.stale_since_version != self.height {
+                return Err(StateError(format!(
+                    "commit of block {}: the JMT marked a node stale since version {}",
+                    self.height, node.stale_since_version
+                )));
+            }
+            stale.push(&encode_node_key(&node.node_key)?)?;
         }
         // Every version has its own root node. When a block changes nothing the JMT copies the
-        // previous root without marking it stale, so mark it here (a duplicate mark is harmless).
+        // previous root without marking it stale, so list it here (listing it twice is harmless).
         if let Some(p) = previous {
-            let key = stale_key(self.height, &encode_node_key(&root_key(p))?);
-            self.stale_nodes
-                .insert(key.as_slice(), ())
-                .map_err(failed(self.height, "writing a stale root mark"))?;
+            stale.push(&encode_node_key(&root_key(p))?)?;
         }
+        self.stale_nodes
+            .insert(self.height, stale.as_bytes())
+            .map_err(failed(self.height, "writing the stale node list"))?;
         Ok(())
     }
 
@@ -252,36 +253,33 @@ fn prune_undo(
         .map_err(|e| StateError(format!("pruning the value undo log: {e}")))
 }
 
-/// Deletes from `target` every entry `index` marks stale since a version `<= up_to`, and those marks.
-fn prune_index(
-    index: &mut Table<'_, &'static [u8], ()>,
-    target: &mut Table<'_, &'static [u8], &'static [u8]>,
+/// Deletes the nodes that versions `<= up_to` superseded, and their lists: no retained version's
+/// tree reaches them.
+fn prune_nodes(
+    stale: &mut Table<'_, u64, &'static [u8]>,
+    nodes: &mut Table<'_, &'static [u8], &'static [u8]>,
     up_to: u64,
-    what: &str,
-) -> Result<u64, StateError> {
-    let end = up_to.checked_add(1).map(u64::to_be_bytes);
-    let keys: Vec<Vec<u8>> = {
-        let iter = match &end {
-            Some(e) => index.range::<&[u8]>(..e.as_slice()),
-            None => index.range::<&[u8]>(..),
-        }
-        .map_err(|e| StateError(format!("pruning {what}: scanning the stale index: {e}")))?;
-        iter.map(|entry| entry.map(|(k, _)| k.value().to_vec()))
-            .collect::<Result<_, _>>()
-            .map_err(|e| StateError(format!("pruning {what}: scanning the stale index: {e}")))?
+) -> Result<(), StateError> {
+    let scan = |e: redb::StorageError| {
+        StateError(format!("pruning JMT nodes: reading the stale lists: {e}"))
     };
-    for k in &keys {
-        let target_key = k.get(VERSION_LEN..).ok_or_else(|| {
+    let lists: Vec<(u64, Vec<u8>)> = stale
+        .range(..=up_to)
+        .map_err(scan)?
+        .map(|entry| entry.map(|(k, v)| (k.value(), v.value().to_vec())))
+        .collect::<Result<_, _>>()
+        .map_err(scan)?;
+    for (version, list) in &lists {
+        for key in StaleList::keys(list) {
+            nodes
+                .remove(key?)
+                .map_err(|e| StateError(format!("pruning JMT nodes: deleting a node: {e}")))?;
+        }
+        stale.remove(version).map_err(|e| {
             StateError(format!(
-                "pruning {what}: stale index key shorter than 8 bytes"
+                "pruning JMT nodes: deleting the stale list of version {version}: {e}"
             ))
         })?;
-        target
-            .remove(target_key)
-            .map_err(|e| StateError(format!("pruning {what}: deleting an entry: {e}")))?;
-        index
-            .remove(k.as_slice())
-            .map_err(|e| StateError(format!("pruning {what}: deleting a stale mark: {e}")))?;
     }
-    Ok(u64::try_from(keys.len()).unwrap_or(u64::MAX))
+    Ok(())
 }

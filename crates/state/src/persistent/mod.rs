@@ -134,8 +134,8 @@ pub struct StoreStats {
     pub jmt_nodes: u64,
     /// Replaced values kept for proofs at older retained heights (one per changed key per block).
     pub undo_values: u64,
-    /// Stale nodes waiting for the retention window to pass.
-    pub stale_nodes: u64,
+    /// Versions whose superseded nodes wait for the retention window to pass (one list each).
+    pub stale_lists: u64,
     /// Entries in the block index.
     pub blocks: u64,
 }
@@ -201,7 +201,8 @@ impl PersistentState {
                 Some(v) if v == SCHEMA_VERSION => {}
                 Some(v) => {
                     return Err(StateError(format!(
-                        "state database {} has schema version {v}; this build reads {SCHEMA_VERSION}",
+                        "state database {} has schema version {v}; this build reads {SCHEMA_VERSION}: \
+                         move the file aside and replay the chain from genesis into a new one",
                         path.display()
                     )));
                 }
@@ -353,9 +354,9 @@ impl PersistentState {
         stats.state_keys = add(&txn.open_table(VALUES).map_err(fail(open))?, "values")?;
         stats.jmt_nodes = add(&txn.open_table(JMT_NODES).map_err(fail(open))?, "nodes")?;
         stats.undo_values = add(&txn.open_table(UNDO).map_err(fail(open))?, "undo log")?;
-        stats.stale_nodes = add(
+        stats.stale_lists = add(
             &txn.open_table(STALE_NODES).map_err(fail(open))?,
-            "stale nodes",
+            "stale node lists",
         )?;
         stats.blocks = add(&txn.open_table(BLOCKS).map_err(fail(open))?, "blocks")?;
         add(&txn.open_table(META).map_err(fail(open))?, "meta")?;
