@@ -2,9 +2,10 @@
 
 use super::target::{self, Target, TargetRef};
 use super::unbonding;
-use super::{Delegation, params, state_key};
+use super::{Delegation, DelegationEntry, params, state_key};
 use crate::context::Ctx;
 use crate::operators::{self, OperatorStatus};
+use crate::rewards::StartingInfo;
 use crate::services::{self, ServiceStatus};
 use crate::{assets, bank, pools, store};
 use phalanx_state::StateRead;
@@ -21,15 +22,81 @@ pub fn delegation(
     target: TargetRef,
     delegator: &Address,
 ) -> Result<Option<Delegation>> {
+    Ok(entry(state, target, delegator)?.map(|e| e.delegation))
+}
+
+/// The stored delegation and reward start of `delegator` in `target`, if any.
+fn entry(
+    state: &dyn StateRead,
+    target: TargetRef,
+    delegator: &Address,
+) -> Result<Option<DelegationEntry>> {
     store::get(
         state,
         &state_key::record(state_key::DELEGATION, target, delegator),
     )
 }
 
+/// Where the F1 reward accounting of `delegator`'s delegation to `target` starts; `None` if there is
+/// no delegation or its accounting was just withdrawn.
+pub(crate) fn rewards_start(
+    state: &dyn StateRead,
+    target: TargetRef,
+    delegator: &Address,
+) -> Result<Option<StartingInfo>> {
+    Ok(entry(state, target, delegator)?.and_then(|e| e.rewards_start))
+}
+
+/// Sets (or clears, with `None`) the reward start of an existing delegation. Clearing the start of a
+/// delegation that no longer exists does nothing; setting one is an error, since a start belongs to
+/// a delegation.
+pub(crate) fn set_rewards_start(
+    ctx: &mut Ctx<'_>,
+    target: TargetRef,
+    delegator: &Address,
+    start: Option<StartingInfo>,
+) -> Result<()> {
+    let Some(mut e) = entry(ctx.state(), target, delegator)? else {
+        return match start {
+            None => Ok(()),
+            Some(_) => Err(Error::State(format!(
+                "reward start for a delegation of {delegator} to {target} that does not exist"
+            ))),
+        };
+    };
+    e.rewards_start = start;
+    ctx.set(
+        state_key::record(state_key::DELEGATION, target, delegator),
+        &e,
+    )
+}
+
+/// Every delegation's reward start, in (kind, delegator, target) order; for genesis export.
+pub(crate) fn all_rewards_starts(
+    state: &dyn StateRead,
+) -> Result<Vec<(TargetRef, Address, StartingInfo)>> {
+    Ok(
+        store::values::<DelegationEntry>(state, &state_key::single(state_key::DELEGATION))?
+            .into_iter()
+            .filter_map(|e| {
+                let d = e.delegation;
+                e.rewards_start.map(|s| (d.target(), d.delegator, s))
+            })
+            .collect(),
+    )
+}
+
+/// The delegations stored under `prefix` (a prefix of delegation keys), in key order.
+pub(crate) fn delegations_under(state: &dyn StateRead, prefix: &[u8]) -> Result<Vec<Delegation>> {
+    Ok(store::values::<DelegationEntry>(state, prefix)?
+        .into_iter()
+        .map(|e| e.delegation)
+        .collect())
+}
+
 /// Stores `delegator`'s delegation to `r` (deletes it when `d` is `None` or holds no shares), keeping
-/// the by-target index and the index of delegations holding locked representations in step with it:
-/// every write of a delegation goes through here.
+/// its reward start and the by-target index and the index of delegations holding locked
+/// representations in step with it: every write of a delegation goes through here.
 pub(crate) fn write_delegation(
     ctx: &mut Ctx<'_>,
     r: TargetRef,
@@ -41,7 +108,12 @@ pub(crate) fn write_delegation(
     let locked_before = ctx.state().get(&locked_key)?.is_some();
     let locked = match d.filter(|d| !d.shares.is_empty()) {
         Some(d) => {
-            ctx.set(record_key, d)?;
+            let rewards_start = rewards_start(ctx.state(), r, delegator)?;
+            let stored = DelegationEntry {
+                delegation: d.clone(),
+                rewards_start,
+            };
+            ctx.set(record_key, &stored)?;
             ctx.set(
                 state_key::index(state_key::DELEGATION_BY_TARGET, r, delegator),
                 &(),

@@ -11,7 +11,10 @@ pub mod target;
 pub mod tranche;
 mod unbonding;
 
-pub(crate) use delegation::{adjust_total_restaked, slash_delegation, undelegate};
+pub(crate) use delegation::{
+    adjust_total_restaked, all_rewards_starts, rewards_start, set_rewards_start, slash_delegation,
+    undelegate,
+};
 pub use delegation::{
     delegation, handle_delegate_operator, handle_delegate_pool, handle_delegate_service,
     handle_undelegate_operator, handle_undelegate_pool, handle_undelegate_service, locked_holders,
@@ -61,6 +64,17 @@ impl Delegation {
             id: self.target_id,
         }
     }
+}
+
+/// What the state holds under a delegation's key: the delegation and where its F1 reward accounting
+/// starts. They change together (every share change withdraws rewards and restarts the accounting),
+/// so one key serves both and a delegation or undelegation writes one tree leaf, not two.
+#[derive(Debug, Clone, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+pub(crate) struct DelegationEntry {
+    /// The delegation.
+    pub(crate) delegation: Delegation,
+    /// Its reward accounting start; `None` only between a withdrawal and the restart that follows.
+    pub(crate) rewards_start: Option<crate::rewards::StartingInfo>,
 }
 
 /// One pending payout of an undelegation.

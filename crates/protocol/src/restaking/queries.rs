@@ -1,10 +1,10 @@
 //! Read-only queries of restaking (spec §5.11). Lists are paginated by opaque keys.
 
-use super::delegation::delegation;
+use super::delegation::{delegation, delegations_under};
 use super::relations::pair_seconds;
 use super::target::{self, TargetObject, TargetRef};
 use super::unbonding::unbonding_delegation;
-use super::{Delegation, UnbondingDelegation, state_key};
+use super::{Delegation, DelegationEntry, UnbondingDelegation, state_key};
 use crate::operators::{self, Operator};
 use crate::store::{self, PageRequest, PageResponse};
 use phalanx_state::StateRead;
@@ -174,10 +174,10 @@ pub fn delegator_delegations(
     page: &PageRequest,
 ) -> Result<(Vec<DelegationResponse>, PageResponse)> {
     let prefix = state_key::by_delegator(state_key::DELEGATION, kind, delegator);
-    let (rows, next) = store::paginate::<Delegation>(state, &prefix, page)?;
+    let (rows, next) = store::paginate::<DelegationEntry>(state, &prefix, page)?;
     let out = rows
         .into_iter()
-        .map(|(_, d)| delegation_response(state, d))
+        .map(|(_, e)| delegation_response(state, e.delegation))
         .collect::<Result<Vec<_>>>()?;
     Ok((out, next))
 }
@@ -225,7 +225,7 @@ pub fn delegator_target(
 
 /// Every delegation, in (kind, delegator, target) order; for genesis export and invariant checks.
 pub fn all_delegations(state: &dyn StateRead) -> Result<Vec<Delegation>> {
-    store::values(state, &state_key::single(state_key::DELEGATION))
+    delegations_under(state, &state_key::single(state_key::DELEGATION))
 }
 
 /// Every unbonding record, in (kind, delegator, target) order.
@@ -245,7 +245,7 @@ pub fn delegations_of_kind(
     delegator: &Address,
     kind: DelegationKind,
 ) -> Result<Vec<Delegation>> {
-    store::values(
+    delegations_under(
         state,
         &state_key::by_delegator(state_key::DELEGATION, kind, delegator),
     )

@@ -108,7 +108,7 @@ pub fn starting_info(
     t: TargetRef,
     delegator: &Address,
 ) -> Result<Option<StartingInfo>> {
-    store::get(state, &state_key::starting_info(t, delegator))
+    restaking::rewards_start(state, t, delegator)
 }
 
 /// Sub-unit rewards owed to `addr`, paid with its next withdrawal.
@@ -330,14 +330,12 @@ pub fn initialize_delegation(ctx: &mut Ctx<'_>, d: &Delegation) -> Result<()> {
     adjust_reference(ctx, t, previous, true)?;
     let target = restaking::target::must_load_position(ctx.state(), t, &d.delegator)?;
     let stakes = target.tokens_from_shares(&d.shares)?;
-    ctx.set(
-        state_key::starting_info(t, &d.delegator),
-        &StartingInfo {
-            previous_period: previous,
-            stakes,
-            height: ctx.block.height,
-        },
-    )
+    let start = StartingInfo {
+        previous_period: previous,
+        stakes,
+        height: ctx.block.height,
+    };
+    restaking::set_rewards_start(ctx, t, &d.delegator, Some(start))
 }
 
 /// Rewards of a delegation between its start and the end of `end` cumulative history, by restaked
@@ -533,7 +531,7 @@ pub fn withdraw(
     }
     save_outstanding(ctx, t, &o)?;
     adjust_reference(ctx, t, info.previous_period, false)?;
-    ctx.delete(&state_key::starting_info(t, delegator))?;
+    restaking::set_rewards_start(ctx, t, delegator, None)?;
     let recipient = withdraw_address(ctx.state(), delegator)?;
     let paid = pay(ctx, &recipient, &flatten(&rewards)?)?;
     let event = Event::new("withdraw_rewards")
@@ -684,7 +682,6 @@ pub fn remove_target(ctx: &mut Ctx<'_>, t: TargetRef) -> Result<()> {
         state_key::OUTSTANDING,
         state_key::CURRENT,
         state_key::HISTORICAL,
-        state_key::STARTING_INFO,
         state_key::SLASH_EVENT,
     ] {
         for (key, _) in ctx.prefix(&state_key::of_target(sub, t))? {

@@ -1,11 +1,12 @@
-//! Genesis of rewards: every record, exported in key order and imported without running any hook, so
-//! import never depends on the order modules load in (fixes Q11: the reference chain fired reward hooks
-//! while importing restaking, before reward records existed).
+//! Genesis of rewards: every record, exported in key order and imported without running any hook
+//! (fixes Q11: the reference chain fired reward hooks while importing restaking, before reward
+//! records existed). Starting infos live in the delegations' records, so restaking's genesis must be
+//! imported first; a starting info for a delegation it did not create is refused.
 
 use super::f1::{CurrentRewards, HistoricalRewards, SlashEvent, StartingInfo};
 use super::{DecPools, RewardsPlan, state_key};
 use crate::context::Ctx;
-use crate::restaking::TargetRef;
+use crate::restaking::{self, TargetRef};
 use crate::store;
 use phalanx_state::StateRead;
 use phalanx_types::error::Result;
@@ -180,14 +181,10 @@ pub fn export_genesis(state: &dyn StateRead) -> Result<RewardsGenesis> {
             rewards: store::decode(&v)?,
         });
     }
-    for (k, v) in entries(state, state_key::STARTING_INFO)? {
-        let (t, rest) = split_target(&k)?;
+    for (t, delegator, info) in restaking::all_rewards_starts(state)? {
         entry(&mut targets, t)
             .starting_infos
-            .push(StartingInfoRecord {
-                delegator: address_of(rest)?,
-                info: store::decode(&v)?,
-            });
+            .push(StartingInfoRecord { delegator, info });
     }
     for (k, v) in entries(state, state_key::SLASH_EVENT)? {
         let (t, rest) = split_target(&k)?;
@@ -276,7 +273,7 @@ pub fn init_genesis(ctx: &mut Ctx<'_>, g: &RewardsGenesis) -> Result<()> {
             )?;
         }
         for s in &t.starting_infos {
-            ctx.set(state_key::starting_info(t.target, &s.delegator), &s.info)?;
+            restaking::set_rewards_start(ctx, t.target, &s.delegator, Some(s.info.clone()))?;
         }
         if !t.commission.is_empty() {
             if t.target.kind != DelegationKind::Operator {

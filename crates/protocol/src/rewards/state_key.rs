@@ -8,7 +8,9 @@
 //! | `0x03` | time of the last allocation |
 //! | `0x04 ‖ plan` | `RewardsPlan` |
 //! | `0x05 ‖ address` | withdraw address |
-//! | `0x10 ‖ target ‖ delegator` | `StartingInfo` |
+//!
+//! `0x10` held each delegation's `StartingInfo` until it moved into the delegation's own record (see
+//! `restaking::DelegationEntry`); the byte stays unused so old keys cannot be misread.
 //! | `0x11 ‖ target ‖ period` | `HistoricalRewards` |
 //! | `0x12 ‖ target` | `CurrentRewards` |
 //! | `0x13 ‖ target` | outstanding rewards (`DecPools`) |
@@ -26,7 +28,6 @@ pub const NEXT_PLAN_ID: u8 = 0x02;
 pub const LAST_ALLOCATION: u8 = 0x03;
 pub const PLAN: u8 = 0x04;
 pub const WITHDRAW_ADDRESS: u8 = 0x05;
-pub const STARTING_INFO: u8 = 0x10;
 pub const HISTORICAL: u8 = 0x11;
 pub const CURRENT: u8 = 0x12;
 pub const OUTSTANDING: u8 = 0x13;
@@ -52,13 +53,9 @@ pub fn withdraw_address(addr: &Address) -> Vec<u8> {
     key(&[&[REWARDS, WITHDRAW_ADDRESS], addr.as_bytes()])
 }
 
-/// `0x10`–`0x13` records of one target (also the prefix of its starting infos and history).
+/// `0x11`–`0x13` records of one target (also the prefix of its history).
 pub fn of_target(sub: u8, t: TargetRef) -> Vec<u8> {
     key(&[&[REWARDS, sub], &target_bytes(t)])
-}
-
-pub fn starting_info(t: TargetRef, delegator: &Address) -> Vec<u8> {
-    key(&[&of_target(STARTING_INFO, t), delegator.as_bytes()])
 }
 
 pub fn historical(t: TargetRef, period: u64) -> Vec<u8> {
