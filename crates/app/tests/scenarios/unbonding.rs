@@ -10,9 +10,7 @@ use crate::delegation::{
 use crate::harness::*;
 use phalanx_app::{MsgResponse, Tx};
 use phalanx_protocol::restaking::{self, TargetRef, UnbondingDelegation, UnbondingEntry};
-use phalanx_protocol::store::module_prefix::RESTAKING;
 use phalanx_protocol::{operators, services};
-use phalanx_state::StateRead;
 use phalanx_types::msgs::*;
 use phalanx_types::{Address, Coin, Coins, DecCoins, Duration, Timestamp, UnbondingId};
 
@@ -74,23 +72,6 @@ fn undelegate_pool(who: Address, amount: u128, denom: &str) -> MsgUndelegatePool
 fn block_at(chain: &mut Chain, at: Timestamp) -> Vec<phalanx_types::Event> {
     assert!(at >= chain.time, "time cannot go back");
     chain.advance(Duration(at.0 - chain.time.0))
-}
-
-/// The key of an unbonding id's index entry (`0x03 ‖ id`, see the restaking key schema).
-fn id_key(id: u64) -> Vec<u8> {
-    let mut k = vec![RESTAKING, 0x03];
-    k.extend_from_slice(&id.to_be_bytes());
-    k
-}
-
-fn id_keys(chain: &Chain) -> Vec<u64> {
-    chain
-        .state
-        .prefix(&[RESTAKING, 0x03])
-        .unwrap()
-        .into_iter()
-        .map(|(k, _)| u64::from_be_bytes(k[2..].try_into().unwrap()))
-        .collect()
 }
 
 fn all_funds_back(chain: &Chain, who: &Address) {
@@ -605,13 +586,10 @@ fn q10_unbonding_ids_survive_genesis_and_are_cleaned_up() {
         UnbondingId(1)
     );
     assert_eq!(entries(&chain, op_t, &bob)[0].unbonding_id, UnbondingId(2));
-    assert_eq!(id_keys(&chain), vec![1, 2]);
 
-    // The first entry completes: its id index is gone, the counter is not.
+    // The first entry completes: the counter stays.
     block_at(&mut chain, first);
     assert!(record(&chain, pool_t, &bob).is_none());
-    assert!(chain.state.get(&id_key(1)).unwrap().is_none());
-    assert_eq!(id_keys(&chain), vec![2]);
     assert_eq!(restaking::last_unbonding_id(&chain.state).unwrap(), 2);
 
     // Genesis carries the counter and the pending entry, and rebuilds exactly the same state.
@@ -638,9 +616,7 @@ fn q10_unbonding_ids_survive_genesis_and_are_cleaned_up() {
         entries(&imported, pool_t, &bob)[0].unbonding_id,
         UnbondingId(3)
     );
-    assert_eq!(id_keys(&imported), vec![2, 3]);
     imported.advance(UNBONDING);
-    assert!(id_keys(&imported).is_empty());
     assert_eq!(restaking::last_unbonding_id(&imported.state).unwrap(), 3);
     assert_eq!(
         phalanx_app::export_genesis(&imported.state)
@@ -740,7 +716,6 @@ fn q2_two_undelegations_same_block_complete() {
     for t in [pool_t, op_t] {
         assert!(record(&chain, t, &bob).is_none());
     }
-    assert!(id_keys(&chain).is_empty());
     chain.check_invariants();
     // The chain keeps going.
     chain.advance(Duration::from_secs(BLOCK_SECS));

@@ -122,15 +122,6 @@ impl UnbondingDelegation {
     }
 }
 
-/// Where an unbonding entry lives, by entry id.
-#[derive(Debug, Clone, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
-pub struct UnbondingRef {
-    /// Target unbonded from.
-    pub target: TargetRef,
-    /// Delegator.
-    pub delegator: Address,
-}
-
 /// Current params.
 pub fn params(state: &dyn StateRead) -> Result<RestakingParams> {
     Ok(store::get(state, &state_key::single(state_key::PARAMS))?.unwrap_or_default())

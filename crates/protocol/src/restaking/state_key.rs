@@ -5,8 +5,7 @@
 //! |---|---|
 //! | `0x01` | params |
 //! | `0x02` | last unbonding id (u64) |
-//! | `0x03 ‖ unbonding_id` | [`super::UnbondingRef`] (deleted when the entry completes, Q10) |
-//! | `0x10 ‖ kind ‖ delegator ‖ target` | `Delegation` |
+//! | `0x10 ‖ kind ‖ delegator ‖ target` | `DelegationEntry`: the delegation and its F1 reward start |
 //! | `0x11 ‖ kind ‖ target ‖ delegator` | () delegations by target |
 //! | `0x12 ‖ kind ‖ delegator ‖ target` | `UnbondingDelegation` |
 //! | `0x13 ‖ kind ‖ target ‖ delegator` | () unbondings by target |
@@ -23,6 +22,8 @@
 //! | `0x60 ‖ pool ‖ tranche` | `Tranche` |
 //! | `0x61 ‖ pool ‖ service ids` | tranche id of a trust set |
 //! | `0x62 ‖ pool` | next tranche id (u32) |
+//!
+//! `0x03` held an index from unbonding id to record that nothing read; it is unused now.
 
 use super::TargetRef;
 use crate::store::{key, module_prefix::RESTAKING};
@@ -31,7 +32,6 @@ use phalanx_types::{Address, OperatorId, PoolId, ServiceId, Timestamp};
 
 pub const PARAMS: u8 = 0x01;
 pub const LAST_UNBONDING_ID: u8 = 0x02;
-pub const UNBONDING_ID: u8 = 0x03;
 pub const DELEGATION: u8 = 0x10;
 pub const DELEGATION_BY_TARGET: u8 = 0x11;
 pub const UNBONDING: u8 = 0x12;
@@ -56,10 +56,6 @@ pub fn single(sub: u8) -> Vec<u8> {
 
 fn kind_byte(kind: DelegationKind) -> u8 {
     kind as u8
-}
-
-pub fn unbonding_id(id: u64) -> Vec<u8> {
-    key(&[&[RESTAKING, UNBONDING_ID], &id.to_be_bytes()])
 }
 
 /// `0x10`/`0x12` records of one delegator and kind.

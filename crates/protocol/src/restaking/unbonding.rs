@@ -8,11 +8,11 @@
 //!   on the target record still existing (Q3).
 //! - An entry merges only into an entry with the same creation height and completion time, found by a
 //!   linear scan (Q12); `max_entries` limits only the creation of new entries.
-//! - Entry ids come from a counter exported in genesis, and each id's index key is deleted when its entry
-//!   completes (Q10).
+//! - Entry ids come from a counter exported in genesis (Q10). Nothing looks entries up by id, so there
+//!   is no id index to leak: an entry is found through its record and the queue.
 
 use super::target::TargetRef;
-use super::{UnbondingDelegation, UnbondingEntry, UnbondingRef, params, state_key};
+use super::{UnbondingDelegation, UnbondingEntry, params, state_key};
 use crate::context::Ctx;
 use crate::{bank, store};
 use phalanx_state::StateRead;
@@ -118,13 +118,6 @@ pub(super) fn add_entry(
                 .checked_add(1)
                 .ok_or(MathError::Overflow)?;
             ctx.set(state_key::single(state_key::LAST_UNBONDING_ID), &id)?;
-            ctx.set(
-                state_key::unbonding_id(id),
-                &UnbondingRef {
-                    target,
-                    delegator: *delegator,
-                },
-            )?;
             ubd.entries.push(UnbondingEntry {
                 creation_height: height,
                 completion_time: completion,
@@ -183,7 +176,6 @@ pub fn end_block(ctx: &mut Ctx<'_>) -> Result<()> {
         ubd.entries = pending;
         let mut paid = Coins::empty();
         for e in &due_entries {
-            ctx.delete(&state_key::unbonding_id(e.unbonding_id.0))?;
             paid = paid.checked_add(&e.balance)?;
         }
         save_record(ctx, &ubd)?;
@@ -199,17 +191,10 @@ pub fn end_block(ctx: &mut Ctx<'_>) -> Result<()> {
     Ok(())
 }
 
-/// Re-creates the queue keys and id index of a record (genesis import).
+/// Re-creates the queue keys of a record (genesis import).
 pub(super) fn index_record(ctx: &mut Ctx<'_>, ubd: &UnbondingDelegation) -> Result<()> {
     let target = ubd.target();
     for e in &ubd.entries {
-        ctx.set(
-            state_key::unbonding_id(e.unbonding_id.0),
-            &UnbondingRef {
-                target,
-                delegator: ubd.delegator,
-            },
-        )?;
         ctx.set(
             state_key::queue(e.completion_time, target, &ubd.delegator),
             &(),
