@@ -249,5 +249,8 @@ pub fn check_all(state: &dyn StateRead) -> Result<Option<String>> {
     if let Some(v) = rewards_are_backed(state)? {
         return Ok(Some(v));
     }
+    if let Some(v) = restaking::check_delegation_indexes(state)? {
+        return Ok(Some(v));
+    }
     targets_are_consistent(state)
 }

@@ -1165,3 +1165,40 @@ fn delegation_queries_list_and_paginate() {
     );
     chain.check_invariants();
 }
+
+#[test]
+fn the_invariants_catch_a_delegation_index_out_of_step() {
+    use phalanx_state::{StateRead, StateWrite};
+    let mut chain = Chain::new();
+    let (alice, bob) = (addr("alice"), addr("bob"));
+    let op = register_operator(&mut chain, alice);
+    chain.ok(MsgDelegateOperator {
+        delegator: bob,
+        operator_id: op,
+        amount: coins("10uatom"),
+    });
+    chain.check_invariants();
+    // `0x06 0x11`: restaking's delegations-by-target index (see its key schema).
+    let by_target = [0x06, 0x11];
+    let (key, _) = chain.state.prefix(&by_target).unwrap().remove(0);
+
+    let mut missing = chain.state.clone();
+    missing.delete(&key).unwrap();
+    let found = phalanx_protocol::invariants::check_all(&missing).unwrap();
+    assert!(
+        found
+            .as_deref()
+            .is_some_and(|v| v.contains("missing from its target's index")),
+        "{found:?}"
+    );
+
+    let mut orphan = chain.state.clone();
+    let mut stray = key.clone();
+    *stray.last_mut().unwrap() ^= 1;
+    orphan.put(stray, Vec::new()).unwrap();
+    let found = phalanx_protocol::invariants::check_all(&orphan).unwrap();
+    assert!(
+        found.as_deref().is_some_and(|v| v.contains("by-target")),
+        "{found:?}"
+    );
+}

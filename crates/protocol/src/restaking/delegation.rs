@@ -96,7 +96,8 @@ pub(crate) fn delegations_under(state: &dyn StateRead, prefix: &[u8]) -> Result<
 
 /// Stores `delegator`'s delegation to `r` (deletes it when `d` is `None` or holds no shares), keeping
 /// its reward start and the by-target index and the index of delegations holding locked
-/// representations in step with it: every write of a delegation goes through here.
+/// representations in step with it: every write of a delegation goes through here, so both indexes
+/// follow from the entry stored before (no need to read them).
 pub(crate) fn write_delegation(
     ctx: &mut Ctx<'_>,
     r: TargetRef,
@@ -104,29 +105,28 @@ pub(crate) fn write_delegation(
     d: Option<&Delegation>,
 ) -> Result<()> {
     let record_key = state_key::record(state_key::DELEGATION, r, delegator);
+    let by_target_key = state_key::index(state_key::DELEGATION_BY_TARGET, r, delegator);
     let locked_key = state_key::index(state_key::LOCKED_HOLDERS, r, delegator);
-    let locked_before = ctx.state().get(&locked_key)?.is_some();
+    let before = entry(ctx.state(), r, delegator)?;
+    let locked_before = before.as_ref().is_some_and(|e| holds_locked(&e.delegation));
+    let existed = before.is_some();
     let locked = match d.filter(|d| !d.shares.is_empty()) {
         Some(d) => {
-            let rewards_start = rewards_start(ctx.state(), r, delegator)?;
             let stored = DelegationEntry {
                 delegation: d.clone(),
-                rewards_start,
+                rewards_start: before.and_then(|e| e.rewards_start),
             };
             ctx.set(record_key, &stored)?;
-            ctx.set(
-                state_key::index(state_key::DELEGATION_BY_TARGET, r, delegator),
-                &(),
-            )?;
-            d.shares.iter().any(|s| is_locked_denom(&s.denom))
+            if !existed {
+                ctx.set(by_target_key, &())?;
+            }
+            holds_locked(d)
         }
         None => {
-            ctx.delete(&record_key)?;
-            ctx.delete(&state_key::index(
-                state_key::DELEGATION_BY_TARGET,
-                r,
-                delegator,
-            ))?;
+            if existed {
+                ctx.delete(&record_key)?;
+                ctx.delete(&by_target_key)?;
+            }
             false
         }
     };
@@ -135,6 +135,59 @@ pub(crate) fn write_delegation(
         (true, false) => ctx.delete(&locked_key),
         _ => Ok(()),
     }
+}
+
+/// Checks what [`write_delegation`] keeps in step: every delegation has a reward start and its
+/// by-target index entry, the locked-holders index lists exactly the delegations holding locked
+/// shares, and neither index has entries of its own. Returns the first violation found.
+pub fn check_delegation_indexes(state: &dyn StateRead) -> Result<Option<String>> {
+    let entries =
+        store::values::<DelegationEntry>(state, &state_key::single(state_key::DELEGATION))?;
+    let mut locked = 0usize;
+    for e in &entries {
+        let (d, r) = (&e.delegation, e.delegation.target());
+        let whose = format!("the delegation of {} to {r}", d.delegator);
+        if e.rewards_start.is_none() {
+            return Ok(Some(format!("{whose} has no reward start")));
+        }
+        let index = state_key::index(state_key::DELEGATION_BY_TARGET, r, &d.delegator);
+        if state.get(&index)?.is_none() {
+            return Ok(Some(format!("{whose} is missing from its target's index")));
+        }
+        let listed = state
+            .get(&state_key::index(
+                state_key::LOCKED_HOLDERS,
+                r,
+                &d.delegator,
+            ))?
+            .is_some();
+        if listed != holds_locked(d) {
+            return Ok(Some(format!(
+                "{whose}: listed as a locked holder {listed}, holds locked shares {}",
+                holds_locked(d)
+            )));
+        }
+        locked = locked.saturating_add(usize::from(listed));
+    }
+    let indexed = state
+        .prefix(&state_key::single(state_key::DELEGATION_BY_TARGET))?
+        .len();
+    let holders = state
+        .prefix(&state_key::single(state_key::LOCKED_HOLDERS))?
+        .len();
+    if indexed != entries.len() || holders != locked {
+        return Ok(Some(format!(
+            "{} delegations ({locked} holding locked shares) but {indexed} by-target and \
+             {holders} locked-holder index entries",
+            entries.len()
+        )));
+    }
+    Ok(None)
+}
+
+/// Whether `d` holds shares of a locked representation (slashing lets their insurance funds pay).
+fn holds_locked(d: &Delegation) -> bool {
+    d.shares.iter().any(|s| is_locked_denom(&s.denom))
 }
 
 /// Delegators of `r` whose delegation holds shares of a locked representation, in address order.

@@ -16,8 +16,9 @@ pub(crate) use delegation::{
     undelegate,
 };
 pub use delegation::{
-    delegation, handle_delegate_operator, handle_delegate_pool, handle_delegate_service,
-    handle_undelegate_operator, handle_undelegate_pool, handle_undelegate_service, locked_holders,
+    check_delegation_indexes, delegation, handle_delegate_operator, handle_delegate_pool,
+    handle_delegate_service, handle_undelegate_operator, handle_undelegate_pool,
+    handle_undelegate_service, locked_holders,
 };
 pub use genesis::{
     PoolIdsRecord, PoolTranchesRecord, RestakingGenesis, ServiceIdsRecord, UserPreferencesRecord,
