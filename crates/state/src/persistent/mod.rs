@@ -14,6 +14,7 @@
 //! JMT version = block height. Heights must be contiguous: a block at or below `last_applied_height`
 //! is refused (the caller skips redelivered blocks), and so is a gap.
 
+mod batch;
 mod buffer;
 mod commit;
 mod snapshot;

@@ -1,13 +1,12 @@
 //! The Jellyfish Merkle tree over redb: the hasher, the node reader and the proof type.
 
 use super::AppHash;
+use super::batch::{Inserted, insert_batch};
 use crate::StateError;
 use borsh::{BorshDeserialize, BorshSerialize};
 use jmt::proof::SparseMerkleProof;
-use jmt::storage::{
-    LeafNode, NibblePath, Node, NodeKey, StaleNodeIndex, TreeReader, TreeUpdateBatch,
-};
-use jmt::{KeyHash, OwnedValue, RootHash, SimpleHasher, Version};
+use jmt::storage::{LeafNode, NibblePath, Node, NodeKey, TreeReader, TreeUpdateBatch};
+use jmt::{KeyHash, OwnedValue, RootHash, SimpleHasher, ValueHash, Version};
 use redb::ReadableTable;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -205,9 +204,10 @@ pub(crate) fn tree_root<R: TreeReader>(
 
 /// What one block changes in the tree: the nodes it creates and the older nodes it supersedes.
 pub(crate) struct TreeUpdate {
-    /// The batch insert of the block's inserts and updates (or the whole block, per key).
-    first: TreeUpdateBatch,
-    /// The block's deletions applied on top of `first`, at the same version.
+    /// The batch insert of the block's inserts and updates.
+    first: Inserted,
+    /// The block's deletions applied on top of `first`, at the same version (or, for a block with
+    /// no inserts or at version 0, the whole block, per key).
     second: Option<TreeUpdateBatch>,
     /// The block's version.
     version: Version,
@@ -225,23 +225,48 @@ impl TreeUpdate {
             .map(|s| &s.node_key)
             .collect();
         self.first
-            .node_batch
-            .nodes()
+            .nodes
             .iter()
             .filter(move |(k, _)| !superseded.contains(k))
+            .map(|(k, n)| (k, n))
             .chain(self.second.iter().flat_map(|s| s.node_batch.nodes()))
     }
 
-    /// Nodes of older versions no longer reachable from the new root, with the version since which
-    /// they are stale (a node both steps mark appears twice; marking it twice is harmless). The
-    /// first step's own nodes that the second superseded are no older version's: not listed.
-    pub(crate) fn stale(&self) -> impl Iterator<Item = &StaleNodeIndex> {
-        self.first.stale_node_index_batch.iter().chain(
+    /// Nodes of older versions no longer reachable from the new root, all stale since this version
+    /// (a node both steps mark appears twice; marking it twice is harmless). The first step's own
+    /// nodes that the second superseded are no older version's: not listed.
+    pub(crate) fn stale(&self) -> impl Iterator<Item = &NodeKey> {
+        self.first.stale.iter().chain(
             self.second
                 .iter()
                 .flat_map(|s| &s.stale_node_index_batch)
-                .filter(|s| s.node_key.version() != self.version),
+                .filter(|s| s.node_key.version() != self.version)
+                .map(|s| &s.node_key),
         )
+    }
+
+    /// An update made by the jmt crate alone; refuses one that marks a node stale since another
+    /// version (the stale list of a block is filed under its own version).
+    fn from_jmt(
+        first: Inserted,
+        batch: TreeUpdateBatch,
+        version: Version,
+    ) -> Result<Self, StateError> {
+        if let Some(s) = batch
+            .stale_node_index_batch
+            .iter()
+            .find(|s| s.stale_since_version != version)
+        {
+            return Err(StateError(format!(
+                "JMT update at version {version}: a node marked stale since version {}",
+                s.stale_since_version
+            )));
+        }
+        Ok(Self {
+            first,
+            second: Some(batch),
+            version,
+        })
     }
 }
 
@@ -249,68 +274,59 @@ impl TreeUpdate {
 /// and the update to store.
 ///
 /// The JMT's per-key `put_value_set` rehashes every internal node on a key's path for every key, so a
-/// block of `n` keys costs `n × depth × 15` hashes. Its sorted batch insert hashes each new node once,
-/// but takes no deletions. So the block's inserts and updates go through the batch insert and its
-/// deletions (few: matured unbondings, emptied balances) through `put_value_set` on top of that
-/// result, at the same version. The JMT's shape is a function of its key set alone, so the root is
-/// the one a single `put_value_set` of the whole block gives (tests compare both).
+/// block of `n` keys costs `n × depth × 15` hashes. A sorted batch insert hashes each new node once,
+/// but takes no deletions. So the block's inserts and updates go through our batch insert
+/// ([`insert_batch`]) and its deletions (few: matured unbondings, emptied balances) through the jmt
+/// crate's `put_value_set` on top of that result, at the same version. The JMT's shape is a function
+/// of its key set alone, so the root is the one a single `put_value_set` of the whole block gives
+/// (tests compare both).
 pub(crate) fn update_tree<R: TreeReader>(
     reader: &R,
     changes: &[(Vec<u8>, Option<Vec<u8>>)],
     version: Version,
 ) -> Result<(RootHash, TreeUpdate), StateError> {
     let fail = |e: anyhow::Error| StateError(format!("JMT update at version {version}: {e:#}"));
-    let mut puts: Vec<(KeyHash, OwnedValue)> = Vec::with_capacity(changes.len());
+    let mut puts: Vec<(KeyHash, ValueHash)> = Vec::with_capacity(changes.len());
     let mut deletes: Vec<(KeyHash, Option<OwnedValue>)> = Vec::new();
     for (key, value) in changes {
         match value {
-            Some(v) => puts.push((key_hash(key), v.clone())),
+            Some(v) => puts.push((key_hash(key), ValueHash::with::<StateHasher>(v))),
             None => deletes.push((key_hash(key), None)),
         }
     }
-    let tree = Tree::new(reader);
     // The two-step path reads the first step's root through the root key of `version - 1`, which
     // version 0 does not have; an empty block or one without inserts needs only the per-key path.
     let Some(below) = version.checked_sub(1).filter(|_| !puts.is_empty()) else {
         let all = changes.iter().map(|(k, v)| (key_hash(k), v.clone()));
-        let (root, first) = tree.put_value_set(all, version).map_err(fail)?;
-        let update = TreeUpdate {
-            first,
-            second: None,
-            version,
-        };
-        return Ok((root, update));
+        let (root, batch) = Tree::new(reader)
+            .put_value_set(all, version)
+            .map_err(fail)?;
+        return Ok((
+            root,
+            TreeUpdate::from_jmt(Inserted::default(), batch, version)?,
+        ));
     };
-    let (roots, first) = tree
-        .batch_put_value_sets(vec![puts], None, version)
-        .map_err(fail)?;
-    let root = roots
-        .first()
-        .copied()
-        .ok_or_else(|| StateError(format!("JMT update at version {version}: no root")))?;
+    puts.sort_unstable_by_key(|(k, _)| k.0);
+    let (root, first) = insert_batch(reader, below, version, &puts)?;
     if deletes.is_empty() {
         let update = TreeUpdate {
             first,
             second: None,
             version,
         };
-        return Ok((root, update));
+        return Ok((RootHash(root), update));
     }
+    let nodes: BTreeMap<NodeKey, Node> = first.nodes.iter().cloned().collect();
     let pending = PendingReader {
         base: reader,
-        nodes: first.node_batch.nodes(),
+        nodes: &nodes,
         previous_root: root_key(below),
         new_root: root_key(version),
     };
     let (root, second) = Tree::new(&pending)
         .put_value_set(deletes, version)
         .map_err(fail)?;
-    let update = TreeUpdate {
-        first,
-        second: Some(second),
-        version,
-    };
-    Ok((root, update))
+    Ok((root, TreeUpdate::from_jmt(first, second, version)?))
 }
 
 /// The tree after the first step of [`update_tree`]: its new nodes over the stored tree, with its
