@@ -328,16 +328,58 @@ mod tests {
         *state
     }
 
-    /// Over blocks of new keys and updates of every size (one key, a few, hundreds) on trees from
-    /// empty to thousands of keys, the pass builds exactly the jmt crate's batch insert: the same
-    /// root, the same new nodes (keys and contents) and the same superseded nodes.
-    #[test]
-    fn the_batch_insert_builds_exactly_the_jmt_crates_nodes() {
+    /// An empty stored tree (a null root at version 0).
+    fn empty_tree() -> MemNodes {
         let mut stored = MemNodes::default();
         let (_, genesis) = Tree::new(&stored)
             .put_value_set(std::iter::empty(), 0)
             .unwrap();
         stored.0.extend(genesis.node_batch.nodes().clone());
+        stored
+    }
+
+    /// Applies `values` at `version` both ways, checks that the root, the new nodes and the superseded
+    /// nodes are exactly the jmt crate's, and stores the new nodes.
+    fn insert_both_ways(
+        stored: &mut MemNodes,
+        version: Version,
+        values: BTreeMap<KeyHash, OwnedValue>,
+    ) {
+        let kvs: Vec<Entry> = values
+            .iter()
+            .map(|(k, v)| (*k, ValueHash::with::<StateHasher>(v)))
+            .collect();
+        let (root, ours) = insert_batch(stored, version - 1, version, &kvs).unwrap();
+        let (roots, theirs) = Tree::new(stored)
+            .batch_put_value_sets(vec![values.into_iter().collect()], None, version)
+            .unwrap();
+        assert_eq!(root, roots[0].0, "root at version {version}");
+        let our_nodes: BTreeMap<NodeKey, Node> = ours.nodes.iter().cloned().collect();
+        assert_eq!(our_nodes.len(), ours.nodes.len(), "a node built twice");
+        assert_eq!(
+            &our_nodes,
+            theirs.node_batch.nodes(),
+            "nodes at version {version}"
+        );
+        let our_stale: BTreeSet<&NodeKey> = ours.stale.iter().collect();
+        let their_stale: BTreeSet<&NodeKey> = theirs
+            .stale_node_index_batch
+            .iter()
+            .map(|s| {
+                assert_eq!(s.stale_since_version, version);
+                &s.node_key
+            })
+            .collect();
+        assert_eq!(our_stale, their_stale, "stale nodes at version {version}");
+        stored.0.extend(our_nodes);
+    }
+
+    /// Over blocks of new keys and updates of every size (one key, a few, hundreds) on trees from
+    /// empty to thousands of keys, the pass builds exactly the jmt crate's batch insert: the same
+    /// root, the same new nodes (keys and contents) and the same superseded nodes.
+    #[test]
+    fn the_batch_insert_builds_exactly_the_jmt_crates_nodes() {
+        let mut stored = empty_tree();
         let mut rng = 0x2545_F491_4F6C_DD1Du64;
         for version in 1..80u64 {
             let n = match version % 7 {
@@ -354,43 +396,29 @@ mod tests {
                     next(&mut rng).to_be_bytes().to_vec(),
                 );
             }
-            let kvs: Vec<Entry> = values
+            insert_both_ways(&mut stored, version, values);
+        }
+    }
+
+    /// The smallest trees: a root that is a single leaf, updated in place, then split by a second
+    /// key, then a third.
+    #[test]
+    fn a_root_leaf_is_updated_or_split_as_the_jmt_crate_does() {
+        let mut stored = empty_tree();
+        let keys = [b"only".as_slice(), b"second", b"third"];
+        let steps: [&[usize]; 5] = [&[0], &[0], &[0, 1], &[1], &[2]];
+        for (version, step) in (1u64..).zip(steps) {
+            let values = step
                 .iter()
-                .map(|(k, v)| (*k, ValueHash::with::<StateHasher>(v)))
+                .map(|&i| (key_hash(keys[i]), version.to_be_bytes().to_vec()))
                 .collect();
-            let (root, ours) = insert_batch(&stored, version - 1, version, &kvs).unwrap();
-            let (roots, theirs) = Tree::new(&stored)
-                .batch_put_value_sets(vec![values.into_iter().collect()], None, version)
-                .unwrap();
-            assert_eq!(root, roots[0].0, "root at version {version}");
-            let our_nodes: BTreeMap<NodeKey, Node> = ours.nodes.iter().cloned().collect();
-            assert_eq!(our_nodes.len(), ours.nodes.len(), "a node built twice");
-            assert_eq!(
-                &our_nodes,
-                theirs.node_batch.nodes(),
-                "nodes at version {version}"
-            );
-            let our_stale: BTreeSet<&NodeKey> = ours.stale.iter().collect();
-            let their_stale: BTreeSet<&NodeKey> = theirs
-                .stale_node_index_batch
-                .iter()
-                .map(|s| {
-                    assert_eq!(s.stale_since_version, version);
-                    &s.node_key
-                })
-                .collect();
-            assert_eq!(our_stale, their_stale, "stale nodes at version {version}");
-            stored.0.extend(our_nodes);
+            insert_both_ways(&mut stored, version, values);
         }
     }
 
     #[test]
     fn unsorted_or_repeated_keys_are_refused() {
-        let mut stored = MemNodes::default();
-        let (_, genesis) = Tree::new(&stored)
-            .put_value_set(std::iter::empty(), 0)
-            .unwrap();
-        stored.0.extend(genesis.node_batch.nodes().clone());
+        let stored = empty_tree();
         let (a, b) = (key_hash(b"a"), key_hash(b"b"));
         let v = ValueHash::with::<StateHasher>(b"v");
         let (lo, hi) = if a.0 < b.0 { (a, b) } else { (b, a) };
