@@ -9,6 +9,7 @@ mod memory;
 mod overlay;
 pub mod persistent;
 mod read_only;
+mod writes;
 
 pub use memory::MemState;
 pub use overlay::Overlay;

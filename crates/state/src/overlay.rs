@@ -1,6 +1,6 @@
 //! A write overlay: buffers writes over a parent state and applies them all or none.
 
-use crate::memory::collect_range;
+use crate::writes::WriteSet;
 use crate::{Entry, StateError, StateRead, StateWrite};
 use std::collections::BTreeMap;
 
@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 pub struct Overlay<'a, S: StateWrite + ?Sized> {
     parent: &'a mut S,
     /// `None` marks a deletion.
-    writes: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+    writes: WriteSet,
 }
 
 impl<'a, S: StateWrite + ?Sized> Overlay<'a, S> {
@@ -17,13 +17,13 @@ impl<'a, S: StateWrite + ?Sized> Overlay<'a, S> {
     pub fn new(parent: &'a mut S) -> Self {
         Self {
             parent,
-            writes: BTreeMap::new(),
+            writes: WriteSet::default(),
         }
     }
 
     /// Applies every buffered write to the parent.
     pub fn commit(self) -> Result<(), StateError> {
-        for (key, value) in self.writes {
+        for (key, value) in self.writes.into_map() {
             match value {
                 Some(v) => self.parent.put(key, v)?,
                 None => self.parent.delete(&key)?,
@@ -52,9 +52,9 @@ impl<S: StateWrite + ?Sized> StateRead for Overlay<'_, S> {
         end: Option<&[u8]>,
         limit: Option<usize>,
     ) -> Result<Vec<Entry>, StateError> {
-        let local = collect_range(&self.writes, start, end, |k, v| {
-            Some((k.clone(), v.clone()))
-        });
+        let local = self
+            .writes
+            .range(start, end, |k, v| Some((k.clone(), v.clone())));
         // Each local deletion can hide at most one parent entry, so this many parent entries suffice.
         let deletions = local.iter().filter(|(_, v)| v.is_none()).count();
         let parent_limit = limit.map(|l| l.saturating_add(deletions));

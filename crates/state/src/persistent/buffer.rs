@@ -2,13 +2,13 @@
 //! redb transaction at the end of the block.
 
 use super::{AppHash, PersistentState, Snapshot};
-use crate::memory::collect_range;
+use crate::writes::{WriteMap, WriteSet};
 use crate::{Entry, StateError, StateRead, StateWrite};
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
 /// A block's writes in key order; `None` marks a deletion.
-type Writes = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
+type Writes = WriteSet;
 
 /// The state a block executes against: reads see this block's writes over the last committed block,
 /// writes stay in memory until [`BlockBuffer::commit`]. Dropping it discards the block.
@@ -36,7 +36,7 @@ impl BlockBuffer {
             base,
             previous: None,
             height,
-            writes: BTreeMap::new(),
+            writes: WriteSet::default(),
         }
     }
 
@@ -58,7 +58,7 @@ impl BlockBuffer {
 
     /// The buffered writes in key order (`None`: deletion), e.g. to log or replay a block.
     pub fn writes(&self) -> &BTreeMap<Vec<u8>, Option<Vec<u8>>> {
-        &self.writes
+        self.writes.map()
     }
 
     /// Commits every buffered write, the JMT update, the block index entry and the new
@@ -76,7 +76,7 @@ impl BlockBuffer {
         if let Some((_, commit)) = previous {
             commit.wait()?;
         }
-        store.commit_block(height, writes)
+        store.commit_block(height, writes.into_map())
     }
 
     /// Commits this block like [`BlockBuffer::commit`] (the same single redb transaction), but on a
@@ -120,7 +120,7 @@ impl BlockBuffer {
             move || {
                 // Moved whole into the thread, so it publishes when the thread ends, however.
                 let mut done = done;
-                let (result, written) = match store.commit_block_ref(height, &writes) {
+                let (result, written) = match store.commit_block_ref(height, writes.map()) {
                     Ok((app_hash, update)) => (Ok(app_hash), Some(update)),
                     Err(e) => (Err(e), None),
                 };
@@ -140,7 +140,7 @@ impl BlockBuffer {
             base,
             previous: Some((writes, pending.clone())),
             height: next,
-            writes: BTreeMap::new(),
+            writes: WriteSet::default(),
         };
         Ok((pending, buffer))
     }
@@ -206,7 +206,7 @@ impl StateRead for BlockBuffer {
         end: Option<&[u8]>,
         limit: Option<usize>,
     ) -> Result<Vec<Entry>, StateError> {
-        let layer = |w: &Writes| collect_range(w, start, end, |k, v| Some((k.clone(), v.clone())));
+        let layer = |w: &Writes| w.range(start, end, |k, v| Some((k.clone(), v.clone())));
         let previous = self.previous_writes().map(layer).unwrap_or_default();
         let local = layer(&self.writes);
         // Each deletion above the base hides at most one base entry, so `limit + deletions` base
@@ -218,7 +218,7 @@ impl StateRead for BlockBuffer {
             .count();
         let base_limit = limit.map(|l| l.saturating_add(deletions));
         let base = self.base.range(start, end, base_limit)?;
-        let mut merged: Writes = base.into_iter().map(|(k, v)| (k, Some(v))).collect();
+        let mut merged: WriteMap = base.into_iter().map(|(k, v)| (k, Some(v))).collect();
         merged.extend(previous);
         merged.extend(local);
         let iter = merged.into_iter().filter_map(|(k, v)| v.map(|v| (k, v)));
