@@ -300,33 +300,10 @@ fn encode_internal(slots: &Slots) -> Vec<u8> {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
+    use crate::persistent::test_nodes::{MemNodes, next};
     use crate::persistent::tree::{Tree, key_hash};
     use jmt::OwnedValue;
     use std::collections::{BTreeMap, BTreeSet};
-
-    /// Nodes in memory, as the redb table holds them.
-    #[derive(Default)]
-    struct MemNodes(BTreeMap<NodeKey, Node>);
-
-    impl TreeReader for MemNodes {
-        fn get_node_option(&self, node_key: &NodeKey) -> anyhow::Result<Option<Node>> {
-            Ok(self.0.get(node_key).cloned())
-        }
-        fn get_value_option(&self, _: Version, _: KeyHash) -> anyhow::Result<Option<OwnedValue>> {
-            Ok(None)
-        }
-        fn get_rightmost_leaf(&self) -> anyhow::Result<Option<(NodeKey, LeafNode)>> {
-            Ok(None)
-        }
-    }
-
-    /// A small deterministic generator (xorshift), so the test needs no dependency.
-    fn next(state: &mut u64) -> u64 {
-        *state ^= *state << 13;
-        *state ^= *state >> 7;
-        *state ^= *state << 17;
-        *state
-    }
 
     /// An empty stored tree (a null root at version 0).
     fn empty_tree() -> MemNodes {

@@ -19,6 +19,8 @@ mod buffer;
 mod commit;
 mod snapshot;
 mod tables;
+#[cfg(test)]
+mod test_nodes;
 mod tree;
 mod upper;
 

@@ -368,30 +368,7 @@ impl<R: TreeReader> TreeReader for PendingReader<'_, R> {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
-
-    /// Nodes in memory, as the redb table holds them.
-    #[derive(Default)]
-    struct MemNodes(BTreeMap<NodeKey, Node>);
-
-    impl TreeReader for MemNodes {
-        fn get_node_option(&self, node_key: &NodeKey) -> anyhow::Result<Option<Node>> {
-            Ok(self.0.get(node_key).cloned())
-        }
-        fn get_value_option(&self, _: Version, _: KeyHash) -> anyhow::Result<Option<OwnedValue>> {
-            Ok(Some(Vec::new()))
-        }
-        fn get_rightmost_leaf(&self) -> anyhow::Result<Option<(NodeKey, LeafNode)>> {
-            Ok(None)
-        }
-    }
-
-    /// A small deterministic generator (xorshift), so the test needs no dependency.
-    fn next(state: &mut u64) -> u64 {
-        *state ^= *state << 13;
-        *state ^= *state >> 7;
-        *state ^= *state << 17;
-        *state
-    }
+    use crate::persistent::test_nodes::{MemNodes, next};
 
     /// Blocks of mixed inserts, updates and deletions (including deleting everything): the batched
     /// update gives the root the JMT's own per-key update gives, keeps no dangling node, and every
