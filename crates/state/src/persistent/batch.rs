@@ -2,11 +2,11 @@
 //!
 //! The jmt crate's batch insert is general (several versions per batch, values kept in the batch): it
 //! keeps every node it touches in SipHash maps, clones nodes on each lookup and copies the result
-//! into a `BTreeMap`. That bookkeeping was most of a block's tree update. This pass visits the same
-//! nodes in the same order and builds the same nodes, in the jmt crate's own types and encoding, so
-//! the root, every node and every proof are exactly the jmt crate's (a test compares all three over
-//! random blocks). Hashing stays the jmt crate's: internal nodes are built from their borsh encoding
-//! and hashed by `InternalNode::hash`.
+//! into a `BTreeMap`. That bookkeeping was most of a block's tree update. This pass reads the same
+//! stored nodes and builds the same new ones, in the jmt crate's own types and encoding, so the root,
+//! every node, and so every proof, are exactly the jmt crate's (tests compare the root, the new nodes
+//! and the superseded ones over random blocks). Hashing stays the jmt crate's: internal nodes are
+//! built from their borsh encoding and hashed by `InternalNode::hash`.
 //!
 //! The JMT's shape is a function of its key set: a leaf sits at the shallowest position its key hash
 //! does not share with another key, with internal nodes above it. So inserting a batch is: walk down
