@@ -76,7 +76,7 @@ pub(crate) fn all_rewards_starts(
     state: &dyn StateRead,
 ) -> Result<Vec<(TargetRef, Address, StartingInfo)>> {
     Ok(
-        store::values::<DelegationEntry>(state, &state_key::single(state_key::DELEGATION))?
+        entries_under(state, &state_key::single(state_key::DELEGATION))?
             .into_iter()
             .filter_map(|e| {
                 let d = e.delegation;
@@ -88,10 +88,15 @@ pub(crate) fn all_rewards_starts(
 
 /// The delegations stored under `prefix` (a prefix of delegation keys), in key order.
 pub(crate) fn delegations_under(state: &dyn StateRead, prefix: &[u8]) -> Result<Vec<Delegation>> {
-    Ok(store::values::<DelegationEntry>(state, prefix)?
+    Ok(entries_under(state, prefix)?
         .into_iter()
         .map(|e| e.delegation)
         .collect())
+}
+
+/// The stored entries under `prefix` (a prefix of delegation keys), in key order.
+fn entries_under(state: &dyn StateRead, prefix: &[u8]) -> Result<Vec<DelegationEntry>> {
+    store::values(state, prefix)
 }
 
 /// Stores `delegator`'s delegation to `r` (deletes it when `d` is `None` or holds no shares), keeping
@@ -141,8 +146,7 @@ pub(crate) fn write_delegation(
 /// by-target index entry, the locked-holders index lists exactly the delegations holding locked
 /// shares, and neither index has entries of its own. Returns the first violation found.
 pub fn check_delegation_indexes(state: &dyn StateRead) -> Result<Option<String>> {
-    let entries =
-        store::values::<DelegationEntry>(state, &state_key::single(state_key::DELEGATION))?;
+    let entries = entries_under(state, &state_key::single(state_key::DELEGATION))?;
     let mut locked = 0usize;
     for e in &entries {
         let (d, r) = (&e.delegation, e.delegation.target());
