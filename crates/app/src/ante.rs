@@ -5,13 +5,14 @@
 //! Gas is metered per byte of the encoded transaction and per message. A transaction that passes these
 //! checks pays its fee and uses its sequence number even if one of its messages then fails.
 
+use crate::signature_cache::SignatureCache;
 use crate::{TX_PARAMS, chain_id};
 use borsh::{BorshDeserialize, BorshSerialize};
 use phalanx_protocol::auth::{self, Account};
 use phalanx_protocol::store;
 use phalanx_state::StateRead;
 use phalanx_types::error::{AuthError, Result};
-use phalanx_types::proto::tx::{DecodedTx, TxLimits, decode_tx_with_limits};
+use phalanx_types::proto::tx::{DecodedTx, TxLimits, decode_tx_with_limits, tx_hash};
 use phalanx_types::{Address, Coin, Coins, Dec, Error, MathError};
 use secp256k1::{Message, PublicKey, ecdsa::Signature};
 use serde::{Deserialize, Serialize};
@@ -102,6 +103,8 @@ pub struct Authenticated {
     pub gas_used: u64,
     /// The fee charged (in the fee denom).
     pub fee: Coins,
+    /// The sign-doc digest the signature is valid over, for a [`SignatureCache`].
+    pub digest: [u8; 32],
 }
 
 /// Verifies a SIGN_MODE_DIRECT signature: sha256 of the sign doc, compact (r || s), low-S only so a
@@ -144,47 +147,72 @@ pub fn verify_digest(public_key: &[u8; 33], digest: &[u8; 32], signature: &[u8; 
 /// digest it computes at execution equals the one verified here, and the public key and signature
 /// come from the same transaction bytes. Verification being a pure function of (key, digest,
 /// signature), a block's results are identical with or without this pass, on any number of cores.
+///
+/// With `known`, a transaction whose signature the mempool already verified takes the remembered
+/// digest and is not verified again; the check at execution is the same either way.
 pub fn preverify_signatures(
     state: &dyn StateRead,
     txs: &[Vec<u8>],
+    known: Option<&SignatureCache>,
 ) -> Result<Vec<Option<[u8; 32]>>> {
+    let remembered = match known {
+        Some(cache) => cache.get_many(par_map(txs, |t| tx_hash(t)).iter()),
+        None => vec![None; txs.len()],
+    };
     let chain_id = chain_id(state)?;
     let limits = TxLimits {
         max_tx_bytes: usize::try_from(tx_params(state)?.max_tx_bytes).unwrap_or(usize::MAX),
         ..TxLimits::default()
     };
     // State is read here, sequentially; only the pure verification runs on the worker threads.
-    let mut work: Vec<Option<Pending>> = Vec::with_capacity(txs.len());
-    for bytes in txs {
+    let mut work: Vec<Work> = Vec::with_capacity(txs.len());
+    for (bytes, remembered) in txs.iter().zip(remembered) {
+        if let Some(digest) = remembered {
+            work.push(Work::Known(digest));
+            continue;
+        }
         let Ok(tx) = decode_tx_with_limits(bytes, &limits) else {
-            work.push(None);
+            work.push(Work::Unchecked);
             continue;
         };
         let Some(account) = auth::account(state, &tx.signer)? else {
-            work.push(None);
+            work.push(Work::Unchecked);
             continue;
         };
-        work.push(Some(Pending {
+        work.push(Work::Verify {
             sign_doc: tx.sign_doc_bytes(&chain_id, account.account_number),
             public_key: tx.public_key,
             signature: tx.signature,
-        }));
+        });
     }
-    Ok(par_map(&work, |p| {
-        p.as_ref().and_then(|p| {
-            let digest = sign_doc_digest(&p.sign_doc);
-            verify_digest(&p.public_key, &digest, &p.signature)
+    Ok(par_map(&work, |w| match w {
+        Work::Known(digest) => Some(*digest),
+        Work::Unchecked => None,
+        Work::Verify {
+            sign_doc,
+            public_key,
+            signature,
+        } => {
+            let digest = sign_doc_digest(sign_doc);
+            verify_digest(public_key, &digest, signature)
                 .is_ok()
                 .then_some(digest)
-        })
+        }
     }))
 }
 
-/// A signature to check ahead of execution.
-struct Pending {
-    sign_doc: Vec<u8>,
-    public_key: [u8; 33],
-    signature: [u8; 64],
+/// What the ahead-of-execution pass does with one transaction.
+enum Work {
+    /// Verified before (by the mempool) over this digest.
+    Known([u8; 32]),
+    /// Cannot be checked ahead; execution reports why.
+    Unchecked,
+    /// A signature to check.
+    Verify {
+        sign_doc: Vec<u8>,
+        public_key: [u8; 33],
+        signature: [u8; 64],
+    },
 }
 
 /// `items.iter().map(f)` on every available core, in order. Falls back to the calling thread when
@@ -310,5 +338,6 @@ pub fn authenticate_preverified(
         account,
         gas_used,
         fee,
+        digest,
     })
 }

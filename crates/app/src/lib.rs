@@ -8,6 +8,7 @@ pub mod ante;
 mod genesis;
 pub mod mempool;
 mod router;
+pub mod signature_cache;
 
 pub use genesis::{Genesis, export_genesis, init_genesis};
 pub use router::{MsgResponse, execute_msg};
@@ -323,8 +324,20 @@ pub fn execute_signed_block(
     header: &BlockHeader,
     txs: &[Vec<u8>],
 ) -> Result<BlockResult> {
+    execute_signed_block_with(state, header, txs, None)
+}
+
+/// [`execute_signed_block`], taking the signatures the mempool already verified from `known` instead
+/// of verifying them again. The results are the same with any cache contents
+/// ([`signature_cache`] says why).
+pub fn execute_signed_block_with(
+    state: &mut dyn StateWrite,
+    header: &BlockHeader,
+    txs: &[Vec<u8>],
+    known: Option<&signature_cache::SignatureCache>,
+) -> Result<BlockResult> {
     let mut gas_left = ante::tx_params(state)?.max_block_gas;
-    let verified = ante::preverify_signatures(state, txs)?;
+    let verified = ante::preverify_signatures(state, txs, known)?;
     run_block(state, header, |s, info| {
         txs.iter()
             .zip(&verified)

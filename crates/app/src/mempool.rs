@@ -4,14 +4,19 @@
 //!
 //! Per signer, admitted sequences are contiguous from the account's sequence, so reaping in arrival
 //! order always proposes each signer's transactions in sequence order.
+//!
+//! Each signature is verified once: the pool remembers the valid ones in a [`SignatureCache`] that
+//! its re-checks and the execution of the block that carries the transaction consult.
 
 use crate::ante::{self, Authenticated};
+use crate::signature_cache::SignatureCache;
 use phalanx_state::StateRead;
 use phalanx_types::encoding::hex_upper;
 use phalanx_types::error::Result;
 use phalanx_types::proto::tx::tx_hash;
 use phalanx_types::{Address, Error};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// A transaction's identity: sha256 of its bytes, as Cosmos computes it.
 pub type TxHash = [u8; 32];
@@ -49,10 +54,14 @@ pub struct Mempool {
     by_hash: BTreeMap<TxHash, u64>,
     /// (signer, sequence) → arrival number.
     by_signer: BTreeMap<(Address, u64), u64>,
+    /// Signatures found valid, shared with block execution.
+    signatures: Arc<SignatureCache>,
 }
 
 impl Mempool {
-    /// An empty mempool holding at most `max_txs` transactions and `max_bytes` bytes.
+    /// An empty mempool holding at most `max_txs` transactions and `max_bytes` bytes. Its signature
+    /// cache holds twice `max_txs`: every waiting transaction, and as many reaped into blocks that
+    /// have not executed yet.
     pub fn new(max_txs: usize, max_bytes: usize) -> Self {
         Self {
             max_txs,
@@ -62,7 +71,50 @@ impl Mempool {
             by_arrival: BTreeMap::new(),
             by_hash: BTreeMap::new(),
             by_signer: BTreeMap::new(),
+            signatures: Arc::new(SignatureCache::new(max_txs.saturating_mul(2))),
         }
+    }
+
+    /// The signatures this pool found valid, for [`crate::execute_signed_block_with`] and
+    /// [`Mempool::verify_ahead`].
+    pub fn signatures(&self) -> Arc<SignatureCache> {
+        Arc::clone(&self.signatures)
+    }
+
+    /// Runs the admission checks against `state` and remembers a valid signature in `signatures`,
+    /// without the pool: a caller can do the costly verification before taking the pool's lock, and
+    /// [`Mempool::insert`] then finds it done. The sequence is checked against the account only.
+    pub fn verify_ahead(
+        state: &dyn StateRead,
+        bytes: &[u8],
+        height: u64,
+        signatures: &SignatureCache,
+    ) -> Result<Authenticated> {
+        Self::check(state, &tx_hash(bytes), bytes, height, None, signatures)
+    }
+
+    /// [`ante::authenticate`], skipping the signature when `signatures` holds it and remembering it
+    /// there once valid.
+    fn check(
+        state: &dyn StateRead,
+        hash: &TxHash,
+        bytes: &[u8],
+        height: u64,
+        expected_sequence: Option<u64>,
+        signatures: &SignatureCache,
+    ) -> Result<Authenticated> {
+        let known = signatures.get(hash);
+        let admitted = ante::authenticate_preverified(
+            state,
+            bytes,
+            height,
+            expected_sequence,
+            known.as_ref(),
+        )?;
+        if known != Some(admitted.digest) {
+            signatures.remember(*hash, admitted.digest);
+        }
+        Ok(admitted)
     }
 
     /// Number of waiting transactions.
@@ -115,12 +167,12 @@ impl Mempool {
             return Err(MempoolError::Full(format!("{} bytes", self.max_bytes)));
         }
         // Decode once to learn the signer, then check against the signer's next pending sequence.
-        let signer = match ante::authenticate(state, &bytes, height, None) {
+        let signer = match Self::check(state, &hash, &bytes, height, None, &self.signatures) {
             Ok(a) => a.tx.signer,
             Err(_) => phalanx_types::proto::tx::decode_tx(&bytes)?.signer,
         };
         let expected = self.next_sequence(state, &signer)?;
-        let admitted = ante::authenticate(state, &bytes, height, expected)?;
+        let admitted = Self::check(state, &hash, &bytes, height, expected, &self.signatures)?;
         self.push(hash, bytes, &admitted);
         Ok(hash)
     }
@@ -202,7 +254,7 @@ impl Mempool {
         let mut expected: BTreeMap<Address, Option<u64>> = BTreeMap::new();
         let arrivals: Vec<u64> = self.by_arrival.keys().copied().collect();
         for arrival in arrivals {
-            let Some((_, p)) = self.by_arrival.get(&arrival) else {
+            let Some((hash, p)) = self.by_arrival.get(&arrival) else {
                 continue;
             };
             let signer = p.signer;
@@ -213,8 +265,17 @@ impl Mempool {
                     .flatten()
                     .map(|a| a.sequence),
             };
-            let ok = want
-                .is_some_and(|w| ante::authenticate(state, &p.bytes, next_height, Some(w)).is_ok());
+            let ok = want.is_some_and(|w| {
+                Self::check(
+                    state,
+                    hash,
+                    &p.bytes,
+                    next_height,
+                    Some(w),
+                    &self.signatures,
+                )
+                .is_ok()
+            });
             if ok {
                 expected.insert(signer, want.map(|w| w.saturating_add(1)));
             } else {

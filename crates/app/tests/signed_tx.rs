@@ -10,7 +10,8 @@
 )]
 
 use phalanx_app::ante::{TxParams, authenticate};
-use phalanx_app::{BlockHeader, Genesis, TxResult, execute_signed_block, fee_collector};
+use phalanx_app::signature_cache::SignatureCache;
+use phalanx_app::{BlockHeader, Genesis, TxResult, execute_signed_block_with, fee_collector};
 use phalanx_protocol::{auth, bank};
 use phalanx_state::MemState;
 use phalanx_types::msgs::{Msg, MsgDelegateOperator, MsgSend};
@@ -85,13 +86,18 @@ impl Chain {
     }
 
     fn block(&mut self, txs: Vec<Vec<u8>>) -> Vec<TxResult> {
+        self.block_with(txs, None)
+    }
+
+    /// A block that takes the signature verdicts `known` holds, as a node executes.
+    fn block_with(&mut self, txs: Vec<Vec<u8>>, known: Option<&SignatureCache>) -> Vec<TxResult> {
         self.height += 1;
         self.time = Timestamp(self.time.0 + 1_000_000_000);
         let header = BlockHeader {
             height: self.height,
             time: self.time,
         };
-        execute_signed_block(&mut self.state, &header, &txs)
+        execute_signed_block_with(&mut self.state, &header, &txs, known)
             .unwrap()
             .tx_results
     }
@@ -482,5 +488,108 @@ mod mempool {
         // a1 is still valid (next sequence); b0 now reuses a spent sequence and is dropped.
         assert_eq!(pool.reap(1 << 20, u64::MAX), vec![a1]);
         assert!(!pool.contains(&tx_hash(&b0)));
+    }
+
+    /// The digest a transaction signed by `s` signs.
+    fn digest_of(s: &Signing<'_>, msgs: &[Msg]) -> [u8; 32] {
+        let body = encode_tx_body(msgs, "", s.timeout_height);
+        let auth_info = encode_auth_info(&s.key.public, s.sequence, &s.fee, s.gas_limit);
+        Sha256::digest(sign_doc_bytes(
+            &body,
+            &auth_info,
+            s.chain_id,
+            s.account_number,
+        ))
+        .into()
+    }
+
+    #[test]
+    fn admission_remembers_each_valid_signature_and_blocks_give_the_same_results_with_it() {
+        let (alice, bob) = (key(1), key(2));
+        let mut cached = Chain::new(&[&alice, &bob]);
+        let mut plain = Chain::new(&[&alice, &bob]);
+        let mut pool = Mempool::new(100, 1 << 20);
+        let msgs = [send(&alice, bob.address, "5uatom")];
+        let a0 = sign(&cached.signing(&alice), &msgs);
+        let a1 = sign(
+            &Signing {
+                sequence: 1,
+                ..cached.signing(&alice)
+            },
+            &msgs,
+        );
+        pool.insert(&cached.state, a0.clone(), 1).unwrap();
+        pool.insert(&cached.state, a1.clone(), 1).unwrap();
+        let signatures = pool.signatures();
+        assert_eq!(signatures.len(), 2);
+        assert_eq!(
+            signatures.get(&tx_hash(&a0)),
+            Some(digest_of(&cached.signing(&alice), &msgs))
+        );
+        // A refused transaction leaves nothing behind.
+        let mut tampered = a0.clone();
+        let last = tampered.len() - 1;
+        tampered[last] ^= 1;
+        assert!(pool.insert(&cached.state, tampered.clone(), 1).is_err());
+        assert_eq!(signatures.get(&tx_hash(&tampered)), None);
+
+        // The same block, tampered copy included, with and without the remembered verdicts.
+        let block = vec![a0, a1, tampered];
+        let with = cached.block_with(block.clone(), Some(&signatures));
+        let without = plain.block(block);
+        assert_eq!(with, without);
+        assert!(with[0].is_ok() && with[1].is_ok() && !with[2].is_ok());
+        assert_eq!(
+            phalanx_app::export_genesis(&cached.state).unwrap(),
+            phalanx_app::export_genesis(&plain.state).unwrap()
+        );
+    }
+
+    #[test]
+    fn a_wrong_remembered_digest_neither_admits_a_bad_signature_nor_refuses_a_good_one() {
+        let (alice, bob) = (key(1), key(2));
+        let mut chain = Chain::new(&[&alice, &bob]);
+        let msgs = [send(&alice, bob.address, "5uatom")];
+        let good = sign(&chain.signing(&alice), &msgs);
+        let mut bad = sign(
+            &Signing {
+                sequence: 1,
+                ..chain.signing(&alice)
+            },
+            &msgs,
+        );
+        let last = bad.len() - 1;
+        bad[last] ^= 1;
+        let signatures = SignatureCache::new(10);
+        // Verdicts that do not match what execution computes: a digest for another account number
+        // (the bad one's, as if it had been valid), and noise.
+        let other_number = Signing {
+            account_number: 7,
+            sequence: 1,
+            ..chain.signing(&alice)
+        };
+        signatures.remember(tx_hash(&bad), digest_of(&other_number, &msgs));
+        signatures.remember(tx_hash(&good), [0xAB; 32]);
+        let results = chain.block_with(vec![good, bad], Some(&signatures));
+        assert!(results[0].is_ok(), "{}", results[0].log);
+        assert_eq!((results[1].codespace.as_str(), results[1].code), ("sdk", 4));
+    }
+
+    #[test]
+    fn verifying_ahead_outside_the_pool_makes_the_insert_find_the_signature_done() {
+        let (alice, bob) = (key(1), key(2));
+        let chain = Chain::new(&[&alice, &bob]);
+        let mut pool = Mempool::new(100, 1 << 20);
+        let tx = signed_send(&chain, &alice, &bob, 0);
+        let signatures = pool.signatures();
+        let ahead = Mempool::verify_ahead(&chain.state, &tx, 1, &signatures).unwrap();
+        assert_eq!(signatures.get(&tx_hash(&tx)), Some(ahead.digest));
+        pool.insert(&chain.state, tx, 1).unwrap();
+        assert_eq!(signatures.len(), 1);
+        // Ahead of the pool, a later pending sequence is refused (the insert checks it instead).
+        let next = signed_send(&chain, &alice, &bob, 1);
+        assert!(Mempool::verify_ahead(&chain.state, &next, 1, &signatures).is_err());
+        pool.insert(&chain.state, next, 1).unwrap();
+        assert_eq!(signatures.len(), 2);
     }
 }

@@ -9,7 +9,8 @@ use phalanx_api::{
     StateSnapshot, SubmitError, TxHash, TxRecord,
 };
 use phalanx_app::mempool::{Mempool, MempoolError};
-use phalanx_app::{BlockHeader, Genesis, execute_signed_block};
+use phalanx_app::signature_cache::SignatureCache;
+use phalanx_app::{BlockHeader, Genesis, execute_signed_block_with};
 use phalanx_consensus::{AppHash, Block, ChainApp, EpochValidator, PublicKey, TxGossip};
 use phalanx_state::{Entry, PersistentState, Snapshot, StateError, StateRead};
 use phalanx_types::Timestamp;
@@ -23,6 +24,9 @@ pub struct NodeCore {
     store: PersistentState,
     index: Index,
     mempool: Mutex<Mempool>,
+    /// The mempool's verified signatures: block execution skips them, and submissions verify into
+    /// it before taking the mempool's lock.
+    signatures: Arc<SignatureCache>,
     /// Where transactions admitted from clients are queued for the other validators; set once
     /// consensus has started (before that, they wait in the local mempool only).
     gossip: OnceLock<TxGossip>,
@@ -68,6 +72,7 @@ impl NodeCore {
         Ok(Arc::new(Self {
             store,
             index,
+            signatures: mempool.signatures(),
             mempool: Mutex::new(mempool),
             gossip: OnceLock::new(),
             events,
@@ -89,11 +94,22 @@ impl NodeCore {
             return;
         };
         let next = snap.height().unwrap_or(0).saturating_add(1);
+        for tx in &txs {
+            self.verify_ahead(&snap, tx, next);
+        }
         if let Ok(mut pool) = self.mempool.lock() {
             for tx in txs {
                 let _ = pool.insert(&snap, tx, next);
             }
         }
+    }
+
+    /// Verifies a transaction's signature into the shared cache without holding the mempool's
+    /// lock, so concurrent submissions verify in parallel. The outcome is not needed here: the
+    /// insert that follows runs every check again (taking the signature from the cache) and reports
+    /// any failure.
+    fn verify_ahead(&self, snap: &Snapshot, tx: &[u8], height: u64) {
+        let _outcome = Mempool::verify_ahead(snap, tx, height, &self.signatures);
     }
 
     /// The last executed height and the app hash after it.
@@ -131,7 +147,8 @@ impl NodeCore {
         let time = Timestamp(block.timestamp_ms().saturating_mul(1_000_000));
         let header = BlockHeader { height, time };
         let mut buffer = self.store.begin_block(height)?;
-        let mut result = execute_signed_block(&mut buffer, &header, block.txs())?;
+        let mut result =
+            execute_signed_block_with(&mut buffer, &header, block.txs(), Some(&self.signatures))?;
         // Equivocation evidence (verified by every validator before voting) is recorded in the
         // same state commit, after the transactions; its events close the block's events.
         for evidence in block.evidence() {
@@ -355,6 +372,7 @@ impl NodeView for NodeCore {
             .snapshot()
             .map_err(|e| SubmitError::unavailable(e.to_string()))?;
         let next = snap.height().unwrap_or(0).saturating_add(1);
+        self.verify_ahead(&snap, &tx_bytes, next);
         let mut pool = self
             .mempool
             .lock()
