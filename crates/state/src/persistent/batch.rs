@@ -1,20 +1,27 @@
-//! A block's inserts and updates applied to the stored tree in one pass.
+//! A block's inserts, updates and deletions applied to the stored tree in one pass.
 //!
 //! The jmt crate's batch insert is general (several versions per batch, values kept in the batch): it
 //! keeps every node it touches in SipHash maps, clones nodes on each lookup and copies the result
-//! into a `BTreeMap`. That bookkeeping was most of a block's tree update. This pass reads the same
-//! stored nodes and builds the same new ones, in the jmt crate's own types and encoding, so the root,
-//! every node, and so every proof, are exactly the jmt crate's (tests compare the root, the new nodes
-//! and the superseded ones over random blocks). Hashing stays the jmt crate's: internal nodes are
-//! built from their borsh encoding and hashed by `InternalNode::hash`.
+//! into a `BTreeMap`; and it takes no deletions, which its per-key update rehashes a whole path for,
+//! per key. This pass reads the same stored nodes and builds the same tree, in the jmt crate's own
+//! types and encoding, so the root and every proof are exactly the jmt crate's. Hashing stays the
+//! jmt crate's: internal nodes are built from their borsh encoding and hashed by
+//! `InternalNode::hash`.
 //!
 //! The JMT's shape is a function of its key set: a leaf sits at the shallowest position its key hash
-//! does not share with another key, with internal nodes above it. So inserting a batch is: walk down
+//! does not share with another key, with internal nodes above it. So applying a batch is: walk down
 //! the stored tree along the batch's sorted key hashes; an internal node is rebuilt with its touched
 //! children replaced; a leaf met on the way joins the keys below its position (unless the batch
-//! replaces it) and the subtree of those keys is built afresh.
+//! replaces or deletes it) and the subtree of those keys is built afresh. A subtree left with one
+//! key becomes that key's leaf, which its parent stores under itself or, left with it alone, passes
+//! further up; a subtree left with none disappears.
+//!
+//! Only nodes that change are written, each once. For inserts and updates that is exactly the jmt
+//! crate's batch insert, node for node; for deletions the jmt crate's per-key update may rewrite a
+//! leaf that ends where it was (moved up for one key, back down for the next), so its tests compare
+//! the tree and the exact difference instead.
 
-use super::tree::{StateHasher, root_key};
+use super::tree::{EMPTY_ROOT, StateHasher, root_key};
 use crate::StateError;
 use borsh::BorshDeserialize;
 use jmt::storage::{LeafNode, NibblePath, Node, NodeKey, TreeReader};
@@ -30,12 +37,12 @@ const TYPE_INTERNAL: u8 = 1;
 const NONE: u8 = 0;
 const SOME: u8 = 1;
 
-/// What inserting a block's batch produces.
+/// What applying a block's batch produces.
 #[derive(Default)]
 pub(crate) struct Inserted {
     /// The new nodes, all at the block's version, children before their parent.
     pub(crate) nodes: Vec<(NodeKey, Node)>,
-    /// The nodes of older versions that the new ones replace.
+    /// The nodes of older versions that the new ones replace or that were removed.
     pub(crate) stale: Vec<NodeKey>,
 }
 
@@ -51,12 +58,25 @@ struct Slot {
 /// The sixteen child positions of an internal node.
 type Slots = [Option<Slot>; 16];
 
-/// A key hash and the hash of its new value.
-type Entry = (KeyHash, ValueHash);
+/// A key hash and the hash of its new value; `None` deletes the key.
+pub(crate) type Entry = (KeyHash, Option<ValueHash>);
 
-/// Inserts or updates `kvs` (sorted by key hash, no key twice) in the tree of `previous`, building the
-/// tree of `version`. Returns its root hash and the new and replaced nodes.
-pub(crate) fn insert_batch<R: TreeReader>(
+/// A subtree after the batch.
+enum Subtree {
+    /// No key is left under it.
+    Empty,
+    /// One key is left: a leaf not yet stored, since it sits as high as its parent lets it (the
+    /// parent stores it under itself, or, left with it alone, passes it up in turn).
+    Leaf(LeafNode),
+    /// Two or more keys: an internal node, stored.
+    Node(Slot),
+    /// Nothing under it changed (the batch only deleted absent keys there): it stays as stored.
+    Unchanged,
+}
+
+/// Applies `kvs` (sorted by key hash, no key twice) to the tree of `previous`, building the tree of
+/// `version`. Returns its root hash and the new and replaced nodes.
+pub(crate) fn apply_batch<R: TreeReader>(
     reader: &R,
     previous: Version,
     version: Version,
@@ -82,15 +102,39 @@ pub(crate) fn insert_batch<R: TreeReader>(
         version,
         out: Inserted::default(),
     };
-    let slot = pass.update(&mut Vec::new(), key, root, kvs)?;
-    Ok((slot.hash, pass.out))
+    let mut path = Vec::new();
+    let previous_root = root.clone();
+    let hash = match pass.update(&mut path, key, root, kvs)? {
+        // Every version has a root: an unchanged one is copied, as the jmt crate does.
+        Subtree::Unchanged => {
+            let hash = node_hash(&previous_root);
+            pass.out.nodes.push((root_key(version), previous_root));
+            hash
+        }
+        Subtree::Empty => {
+            pass.out.nodes.push((root_key(version), Node::Null));
+            EMPTY_ROOT
+        }
+        Subtree::Leaf(leaf) => pass.store_leaf(&path, leaf).hash,
+        Subtree::Node(slot) => slot.hash,
+    };
+    Ok((hash, pass.out))
+}
+
+/// A node's hash as its parent records it (an empty tree's root hashes to [`EMPTY_ROOT`]).
+fn node_hash(node: &Node) -> [u8; 32] {
+    match node {
+        Node::Null => EMPTY_ROOT,
+        Node::Leaf(leaf) => leaf.hash::<StateHasher>(),
+        Node::Internal(internal) => internal.hash::<StateHasher>(),
+    }
 }
 
 fn fail(version: Version, what: impl std::fmt::Display) -> StateError {
     StateError(format!("JMT update at version {version}: {what}"))
 }
 
-/// One batch insert in progress.
+/// One batch in progress.
 struct Pass<'r, R> {
     reader: &'r R,
     version: Version,
@@ -105,87 +149,166 @@ impl<R: TreeReader> Pass<'_, R> {
         key: NodeKey,
         node: Node,
         kvs: &[Entry],
-    ) -> Result<Slot, StateError> {
+    ) -> Result<Subtree, StateError> {
         match node {
             // An empty tree's root is superseded like any root; the commit marks every previous
             // root stale, so (as in the jmt crate) it is not listed here.
             Node::Null => self.create(path, kvs),
             Node::Leaf(leaf) => {
+                let touched = kvs
+                    .iter()
+                    .any(|(k, v)| v.is_some() || *k == leaf.key_hash());
+                if !touched {
+                    return Ok(Subtree::Unchanged);
+                }
                 self.out.stale.push(key);
-                let merged = with_leaf(kvs, &leaf)?;
-                self.create(path, &merged)
+                self.create(path, &with_leaf(kvs, &leaf)?)
             }
             Node::Internal(internal) => {
-                self.out.stale.push(key);
-                let mut slots: Slots = [None; 16];
+                let mut children: [Option<Child>; 16] = [None; 16];
                 for (nibble, child) in internal.children_sorted() {
-                    if let Some(slot) = slots.get_mut(usize::from(u8::from(nibble))) {
-                        *slot = Some(Slot {
+                    if let Some(c) = children.get_mut(usize::from(u8::from(nibble))) {
+                        *c = Some(Child::Kept(Slot {
                             hash: child.hash,
                             version: child.version,
                             leaf_count: (!child.is_leaf()).then(|| child.leaf_count()),
-                        });
+                        }));
                     }
                 }
+                let mut pending: [Option<LeafNode>; 16] = Default::default();
+                let mut changed = false;
                 for (nibble, group) in groups(kvs, path.len())? {
-                    let existing = slots.get(usize::from(nibble)).copied().flatten();
+                    let at = usize::from(nibble);
+                    let existing = children.get(at).copied().flatten();
                     path.push(nibble);
-                    let slot = match existing {
-                        Some(child) => {
+                    let outcome = match existing {
+                        Some(Child::Kept(child)) => {
                             let child_key = node_key(child.version, path);
-                            let child_node = self
-                                .reader
-                                .get_node_option(&child_key)
-                                .map_err(|e| {
-                                    fail(self.version, format!("reading {child_key:?}: {e:#}"))
-                                })?
-                                .ok_or_else(|| {
-                                    fail(self.version, format!("missing node {child_key:?}"))
-                                })?;
+                            let child_node = self.read(&child_key)?;
                             self.update(path, child_key, child_node, group)?
                         }
-                        None => self.create(path, group)?,
+                        _ => self.create(path, group)?,
                     };
                     path.pop();
-                    if let Some(s) = slots.get_mut(usize::from(nibble)) {
-                        *s = Some(slot);
-                    }
+                    changed |= place(&mut children, &mut pending, at, outcome, existing);
                 }
-                self.internal(path, &slots)
+                if !changed {
+                    return Ok(Subtree::Unchanged);
+                }
+                self.out.stale.push(key);
+                self.close(path, &children, pending)
             }
         }
     }
 
-    /// Builds the subtree of `kvs` (at least one key) at `path`, where nothing is stored.
-    fn create(&mut self, path: &mut Vec<u8>, kvs: &[Entry]) -> Result<Slot, StateError> {
-        if let [(key, value)] = kvs {
-            let leaf = LeafNode::new(*key, *value);
-            let hash = leaf.hash::<StateHasher>();
-            self.out
-                .nodes
-                .push((node_key(self.version, path), Node::Leaf(leaf)));
-            return Ok(Slot {
-                hash,
-                version: self.version,
-                leaf_count: None,
-            });
-        }
-        if path.len() >= MAX_DEPTH || kvs.is_empty() {
-            return Err(fail(
-                self.version,
-                "a subtree with no key, or two keys with one hash",
-            ));
+    /// The subtree at `path` from its children after the batch: nothing, the one leaf left (moved
+    /// up: stored by the caller), or an internal node over them, stored here.
+    fn close(
+        &mut self,
+        path: &mut Vec<u8>,
+        children: &[Option<Child>; 16],
+        mut pending: [Option<LeafNode>; 16],
+    ) -> Result<Subtree, StateError> {
+        let present: Vec<usize> = (0..16)
+            .filter(|&i| children.get(i).copied().flatten().is_some())
+            .collect();
+        match present.as_slice() {
+            [] => return Ok(Subtree::Empty),
+            [only] => {
+                match children.get(*only).copied().flatten() {
+                    Some(Child::Pending) => {
+                        if let Some(leaf) = pending.get_mut(*only).and_then(Option::take) {
+                            return Ok(Subtree::Leaf(leaf));
+                        }
+                    }
+                    // A stored leaf left alone moves up: its old node is superseded.
+                    Some(Child::Kept(slot)) if slot.leaf_count.is_none() => {
+                        path.push(u8::try_from(*only).unwrap_or(0));
+                        let key = node_key(slot.version, path);
+                        path.pop();
+                        let Node::Leaf(leaf) = self.read(&key)? else {
+                            return Err(fail(self.version, format!("{key:?} is not a leaf")));
+                        };
+                        self.out.stale.push(key);
+                        return Ok(Subtree::Leaf(leaf));
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
         }
         let mut slots: Slots = [None; 16];
-        for (nibble, group) in groups(kvs, path.len())? {
-            path.push(nibble);
-            let slot = self.create(path, group)?;
-            path.pop();
+        for (nibble, child) in (0u8..).zip(children) {
+            let slot = match child {
+                None => None,
+                Some(Child::Kept(s) | Child::Built(s)) => Some(*s),
+                Some(Child::Pending) => {
+                    let leaf = pending
+                        .get_mut(usize::from(nibble))
+                        .and_then(Option::take)
+                        .ok_or_else(|| fail(self.version, "a pending leaf went missing"))?;
+                    path.push(nibble);
+                    let slot = self.store_leaf(path, leaf);
+                    path.pop();
+                    Some(slot)
+                }
+            };
             if let Some(s) = slots.get_mut(usize::from(nibble)) {
-                *s = Some(slot);
+                *s = slot;
             }
         }
-        self.internal(path, &slots)
+        self.internal(path, &slots).map(Subtree::Node)
+    }
+
+    /// Builds the subtree of `kvs` at `path`, where nothing is stored; deletions are of absent keys
+    /// and change nothing.
+    fn create(&mut self, path: &mut Vec<u8>, kvs: &[Entry]) -> Result<Subtree, StateError> {
+        let mut values = kvs.iter().filter_map(|(k, v)| v.map(|v| (*k, v)));
+        let Some((key, value)) = values.next() else {
+            return Ok(Subtree::Empty);
+        };
+        if values.next().is_none() {
+            return Ok(Subtree::Leaf(LeafNode::new(key, value)));
+        }
+        if path.len() >= MAX_DEPTH {
+            return Err(fail(self.version, "two keys with one hash"));
+        }
+        let mut children: [Option<Child>; 16] = [None; 16];
+        let mut pending: [Option<LeafNode>; 16] = Default::default();
+        for (nibble, group) in groups(kvs, path.len())? {
+            path.push(nibble);
+            let outcome = self.create(path, group)?;
+            path.pop();
+            place(
+                &mut children,
+                &mut pending,
+                usize::from(nibble),
+                outcome,
+                None,
+            );
+        }
+        self.close(path, &children, pending)
+    }
+
+    /// Stores `leaf` at `path` under this version.
+    fn store_leaf(&mut self, path: &[u8], leaf: LeafNode) -> Slot {
+        let hash = leaf.hash::<StateHasher>();
+        self.out
+            .nodes
+            .push((node_key(self.version, path), Node::Leaf(leaf)));
+        Slot {
+            hash,
+            version: self.version,
+            leaf_count: None,
+        }
+    }
+
+    /// Reads a stored node that must exist.
+    fn read(&self, key: &NodeKey) -> Result<Node, StateError> {
+        self.reader
+            .get_node_option(key)
+            .map_err(|e| fail(self.version, format!("reading {key:?}: {e:#}")))?
+            .ok_or_else(|| fail(self.version, format!("missing node {key:?}")))
     }
 
     /// Stores the internal node with children `slots` at `path`.
@@ -206,6 +329,39 @@ impl<R: TreeReader> Pass<'_, R> {
         self.out.nodes.push((node_key(self.version, path), node));
         Ok(slot)
     }
+}
+
+/// Records a child's outcome at position `at` (`existing`: what was stored there); returns whether
+/// the child changed.
+fn place(
+    children: &mut [Option<Child>; 16],
+    pending: &mut [Option<LeafNode>; 16],
+    at: usize,
+    outcome: Subtree,
+    existing: Option<Child>,
+) -> bool {
+    let (child, leaf, changed) = match outcome {
+        Subtree::Unchanged => (existing, None, false),
+        Subtree::Empty => (None, None, existing.is_some()),
+        Subtree::Leaf(leaf) => (Some(Child::Pending), Some(leaf), true),
+        Subtree::Node(slot) => (Some(Child::Built(slot)), None, true),
+    };
+    if let (Some(c), Some(p)) = (children.get_mut(at), pending.get_mut(at)) {
+        *c = child;
+        *p = leaf;
+    }
+    changed
+}
+
+/// A child position of an internal node being rebuilt.
+#[derive(Clone, Copy)]
+enum Child {
+    /// Stored and untouched by the batch.
+    Kept(Slot),
+    /// Rebuilt and stored.
+    Built(Slot),
+    /// A single leaf, stored once the parent knows where it goes.
+    Pending,
 }
 
 /// The node key of `path` at `version`.
@@ -244,21 +400,25 @@ fn groups(kvs: &[Entry], depth: usize) -> Result<Vec<(u8, &[Entry])>, StateError
     Ok(out)
 }
 
-/// `kvs` with the stored `leaf` added in key order, unless `kvs` replaces it.
+/// `kvs` with the stored `leaf` added in key order, unless `kvs` replaces or deletes it.
 fn with_leaf(kvs: &[Entry], leaf: &LeafNode) -> Result<Vec<Entry>, StateError> {
     let key = leaf.key_hash();
     let mut merged = kvs.to_vec();
     if let Err(at) = merged.binary_search_by(|(k, _)| k.0.cmp(&key.0)) {
-        // The value hash has no public accessor; it is the second half of the leaf's encoding.
-        let encoded = borsh::to_vec(leaf)
-            .map_err(|e| StateError(format!("JMT update: encoding a leaf: {e}")))?;
-        let value: [u8; 32] = encoded
-            .get(32..64)
-            .and_then(|b| b.try_into().ok())
-            .ok_or_else(|| StateError("JMT update: a leaf of unexpected size".to_string()))?;
-        merged.insert(at, (key, ValueHash(value)));
+        merged.insert(at, (key, Some(leaf_value(leaf)?)));
     }
     Ok(merged)
+}
+
+/// The value hash of a stored leaf, which has no public accessor: the second half of its encoding.
+fn leaf_value(leaf: &LeafNode) -> Result<ValueHash, StateError> {
+    let encoded =
+        borsh::to_vec(leaf).map_err(|e| StateError(format!("JMT update: encoding a leaf: {e}")))?;
+    let value: [u8; 32] = encoded
+        .get(32..64)
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| StateError("JMT update: a leaf of unexpected size".to_string()))?;
+    Ok(ValueHash(value))
 }
 
 /// The borsh encoding of `Node::Internal` with children `slots`: for each of the 16 positions an
@@ -324,13 +484,24 @@ mod tests {
     ) {
         let kvs: Vec<Entry> = values
             .iter()
-            .map(|(k, v)| (*k, ValueHash::with::<StateHasher>(v)))
+            .map(|(k, v)| (*k, Some(ValueHash::with::<StateHasher>(v))))
             .collect();
-        let (root, ours) = insert_batch(stored, version - 1, version, &kvs).unwrap();
+        let (root, ours) = apply_batch(stored, version - 1, version, &kvs).unwrap();
         let (roots, theirs) = Tree::new(stored)
             .batch_put_value_sets(vec![values.into_iter().collect()], None, version)
             .unwrap();
         assert_eq!(root, roots[0].0, "root at version {version}");
+        same_update(stored, version, ours, &theirs);
+    }
+
+    /// Checks that our update has exactly the jmt crate's new nodes and superseded nodes, and stores
+    /// the new nodes.
+    fn same_update(
+        stored: &mut MemNodes,
+        version: Version,
+        ours: Inserted,
+        theirs: &jmt::storage::TreeUpdateBatch,
+    ) {
         let our_nodes: BTreeMap<NodeKey, Node> = ours.nodes.iter().cloned().collect();
         assert_eq!(our_nodes.len(), ours.nodes.len(), "a node built twice");
         assert_eq!(
@@ -393,16 +564,168 @@ mod tests {
         }
     }
 
+    /// The nodes reachable from the root of `version` in `nodes`, by key.
+    fn reachable(nodes: &BTreeMap<NodeKey, Node>, version: Version) -> BTreeMap<NodeKey, Node> {
+        let mut out = BTreeMap::new();
+        let mut todo = vec![(root_key(version), Vec::<u8>::new())];
+        while let Some((key, path)) = todo.pop() {
+            let node = nodes
+                .get(&key)
+                .unwrap_or_else(|| panic!("dangling {key:?}"))
+                .clone();
+            if let Node::Internal(internal) = &node {
+                for (nibble, child) in internal.children_sorted() {
+                    let mut child_path = path.clone();
+                    child_path.push(u8::from(nibble));
+                    todo.push((node_key(child.version, &child_path), child_path));
+                }
+            }
+            out.insert(key, node);
+        }
+        out
+    }
+
+    /// The tree's shape and contents without versions: each reachable node's path and hash.
+    fn shape(reached: &BTreeMap<NodeKey, Node>) -> BTreeMap<Vec<u8>, [u8; 32]> {
+        reached
+            .iter()
+            .map(|(k, n)| {
+                let path = (0..k.nibble_path().num_nibbles())
+                    .map(|i| u8::from(k.nibble_path().get_nibble(i)))
+                    .collect();
+                (path, node_hash(n))
+            })
+            .collect()
+    }
+
+    /// Applies `changes` (`None`: delete) at `version` with the pass and with the jmt crate's per-key
+    /// update. The roots and the trees' shapes (every node's position and hash) must be equal. The
+    /// jmt crate's node versions depend on the order it handles keys in (a leaf it moves up for a
+    /// deletion and back down for an insert comes back under the new version), so instead of its
+    /// node set, ours must be exactly the tree's difference: the new nodes are those reachable from
+    /// the new root and not stored before, the superseded ones those reachable from the previous
+    /// root and no longer from the new one.
+    fn apply_both_ways(
+        stored: &mut MemNodes,
+        version: Version,
+        changes: BTreeMap<KeyHash, Option<OwnedValue>>,
+    ) {
+        let kvs: Vec<Entry> = changes
+            .iter()
+            .map(|(k, v)| (*k, v.as_ref().map(ValueHash::with::<StateHasher>)))
+            .collect();
+        let (root, ours) = apply_batch(stored, version - 1, version, &kvs).unwrap();
+        let (their_root, theirs) = Tree::new(stored).put_value_set(changes, version).unwrap();
+        assert_eq!(root, their_root.0, "root at version {version}");
+
+        let before = reachable(&stored.0, version - 1);
+        let mut with_theirs = stored.0.clone();
+        with_theirs.extend(theirs.node_batch.nodes().clone());
+        let mut with_ours = stored.0.clone();
+        let new: BTreeMap<NodeKey, Node> = ours.nodes.iter().cloned().collect();
+        assert_eq!(new.len(), ours.nodes.len(), "a node built twice");
+        assert!(new.keys().all(|k| k.version() == version));
+        with_ours.extend(new.clone());
+        let after = reachable(&with_ours, version);
+        assert_eq!(
+            shape(&after),
+            shape(&reachable(&with_theirs, version)),
+            "tree at version {version}"
+        );
+        let expected_new: BTreeMap<NodeKey, Node> = after
+            .iter()
+            .filter(|(k, _)| !stored.0.contains_key(*k))
+            .map(|(k, n)| (k.clone(), n.clone()))
+            .collect();
+        assert_eq!(new, expected_new, "new nodes at version {version}");
+        // The previous root is listed by the commit, whatever the pass says of it.
+        let previous_root = root_key(version - 1);
+        let mut stale: BTreeSet<&NodeKey> = ours.stale.iter().collect();
+        stale.remove(&previous_root);
+        let expected_stale: BTreeSet<&NodeKey> = before
+            .keys()
+            .filter(|k| !after.contains_key(*k) && **k != previous_root)
+            .collect();
+        assert_eq!(stale, expected_stale, "stale nodes at version {version}");
+        stored.0.extend(new);
+    }
+
+    /// Blocks that delete as well as insert: leaves removed, internal nodes emptied, and a leaf left
+    /// alone under an internal node moved up (possibly to the root), down to an empty tree and back.
+    /// The pass builds the jmt crate's tree, storing exactly the nodes that changed.
+    #[test]
+    fn deletions_collapse_the_tree_exactly_as_the_jmt_crate_does() {
+        let mut stored = empty_tree();
+        let mut rng = 0x9E37_79B9_7F4A_7C15u64;
+        let mut live: BTreeSet<u64> = BTreeSet::new();
+        for version in 1..120u64 {
+            let keyspace = 40 + (version % 30) * 20;
+            let mut changes: BTreeMap<KeyHash, Option<OwnedValue>> = BTreeMap::new();
+            let n = 1 + next(&mut rng) % 60;
+            let delete_share = match version % 10 {
+                0 => 100, // this block deletes every key it touches
+                1..=3 => 70,
+                _ => 30,
+            };
+            // Deleting only keys stored before the block, as the commit does.
+            let stored_before = live.clone();
+            for _ in 0..n {
+                let id = next(&mut rng) % keyspace;
+                let key = key_hash(format!("key/{id}").as_bytes());
+                if next(&mut rng) % 100 < delete_share {
+                    if stored_before.contains(&id) {
+                        live.remove(&id);
+                        changes.insert(key, None);
+                    }
+                } else {
+                    live.insert(id);
+                    changes.insert(key, Some(next(&mut rng).to_be_bytes().to_vec()));
+                }
+            }
+            if version % 40 == 0 {
+                // Empty the tree.
+                changes.retain(|_, v| v.is_none());
+                live.clear();
+                for id in &stored_before {
+                    changes.insert(key_hash(format!("key/{id}").as_bytes()), None);
+                }
+            }
+            if changes.is_empty() {
+                continue;
+            }
+            apply_both_ways(&mut stored, version, changes);
+        }
+    }
+
+    /// A block that only deletes keys that are not there changes nothing, and the new version's root
+    /// is a copy of the previous one.
+    #[test]
+    fn deleting_absent_keys_keeps_the_tree() {
+        let mut stored = empty_tree();
+        let values = (0..20u64)
+            .map(|i| (key_hash(&i.to_be_bytes()), i.to_be_bytes().to_vec()))
+            .collect();
+        insert_both_ways(&mut stored, 1, values);
+        let absent = [(key_hash(b"absent"), None)];
+        let (root, update) = apply_batch(&stored, 1, 2, &absent).unwrap();
+        let before = Tree::new(&stored).get_root_hash(1).unwrap();
+        assert_eq!(root, before.0);
+        assert!(update.stale.is_empty());
+        assert_eq!(update.nodes.len(), 1, "only the copied root");
+        assert_eq!(update.nodes[0].0, root_key(2));
+    }
+
     #[test]
     fn unsorted_or_repeated_keys_are_refused() {
         let stored = empty_tree();
         let (a, b) = (key_hash(b"a"), key_hash(b"b"));
         let v = ValueHash::with::<StateHasher>(b"v");
         let (lo, hi) = if a.0 < b.0 { (a, b) } else { (b, a) };
-        assert!(insert_batch(&stored, 0, 1, &[(hi, v), (lo, v)]).is_err());
-        assert!(insert_batch(&stored, 0, 1, &[(lo, v), (lo, v)]).is_err());
-        assert!(insert_batch(&stored, 0, 1, &[(lo, v), (hi, v)]).is_ok());
+        let v = Some(v);
+        assert!(apply_batch(&stored, 0, 1, &[(hi, v), (lo, v)]).is_err());
+        assert!(apply_batch(&stored, 0, 1, &[(lo, v), (lo, None)]).is_err());
+        assert!(apply_batch(&stored, 0, 1, &[(lo, v), (hi, v)]).is_ok());
         // A version whose root is not stored is an error, not an empty tree.
-        assert!(insert_batch(&stored, 5, 6, &[(lo, v)]).is_err());
+        assert!(apply_batch(&stored, 5, 6, &[(lo, v)]).is_err());
     }
 }

@@ -263,12 +263,21 @@ fn prune_nodes(
         .map(|entry| entry.map(|(k, v)| (k.value(), v.value().to_vec())))
         .collect::<Result<_, _>>()
         .map_err(scan)?;
-    for (version, list) in &lists {
+    // In key order: nodes written by the same block sit together in the table, so consecutive
+    // deletes often fall in the same page.
+    let mut keys = Vec::new();
+    for (_, list) in &lists {
         for key in StaleList::keys(list) {
-            nodes
-                .remove(key?)
-                .map_err(|e| StateError(format!("pruning JMT nodes: deleting a node: {e}")))?;
+            keys.push(key?);
         }
+    }
+    keys.sort_unstable();
+    for key in keys {
+        nodes
+            .remove(key)
+            .map_err(|e| StateError(format!("pruning JMT nodes: deleting a node: {e}")))?;
+    }
+    for (version, _) in &lists {
         stale.remove(version).map_err(|e| {
             StateError(format!(
                 "pruning JMT nodes: deleting the stale list of version {version}: {e}"

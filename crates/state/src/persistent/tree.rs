@@ -1,7 +1,7 @@
 //! The Jellyfish Merkle tree over redb: the hasher, the node reader and the proof type.
 
 use super::AppHash;
-use super::batch::{Inserted, insert_batch};
+use super::batch::{Entry, Inserted, apply_batch};
 use crate::StateError;
 use borsh::{BorshDeserialize, BorshSerialize};
 use jmt::proof::SparseMerkleProof;
@@ -9,7 +9,6 @@ use jmt::storage::{LeafNode, NibblePath, Node, NodeKey, TreeReader, TreeUpdateBa
 use jmt::{KeyHash, OwnedValue, RootHash, SimpleHasher, ValueHash, Version};
 use redb::ReadableTable;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// SHA-256 as the JMT hasher (the hash ICS23's JMT spec uses), over the workspace's `sha2`.
 pub struct StateHasher(sha2::Sha256);
@@ -203,70 +202,34 @@ pub(crate) fn tree_root<R: TreeReader>(
 }
 
 /// What one block changes in the tree: the nodes it creates and the older nodes it supersedes.
-pub(crate) struct TreeUpdate {
-    /// The batch insert of the block's inserts and updates.
-    first: Inserted,
-    /// The block's deletions applied on top of `first`, at the same version (or, for a block with
-    /// no inserts or at version 0, the whole block, per key).
-    second: Option<TreeUpdateBatch>,
-    /// The block's version.
-    version: Version,
-}
+pub(crate) struct TreeUpdate(Inserted);
 
 impl TreeUpdate {
-    /// The nodes to store, all at the block's version. A node of the first step that the second
-    /// superseded is left out; one the second rewrote comes last, so its write wins.
+    /// The nodes to store, all at the block's version.
     pub(crate) fn nodes(&self) -> impl Iterator<Item = (&NodeKey, &Node)> {
-        let superseded: BTreeSet<&NodeKey> = self
-            .second
-            .iter()
-            .flat_map(|s| &s.stale_node_index_batch)
-            .filter(|s| s.node_key.version() == self.version)
-            .map(|s| &s.node_key)
-            .collect();
-        self.first
-            .nodes
-            .iter()
-            .filter(move |(k, _)| !superseded.contains(k))
-            .map(|(k, n)| (k, n))
-            .chain(self.second.iter().flat_map(|s| s.node_batch.nodes()))
+        self.0.nodes.iter().map(|(k, n)| (k, n))
     }
 
-    /// Nodes of older versions no longer reachable from the new root, all stale since this version
-    /// (a node both steps mark appears twice; marking it twice is harmless). The first step's own
-    /// nodes that the second superseded are no older version's: not listed.
+    /// Nodes of older versions no longer reachable from the new root, all stale since this version.
     pub(crate) fn stale(&self) -> impl Iterator<Item = &NodeKey> {
-        self.first.stale.iter().chain(
-            self.second
-                .iter()
-                .flat_map(|s| &s.stale_node_index_batch)
-                .filter(|s| s.node_key.version() != self.version)
-                .map(|s| &s.node_key),
-        )
+        self.0.stale.iter()
     }
 
-    /// An update made by the jmt crate alone; refuses one that marks a node stale since another
-    /// version (the stale list of a block is filed under its own version).
-    fn from_jmt(
-        first: Inserted,
-        batch: TreeUpdateBatch,
-        version: Version,
-    ) -> Result<Self, StateError> {
-        if let Some(s) = batch
-            .stale_node_index_batch
-            .iter()
-            .find(|s| s.stale_since_version != version)
-        {
-            return Err(StateError(format!(
-                "JMT update at version {version}: a node marked stale since version {}",
-                s.stale_since_version
-            )));
+    /// An update made by the jmt crate; refuses one that marks a node stale since another version
+    /// (the stale list of a block is filed under its own version).
+    fn from_jmt(batch: TreeUpdateBatch, version: Version) -> Result<Self, StateError> {
+        let mut stale = Vec::with_capacity(batch.stale_node_index_batch.len());
+        for s in batch.stale_node_index_batch {
+            if s.stale_since_version != version {
+                return Err(StateError(format!(
+                    "JMT update at version {version}: a node marked stale since version {}",
+                    s.stale_since_version
+                )));
+            }
+            stale.push(s.node_key);
         }
-        Ok(Self {
-            first,
-            second: Some(batch),
-            version,
-        })
+        let nodes = batch.node_batch.nodes().clone().into_iter().collect();
+        Ok(Self(Inserted { nodes, stale }))
     }
 }
 
@@ -274,94 +237,33 @@ impl TreeUpdate {
 /// and the update to store.
 ///
 /// The JMT's per-key `put_value_set` rehashes every internal node on a key's path for every key, so a
-/// block of `n` keys costs `n × depth × 15` hashes. A sorted batch insert hashes each new node once,
-/// but takes no deletions. So the block's inserts and updates go through our batch insert
-/// ([`insert_batch`]) and its deletions (few: matured unbondings, emptied balances) through the jmt
-/// crate's `put_value_set` on top of that result, at the same version. The JMT's shape is a function
-/// of its key set alone, so the root is the one a single `put_value_set` of the whole block gives
-/// (tests compare both).
+/// block of `n` keys costs `n × depth × 15` hashes. Our batch pass ([`apply_batch`]) hashes each new
+/// node once, deletions included. Version 0 has no previous root to start from, so the genesis
+/// block goes through the jmt crate.
 pub(crate) fn update_tree<R: TreeReader>(
     reader: &R,
     changes: &[(Vec<u8>, Option<Vec<u8>>)],
     version: Version,
 ) -> Result<(RootHash, TreeUpdate), StateError> {
-    let fail = |e: anyhow::Error| StateError(format!("JMT update at version {version}: {e:#}"));
-    let mut puts: Vec<(KeyHash, ValueHash)> = Vec::with_capacity(changes.len());
-    let mut deletes: Vec<(KeyHash, Option<OwnedValue>)> = Vec::new();
-    for (key, value) in changes {
-        match value {
-            Some(v) => puts.push((key_hash(key), ValueHash::with::<StateHasher>(v))),
-            None => deletes.push((key_hash(key), None)),
-        }
-    }
-    // The two-step path reads the first step's root through the root key of `version - 1`, which
-    // version 0 does not have; an empty block or one without inserts needs only the per-key path.
-    let Some(below) = version.checked_sub(1).filter(|_| !puts.is_empty()) else {
+    let Some(below) = version.checked_sub(1) else {
         let all = changes.iter().map(|(k, v)| (key_hash(k), v.clone()));
         let (root, batch) = Tree::new(reader)
             .put_value_set(all, version)
-            .map_err(fail)?;
-        return Ok((
-            root,
-            TreeUpdate::from_jmt(Inserted::default(), batch, version)?,
-        ));
+            .map_err(|e| StateError(format!("JMT update at version {version}: {e:#}")))?;
+        return Ok((root, TreeUpdate::from_jmt(batch, version)?));
     };
-    puts.sort_unstable_by_key(|(k, _)| k.0);
-    let (root, first) = insert_batch(reader, below, version, &puts)?;
-    if deletes.is_empty() {
-        let update = TreeUpdate {
-            first,
-            second: None,
-            version,
-        };
-        return Ok((RootHash(root), update));
-    }
-    let nodes: BTreeMap<NodeKey, Node> = first.nodes.iter().cloned().collect();
-    let pending = PendingReader {
-        base: reader,
-        nodes: &nodes,
-        previous_root: root_key(below),
-        new_root: root_key(version),
-    };
-    let (root, second) = Tree::new(&pending)
-        .put_value_set(deletes, version)
-        .map_err(fail)?;
-    Ok((root, TreeUpdate::from_jmt(first, second, version)?))
-}
-
-/// The tree after the first step of [`update_tree`]: its new nodes over the stored tree, with its
-/// new root standing in for the root of the previous version (where the JMT starts an update).
-struct PendingReader<'a, R> {
-    base: &'a R,
-    nodes: &'a BTreeMap<NodeKey, Node>,
-    previous_root: NodeKey,
-    new_root: NodeKey,
-}
-
-impl<R: TreeReader> TreeReader for PendingReader<'_, R> {
-    fn get_node_option(&self, node_key: &NodeKey) -> anyhow::Result<Option<Node>> {
-        let key = if *node_key == self.previous_root {
-            &self.new_root
-        } else {
-            node_key
-        };
-        match self.nodes.get(key) {
-            Some(node) => Ok(Some(node.clone())),
-            None => self.base.get_node_option(node_key),
-        }
-    }
-
-    fn get_value_option(
-        &self,
-        max_version: Version,
-        key_hash: KeyHash,
-    ) -> anyhow::Result<Option<OwnedValue>> {
-        self.base.get_value_option(max_version, key_hash)
-    }
-
-    fn get_rightmost_leaf(&self) -> anyhow::Result<Option<(NodeKey, LeafNode)>> {
-        self.base.get_rightmost_leaf()
-    }
+    let mut entries: Vec<Entry> = changes
+        .iter()
+        .map(|(key, value)| {
+            (
+                key_hash(key),
+                value.as_ref().map(ValueHash::with::<StateHasher>),
+            )
+        })
+        .collect();
+    entries.sort_unstable_by_key(|(k, _)| k.0);
+    let (root, update) = apply_batch(reader, below, version, &entries)?;
+    Ok((RootHash(root), TreeUpdate(update)))
 }
 
 #[cfg(test)]
@@ -369,6 +271,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
     use crate::persistent::test_nodes::{MemNodes, next};
+    use std::collections::BTreeMap;
 
     /// Blocks of mixed inserts, updates and deletions (including deleting everything): the batched
     /// update gives the root the JMT's own per-key update gives, keeps no dangling node, and every
