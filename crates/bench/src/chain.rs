@@ -7,7 +7,7 @@ use phalanx_protocol::auth;
 use phalanx_state::StateRead;
 use phalanx_types::msgs::{Msg, MsgDelegatePool, MsgRegisterOperator};
 use phalanx_types::proto::tx::{encode_auth_info, encode_tx_body, encode_tx_raw, sign_doc_bytes};
-use phalanx_types::{Address, Coin, Coins, OperatorId, Timestamp};
+use phalanx_types::{Address, Coin, Coins, Duration, OperatorId, Timestamp};
 use secp256k1::{Message, PublicKey, SecretKey};
 use sha2::{Digest, Sha256};
 
@@ -23,6 +23,11 @@ pub const FUNDS: u128 = 1_000_000_000_000;
 pub const DENOMS: [&str; 3] = ["uatom", "uphx", "utia"];
 /// Denoms delegated to pools.
 pub const POOL_DENOMS: [&str; 2] = ["uatom", "utia"];
+
+/// Unbonding time of the benchmark chains (blocks are a second apart): short enough that entries
+/// complete during a run, so an account undelegating every few blocks never reaches `max_entries`,
+/// and the blocks also pay out matured unbondings as a live chain does.
+pub const UNBONDING_TIME: Duration = Duration::from_secs(60);
 
 /// A secp256k1 account.
 #[derive(Clone)]
@@ -75,6 +80,7 @@ pub fn funded_genesis(accounts: &[Address]) -> Result<Genesis> {
     );
     let funds = Coins::new(DENOMS.iter().map(|d| Coin::new(*d, FUNDS)).collect())?;
     g.fund(accounts, &funds);
+    g.restaking.params.unbonding_time = UNBONDING_TIME;
     Ok(g)
 }
 

@@ -38,8 +38,9 @@ fn every_measurement_runs_and_prints_json_lines() {
     ));
 
     let t = txs::measure(&txs::TxBenchConfig {
-        accounts: 20,
+        accounts: 45,
         operators: 2,
+        warmup_blocks: 2,
         blocks: 4,
         txs_per_block: 15,
         pipelined: true,
