@@ -426,7 +426,6 @@ fn execute_blocks(
 ) -> Result<Timing> {
     let locked = || pool.lock().map_err(|_| anyhow!("mempool lock poisoned"));
     let signatures = locked()?.signatures();
-    let max_gas = ante::TxParams::default().max_block_gas;
     let mut timing = Timing {
         elapsed: Duration::ZERO,
         commit: Duration::ZERO,
@@ -447,7 +446,10 @@ fn execute_blocks(
             .recv()
             .map_err(|_| anyhow!("the admission thread stopped"))??;
         let admission = waiting.elapsed();
-        let block = locked()?.reap(usize::MAX, max_gas);
+        // The gas of the planned block: the next block's transactions may already be arriving, and
+        // they come after this block's in the mempool's arrival order.
+        let gas = u64::try_from(planned.len())?.saturating_mul(chain::GAS_LIMIT);
+        let block = locked()?.reap(usize::MAX, gas);
         if count != planned.len() || block.as_slice() != *planned {
             bail!("block {height}: the mempool did not give back the block's planned transactions");
         }
