@@ -85,17 +85,28 @@ fn run_network(name: &str, n: u64, height: u64, limit: Duration) {
         }
         apps_in[0].submit(b"over the wire".to_vec());
         let started = Instant::now();
-        while !handles.iter().all(|h| h.last_executed().0 >= height) {
+        // The transaction waits in validator 0's mempool until validator 0 leads a view, which under
+        // load may come after `height`: wait for both.
+        let included = || {
+            apps_in[0]
+                .state
+                .lock()
+                .unwrap()
+                .txs
+                .contains(&b"over the wire".to_vec())
+        };
+        while !(handles.iter().all(|h| h.last_executed().0 >= height) && included()) {
             for h in &handles {
                 assert!(h.failure().is_none(), "engine failed: {:?}", h.failure());
             }
             assert!(
                 started.elapsed() < limit,
-                "not finalized in time: {:?}",
+                "not finalized in time: {:?}, submitted tx executed: {}",
                 handles
                     .iter()
                     .map(|h| h.last_executed().0)
-                    .collect::<Vec<_>>()
+                    .collect::<Vec<_>>(),
+                included()
             );
             context.sleep(Duration::from_millis(20)).await;
         }
