@@ -165,7 +165,7 @@ impl<R: TreeReader> Pass<'_, R> {
                 self.create(path, &with_leaf(kvs, &leaf)?)
             }
             Node::Internal(internal) => {
-                let mut children: [Option<Child>; 16] = [None; 16];
+                let mut children: Children = Default::default();
                 for (nibble, child) in internal.children_sorted() {
                     if let Some(c) = children.get_mut(usize::from(u8::from(nibble))) {
                         *c = Some(Child::Kept(Slot {
@@ -175,13 +175,14 @@ impl<R: TreeReader> Pass<'_, R> {
                         }));
                     }
                 }
-                let mut pending: [Option<LeafNode>; 16] = Default::default();
                 let mut changed = false;
                 for (nibble, group) in groups(kvs, path.len())? {
-                    let at = usize::from(nibble);
-                    let existing = children.get(at).copied().flatten();
+                    let Some(at) = children.get_mut(usize::from(nibble)) else {
+                        continue;
+                    };
                     path.push(nibble);
-                    let outcome = match existing {
+                    // Each position is visited once, so what is there is still what was stored.
+                    let outcome = match at {
                         Some(Child::Kept(child)) => {
                             let child_key = node_key(child.version, path);
                             let child_node = self.read(&child_key)?;
@@ -190,71 +191,54 @@ impl<R: TreeReader> Pass<'_, R> {
                         _ => self.create(path, group)?,
                     };
                     path.pop();
-                    changed |= place(&mut children, &mut pending, at, outcome, existing);
+                    changed |= place(at, outcome);
                 }
                 if !changed {
                     return Ok(Subtree::Unchanged);
                 }
                 self.out.stale.push(key);
-                self.close(path, &children, pending)
+                self.close(path, children)
             }
         }
     }
 
     /// The subtree at `path` from its children after the batch: nothing, the one leaf left (moved
     /// up: stored by the caller), or an internal node over them, stored here.
-    fn close(
-        &mut self,
-        path: &mut Vec<u8>,
-        children: &[Option<Child>; 16],
-        mut pending: [Option<LeafNode>; 16],
-    ) -> Result<Subtree, StateError> {
-        let present: Vec<usize> = (0..16)
-            .filter(|&i| children.get(i).copied().flatten().is_some())
-            .collect();
-        match present.as_slice() {
-            [] => return Ok(Subtree::Empty),
-            [only] => {
-                match children.get(*only).copied().flatten() {
-                    Some(Child::Pending) => {
-                        if let Some(leaf) = pending.get_mut(*only).and_then(Option::take) {
-                            return Ok(Subtree::Leaf(leaf));
-                        }
-                    }
-                    // A stored leaf left alone moves up: its old node is superseded.
-                    Some(Child::Kept(slot)) if slot.leaf_count.is_none() => {
-                        path.push(u8::try_from(*only).unwrap_or(0));
-                        let key = node_key(slot.version, path);
-                        path.pop();
-                        let Node::Leaf(leaf) = self.read(&key)? else {
-                            return Err(fail(self.version, format!("{key:?} is not a leaf")));
-                        };
-                        self.out.stale.push(key);
-                        return Ok(Subtree::Leaf(leaf));
-                    }
-                    _ => {}
-                }
+    fn close(&mut self, path: &mut Vec<u8>, children: Children) -> Result<Subtree, StateError> {
+        let mut present = (0u8..).zip(children).filter_map(|(n, c)| Some((n, c?)));
+        let (first, second) = (present.next(), present.next());
+        let Some((nibble, only)) = first else {
+            return Ok(Subtree::Empty);
+        };
+        let alone = second.is_none();
+        match only {
+            Child::Pending(leaf) if alone => return Ok(Subtree::Leaf(leaf)),
+            // A stored leaf left alone moves up: its old node is superseded.
+            Child::Kept(slot) if alone && slot.leaf_count.is_none() => {
+                path.push(nibble);
+                let key = node_key(slot.version, path);
+                path.pop();
+                let Node::Leaf(leaf) = self.read(&key)? else {
+                    return Err(fail(self.version, format!("{key:?} is not a leaf")));
+                };
+                self.out.stale.push(key);
+                return Ok(Subtree::Leaf(leaf));
             }
             _ => {}
         }
         let mut slots: Slots = [None; 16];
-        for (nibble, child) in (0u8..).zip(children) {
+        for (nibble, child) in [(nibble, only)].into_iter().chain(second).chain(present) {
             let slot = match child {
-                None => None,
-                Some(Child::Kept(s) | Child::Built(s)) => Some(*s),
-                Some(Child::Pending) => {
-                    let leaf = pending
-                        .get_mut(usize::from(nibble))
-                        .and_then(Option::take)
-                        .ok_or_else(|| fail(self.version, "a pending leaf went missing"))?;
+                Child::Kept(s) | Child::Built(s) => s,
+                Child::Pending(leaf) => {
                     path.push(nibble);
                     let slot = self.store_leaf(path, leaf);
                     path.pop();
-                    Some(slot)
+                    slot
                 }
             };
             if let Some(s) = slots.get_mut(usize::from(nibble)) {
-                *s = slot;
+                *s = Some(slot);
             }
         }
         self.internal(path, &slots).map(Subtree::Node)
@@ -273,21 +257,16 @@ impl<R: TreeReader> Pass<'_, R> {
         if path.len() >= MAX_DEPTH {
             return Err(fail(self.version, "two keys with one hash"));
         }
-        let mut children: [Option<Child>; 16] = [None; 16];
-        let mut pending: [Option<LeafNode>; 16] = Default::default();
+        let mut children: Children = Default::default();
         for (nibble, group) in groups(kvs, path.len())? {
             path.push(nibble);
             let outcome = self.create(path, group)?;
             path.pop();
-            place(
-                &mut children,
-                &mut pending,
-                usize::from(nibble),
-                outcome,
-                None,
-            );
+            if let Some(at) = children.get_mut(usize::from(nibble)) {
+                place(at, outcome);
+            }
         }
-        self.close(path, &children, pending)
+        self.close(path, children)
     }
 
     /// Stores `leaf` at `path` under this version.
@@ -331,37 +310,31 @@ impl<R: TreeReader> Pass<'_, R> {
     }
 }
 
-/// Records a child's outcome at position `at` (`existing`: what was stored there); returns whether
-/// the child changed.
-fn place(
-    children: &mut [Option<Child>; 16],
-    pending: &mut [Option<LeafNode>; 16],
-    at: usize,
-    outcome: Subtree,
-    existing: Option<Child>,
-) -> bool {
-    let (child, leaf, changed) = match outcome {
-        Subtree::Unchanged => (existing, None, false),
-        Subtree::Empty => (None, None, existing.is_some()),
-        Subtree::Leaf(leaf) => (Some(Child::Pending), Some(leaf), true),
-        Subtree::Node(slot) => (Some(Child::Built(slot)), None, true),
+/// Records a child's outcome in its position `at` (which holds what was stored there); returns
+/// whether the child changed.
+fn place(at: &mut Option<Child>, outcome: Subtree) -> bool {
+    let child = match outcome {
+        Subtree::Unchanged => return false,
+        Subtree::Empty => None,
+        Subtree::Leaf(leaf) => Some(Child::Pending(leaf)),
+        Subtree::Node(slot) => Some(Child::Built(slot)),
     };
-    if let (Some(c), Some(p)) = (children.get_mut(at), pending.get_mut(at)) {
-        *c = child;
-        *p = leaf;
-    }
+    let changed = child.is_some() || at.is_some();
+    *at = child;
     changed
 }
 
+/// The sixteen child positions of an internal node being rebuilt.
+type Children = [Option<Child>; 16];
+
 /// A child position of an internal node being rebuilt.
-#[derive(Clone, Copy)]
 enum Child {
     /// Stored and untouched by the batch.
     Kept(Slot),
     /// Rebuilt and stored.
     Built(Slot),
     /// A single leaf, stored once the parent knows where it goes.
-    Pending,
+    Pending(LeafNode),
 }
 
 /// The node key of `path` at `version`.
