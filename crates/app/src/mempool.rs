@@ -167,12 +167,17 @@ impl Mempool {
             return Err(MempoolError::Full(format!("{} bytes", self.max_bytes)));
         }
         // Decode once to learn the signer, then check against the signer's next pending sequence.
-        let signer = match Self::check(state, &hash, &bytes, height, None, &self.signatures) {
+        let first = Self::check(state, &hash, &bytes, height, None, &self.signatures);
+        let signer = match &first {
             Ok(a) => a.tx.signer,
             Err(_) => phalanx_types::proto::tx::decode_tx(&bytes)?.signer,
         };
         let expected = self.next_sequence(state, &signer)?;
-        let admitted = Self::check(state, &hash, &bytes, height, expected, &self.signatures)?;
+        let admitted = match first {
+            // Nothing of the signer's waits: the check against the account's sequence was this one.
+            Ok(a) if expected == Some(a.account.sequence) => a,
+            _ => Self::check(state, &hash, &bytes, height, expected, &self.signatures)?,
+        };
         self.push(hash, bytes, &admitted);
         Ok(hash)
     }
