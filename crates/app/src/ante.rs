@@ -6,7 +6,7 @@
 //! checks pays its fee and uses its sequence number even if one of its messages then fails.
 
 use crate::signature_cache::SignatureCache;
-use crate::{TX_PARAMS, chain_id};
+use crate::{CHAIN_ID, TX_PARAMS, chain_id};
 use borsh::{BorshDeserialize, BorshSerialize};
 use phalanx_protocol::auth::{self, Account};
 use phalanx_protocol::store;
@@ -251,6 +251,24 @@ pub fn authenticate(
     expected_sequence: Option<u64>,
 ) -> Result<Authenticated> {
     authenticate_preverified(state, tx_bytes, height, expected_sequence, None)
+}
+
+/// The chain-wide state keys [`authenticate_preverified`] reads: the tx parameters and the chain id.
+/// With [`signer_admission_reads`], every key it reads: a transaction that passed admission against
+/// one state passes it against any later state in which none of these keys changed, as long as its
+/// timeout height has not passed. The mempool relies on this to re-check after a block only what the
+/// block could have invalidated. (A test records the keys admission reads and holds them to these.)
+pub fn chain_admission_reads() -> [Vec<u8>; 2] {
+    [TX_PARAMS.to_vec(), CHAIN_ID.to_vec()]
+}
+
+/// The state keys [`authenticate_preverified`] reads for a transaction of `signer` while fees are paid
+/// in `fee_denom`: the signer's account and fee balance (see [`chain_admission_reads`]).
+pub fn signer_admission_reads(signer: &Address, fee_denom: &str) -> [Vec<u8>; 2] {
+    [
+        auth::account_key(signer),
+        phalanx_protocol::bank::balance_key(signer, fee_denom),
+    ]
 }
 
 /// [`authenticate`], skipping the signature check when the sign-doc digest equals `preverified`

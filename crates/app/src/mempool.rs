@@ -2,6 +2,13 @@
 //! bounded in count and bytes, kept in arrival order, and re-checked after every block so that
 //! transactions made invalid by the block (used sequence, spent fee) are dropped.
 //!
+//! Admission reads only a few keys (the tx parameters and the chain id,
+//! [`ante::chain_admission_reads`]; the signer's account and fee balance,
+//! [`ante::signer_admission_reads`]), so after a block the pool re-checks only the transactions
+//! whose keys the block, or a block since their last check, wrote; the others would pass again as
+//! they are. A full pool thus costs a block a lookup per transaction, not a decode, several reads and
+//! a sign-doc hash.
+//!
 //! Per signer, admitted sequences are contiguous from the account's sequence, so reaping in arrival
 //! order always proposes each signer's transactions in sequence order.
 //!
@@ -15,7 +22,7 @@ use phalanx_types::encoding::hex_upper;
 use phalanx_types::error::Result;
 use phalanx_types::proto::tx::tx_hash;
 use phalanx_types::{Address, Error};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
 use std::sync::Arc;
 
 /// A transaction's identity: sha256 of its bytes, as Cosmos computes it.
@@ -35,11 +42,19 @@ pub enum MempoolError {
     Full(String),
 }
 
+/// Blocks whose written keys the pool remembers: a transaction last checked against a state up to
+/// this many blocks old is re-checked only if one of the blocks since wrote a key it reads; one
+/// checked against an older state is always re-checked.
+const WRITTEN_HISTORY: usize = 8;
+
 struct Pending {
     bytes: Vec<u8>,
     signer: Address,
     sequence: u64,
     gas_limit: u64,
+    timeout_height: u64,
+    /// The height of the state the transaction last passed admission against.
+    checked_after: u64,
 }
 
 /// Bounded pool of admitted transactions.
@@ -56,6 +71,17 @@ pub struct Mempool {
     by_signer: BTreeMap<(Address, u64), u64>,
     /// Signatures found valid, shared with block execution.
     signatures: Arc<SignatureCache>,
+    /// What each of the last [`WRITTEN_HISTORY`] blocks wrote, oldest first.
+    written: VecDeque<Written>,
+}
+
+/// The keys a block wrote, as the re-check after it needs them.
+struct Written {
+    height: u64,
+    /// Whether it wrote a chain-wide key admission reads: then every transaction is re-checked.
+    chain_wide: bool,
+    /// Only tested for membership, never iterated: hashed for speed, with no effect on any result.
+    keys: HashSet<Vec<u8>>,
 }
 
 impl Mempool {
@@ -72,6 +98,7 @@ impl Mempool {
             by_hash: BTreeMap::new(),
             by_signer: BTreeMap::new(),
             signatures: Arc::new(SignatureCache::new(max_txs.saturating_mul(2))),
+            written: VecDeque::new(),
         }
     }
 
@@ -149,7 +176,9 @@ impl Mempool {
         Ok(Some(next))
     }
 
-    /// Admits `bytes` if they pass every check against `state` for execution at `height`.
+    /// Admits `bytes` if they pass every check against `state` for execution at `height`. `state` is
+    /// the state after block `height - 1`: the pool counts the blocks that may have invalidated the
+    /// transaction from there.
     pub fn insert(
         &mut self,
         state: &dyn StateRead,
@@ -178,11 +207,11 @@ impl Mempool {
             Ok(a) if expected == Some(a.account.sequence) => a,
             _ => Self::check(state, &hash, &bytes, height, expected, &self.signatures)?,
         };
-        self.push(hash, bytes, &admitted);
+        self.push(hash, bytes, &admitted, height.saturating_sub(1));
         Ok(hash)
     }
 
-    fn push(&mut self, hash: TxHash, bytes: Vec<u8>, a: &Authenticated) {
+    fn push(&mut self, hash: TxHash, bytes: Vec<u8>, a: &Authenticated, checked_after: u64) {
         let arrival = self.next_arrival;
         self.next_arrival = self.next_arrival.saturating_add(1);
         self.total_bytes = self.total_bytes.saturating_add(bytes.len());
@@ -197,6 +226,8 @@ impl Mempool {
                     signer: a.tx.signer,
                     sequence: a.tx.sequence,
                     gas_limit: a.tx.gas_limit,
+                    timeout_height: a.tx.timeout_height,
+                    checked_after,
                 },
             ),
         );
@@ -247,15 +278,39 @@ impl Mempool {
         out
     }
 
-    /// After a block: drops the transactions it included, then re-checks every remaining one against
-    /// the new state (for execution at `next_height`) and drops those no longer valid, including any
-    /// left behind a gap in their signer's sequence.
-    pub fn update(&mut self, state: &dyn StateRead, included: &[TxHash], next_height: u64) {
+    /// After block `height`: drops the transactions it included, then re-checks each remaining one
+    /// against `state`, the state after the block, and drops those no longer valid, including any
+    /// left behind a gap in their signer's sequence. `written` holds every key the block wrote; a
+    /// transaction none of whose admission keys this block or the blocks since its last check wrote
+    /// passes as it is, without the checks.
+    pub fn update(
+        &mut self,
+        state: &dyn StateRead,
+        height: u64,
+        included: &[TxHash],
+        written: impl IntoIterator<Item = Vec<u8>>,
+    ) {
         for hash in included {
             if let Some(arrival) = self.by_hash.get(hash).copied() {
                 self.remove(arrival);
             }
         }
+        let keys: HashSet<Vec<u8>> = written.into_iter().collect();
+        let chain_wide = ante::chain_admission_reads()
+            .iter()
+            .any(|k| keys.contains(k));
+        self.written.push_back(Written {
+            height,
+            chain_wide,
+            keys,
+        });
+        while self.written.len() > WRITTEN_HISTORY {
+            self.written.pop_front();
+        }
+        let next_height = height.saturating_add(1);
+        // Unreadable parameters: nothing can be shown unaffected, so everything is re-checked.
+        let fee_denom = ante::tx_params(state).ok().map(|p| p.fee_denom);
+        // Per signer, the sequence its next waiting transaction must carry; `None` after a drop.
         let mut expected: BTreeMap<Address, Option<u64>> = BTreeMap::new();
         let arrivals: Vec<u64> = self.by_arrival.keys().copied().collect();
         for arrival in arrivals {
@@ -263,31 +318,70 @@ impl Mempool {
                 continue;
             };
             let signer = p.signer;
-            let want = match expected.get(&signer) {
-                Some(w) => *w,
-                None => phalanx_protocol::auth::account(state, &signer)
-                    .ok()
+            let prior = expected.get(&signer).copied();
+            let ok = match prior {
+                // Everything after a dropped transaction of this signer would have a gap.
+                Some(None) => false,
+                // Unaffected: the account is as it was at the check, and so are the signer's
+                // transactions before this one, so its sequence is still the one expected.
+                _ if prior.is_none_or(|w| w == Some(p.sequence))
+                    && fee_denom
+                        .as_deref()
+                        .is_some_and(|d| self.unaffected(p, height, next_height, d)) =>
+                {
+                    true
+                }
+                _ => prior
                     .flatten()
-                    .map(|a| a.sequence),
+                    .or_else(|| {
+                        phalanx_protocol::auth::account(state, &signer)
+                            .ok()
+                            .flatten()
+                            .map(|a| a.sequence)
+                    })
+                    .is_some_and(|w| {
+                        Self::check(
+                            state,
+                            hash,
+                            &p.bytes,
+                            next_height,
+                            Some(w),
+                            &self.signatures,
+                        )
+                        .is_ok()
+                    }),
             };
-            let ok = want.is_some_and(|w| {
-                Self::check(
-                    state,
-                    hash,
-                    &p.bytes,
-                    next_height,
-                    Some(w),
-                    &self.signatures,
-                )
-                .is_ok()
-            });
-            if ok {
-                expected.insert(signer, want.map(|w| w.saturating_add(1)));
-            } else {
-                // Everything after a dropped transaction of this signer would have a gap: drop it too.
-                expected.insert(signer, None);
-                self.remove(arrival);
+            match self.by_arrival.get_mut(&arrival) {
+                Some((_, p)) if ok => {
+                    p.checked_after = height;
+                    expected.insert(signer, Some(p.sequence.saturating_add(1)));
+                }
+                _ => {
+                    expected.insert(signer, None);
+                    self.remove(arrival);
+                }
             }
         }
+    }
+
+    /// Whether `p`, last checked after block `p.checked_after`, would pass admission after block
+    /// `height` exactly as it did: its timeout has not passed, every block since its check is
+    /// remembered, and none of them wrote a key its admission reads.
+    fn unaffected(&self, p: &Pending, height: u64, next_height: u64, fee_denom: &str) -> bool {
+        if p.timeout_height != 0 && next_height > p.timeout_height {
+            return false;
+        }
+        let reads = ante::signer_admission_reads(&p.signer, fee_denom);
+        let mut seen = p.checked_after;
+        for block in self.written.iter().filter(|w| w.height > p.checked_after) {
+            if Some(block.height) != seen.checked_add(1)
+                || block.chain_wide
+                || reads.iter().any(|k| block.keys.contains(k))
+            {
+                return false;
+            }
+            seen = block.height;
+        }
+        seen == height
     }
 }

@@ -13,13 +13,14 @@ use phalanx_app::ante::{TxParams, authenticate};
 use phalanx_app::signature_cache::SignatureCache;
 use phalanx_app::{BlockHeader, Genesis, TxResult, execute_signed_block_with, fee_collector};
 use phalanx_protocol::{auth, bank};
-use phalanx_state::MemState;
+use phalanx_state::{Entry, MemState, StateError, StateRead, StateWrite};
 use phalanx_types::msgs::{Msg, MsgDelegateOperator, MsgSend};
 use phalanx_types::proto::tx::{encode_auth_info, encode_tx_body, encode_tx_raw, sign_doc_bytes};
 use phalanx_types::{Address, Coin, Coins, OperatorId, Timestamp};
 use proptest::prelude::*;
 use secp256k1::{Message, PublicKey, SecretKey};
 use sha2::{Digest, Sha256};
+use std::collections::BTreeSet;
 
 const CHAIN: &str = "phalanx-signed";
 
@@ -68,6 +69,41 @@ struct Chain {
     state: MemState,
     height: u64,
     time: Timestamp,
+    /// The keys the last block wrote, as a node's block buffer holds them.
+    written: BTreeSet<Vec<u8>>,
+}
+
+/// A state that records the keys written through it.
+struct Recording<'a> {
+    inner: &'a mut MemState,
+    written: BTreeSet<Vec<u8>>,
+}
+
+impl StateRead for Recording<'_> {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
+        self.inner.get(key)
+    }
+
+    fn range(
+        &self,
+        start: &[u8],
+        end: Option<&[u8]>,
+        limit: Option<usize>,
+    ) -> Result<Vec<Entry>, StateError> {
+        self.inner.range(start, end, limit)
+    }
+}
+
+impl StateWrite for Recording<'_> {
+    fn put(&mut self, key: Vec<u8>, value: Vec<u8>) -> Result<(), StateError> {
+        self.written.insert(key.clone());
+        self.inner.put(key, value)
+    }
+
+    fn delete(&mut self, key: &[u8]) -> Result<(), StateError> {
+        self.written.insert(key.to_vec());
+        self.inner.delete(key)
+    }
 }
 
 impl Chain {
@@ -82,6 +118,7 @@ impl Chain {
             state,
             height: 0,
             time: start,
+            written: BTreeSet::new(),
         }
     }
 
@@ -97,9 +134,15 @@ impl Chain {
             height: self.height,
             time: self.time,
         };
-        execute_signed_block_with(&mut self.state, &header, &txs, known)
+        let mut recording = Recording {
+            inner: &mut self.state,
+            written: BTreeSet::new(),
+        };
+        let results = execute_signed_block_with(&mut recording, &header, &txs, known)
             .unwrap()
-            .tx_results
+            .tx_results;
+        self.written = recording.written;
+        results
     }
 
     fn account(&self, who: &Key) -> auth::Account {
@@ -142,6 +185,72 @@ fn send(from: &Key, to: Address, amount: &str) -> Msg {
         amount: coins(amount),
     }
     .into()
+}
+
+/// A state that records the keys read through it.
+struct Reads<'a> {
+    inner: &'a MemState,
+    keys: std::cell::RefCell<BTreeSet<Vec<u8>>>,
+}
+
+impl StateRead for Reads<'_> {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
+        self.keys.borrow_mut().insert(key.to_vec());
+        self.inner.get(key)
+    }
+
+    fn range(
+        &self,
+        _start: &[u8],
+        _end: Option<&[u8]>,
+        _limit: Option<usize>,
+    ) -> Result<Vec<Entry>, StateError> {
+        Err(StateError("admission must not scan ranges".into()))
+    }
+}
+
+#[test]
+fn admission_reads_only_the_keys_it_declares() {
+    let (alice, bob) = (key(1), key(2));
+    let chain = Chain::new(&[&alice, &bob]);
+    let declared: BTreeSet<Vec<u8>> = phalanx_app::ante::chain_admission_reads()
+        .into_iter()
+        .chain(phalanx_app::ante::signer_admission_reads(
+            &alice.address,
+            "uphx",
+        ))
+        .collect();
+    let msgs = [send(&alice, bob.address, "5uatom")];
+    let valid = sign(&chain.signing(&alice), &msgs);
+    let replayed_sequence = sign(
+        &Signing {
+            sequence: 3,
+            ..chain.signing(&alice)
+        },
+        &msgs,
+    );
+    let too_rich = sign(
+        &Signing {
+            fee: coins("2000000000uphx"),
+            ..chain.signing(&alice)
+        },
+        &msgs,
+    );
+    for (tx, passes) in [(valid, true), (replayed_sequence, false), (too_rich, false)] {
+        let reads = Reads {
+            inner: &chain.state,
+            keys: Default::default(),
+        };
+        assert_eq!(authenticate(&reads, &tx, 1, None).is_ok(), passes);
+        let read = reads.keys.into_inner();
+        assert!(read.is_subset(&declared), "undeclared reads: {read:?}");
+        if passes {
+            assert_eq!(
+                read, declared,
+                "a passing admission reads every declared key"
+            );
+        }
+    }
 }
 
 #[test]
@@ -484,10 +593,197 @@ mod mempool {
         };
         let results = chain.block(vec![a0.clone(), other_b0]);
         assert!(results.iter().all(TxResult::is_ok));
-        pool.update(&chain.state, &[tx_hash(&a0)], chain.height + 1);
+        pool.update(
+            &chain.state,
+            chain.height,
+            &[tx_hash(&a0)],
+            chain.written.clone(),
+        );
         // a1 is still valid (next sequence); b0 now reuses a spent sequence and is dropped.
         assert_eq!(pool.reap(1 << 20, u64::MAX), vec![a1]);
         assert!(!pool.contains(&tx_hash(&b0)));
+    }
+
+    /// The state after the chain's last block, as a snapshot a node's API may hold.
+    struct Past {
+        height: u64,
+        state: MemState,
+    }
+
+    #[test]
+    fn a_transaction_checked_against_an_older_state_is_re_checked_for_the_blocks_it_missed() {
+        let (alice, bob) = (key(1), key(2));
+        let mut chain = Chain::new(&[&alice, &bob]);
+        let mut pool = Mempool::new(100, 1 << 20);
+        let before = Past {
+            height: chain.height,
+            state: chain.state.clone(),
+        };
+        // Block 1 spends bob's sequence 0; the pool learns of it before a submission that still
+        // holds the state before block 1 arrives with bob's sequence 0.
+        let spent = signed_send(&chain, &bob, &alice, 0);
+        assert!(chain.block(vec![spent]).iter().all(TxResult::is_ok));
+        pool.update(&chain.state, chain.height, &[], chain.written.clone());
+        let stale = signed_send(&chain, &bob, &alice, 0);
+        pool.insert(&before.state, stale.clone(), before.height + 1)
+            .unwrap();
+        // Block 2 touches neither of bob's keys, but block 1 did: the transaction is re-checked and
+        // dropped.
+        assert!(chain.block(vec![]).is_empty());
+        pool.update(&chain.state, chain.height, &[], chain.written.clone());
+        assert!(!pool.contains(&tx_hash(&stale)));
+    }
+
+    #[test]
+    fn only_a_block_that_writes_a_key_admission_reads_makes_a_transaction_a_re_check() {
+        let (alice, bob) = (key(1), key(2));
+        let mut chain = Chain::new(&[&alice, &bob]);
+        let mut pool = Mempool::new(100, 1 << 20);
+        let waiting = signed_send(&chain, &alice, &bob, 0);
+        pool.insert(&chain.state, waiting.clone(), 1).unwrap();
+        // Alice's sequence 0 is spent by other bytes in block 1. Told the block wrote nothing, the
+        // pool keeps the transaction as it is: it does not re-check what no write could change.
+        let other = sign(
+            &Signing {
+                fee: coins("2500uphx"),
+                ..chain.signing(&alice)
+            },
+            &[send(&alice, bob.address, "1uatom")],
+        );
+        assert!(chain.block(vec![other]).iter().all(TxResult::is_ok));
+        pool.update(&chain.state, chain.height, &[], BTreeSet::new());
+        assert!(pool.contains(&tx_hash(&waiting)));
+        // Block 2 writes alice's account: the re-check runs and finds the sequence spent.
+        let mut written = BTreeSet::new();
+        written.insert(auth::account_key(&alice.address));
+        chain.block(vec![]);
+        pool.update(&chain.state, chain.height, &[], written);
+        assert!(!pool.contains(&tx_hash(&waiting)));
+    }
+
+    #[test]
+    fn a_transaction_past_its_timeout_height_is_dropped_though_no_block_touched_it() {
+        let (alice, bob) = (key(1), key(2));
+        let mut chain = Chain::new(&[&alice, &bob]);
+        let mut pool = Mempool::new(100, 1 << 20);
+        let tx = sign(
+            &Signing {
+                timeout_height: 2,
+                ..chain.signing(&alice)
+            },
+            &[send(&alice, bob.address, "1uatom")],
+        );
+        pool.insert(&chain.state, tx.clone(), 1).unwrap();
+        chain.block(vec![]);
+        pool.update(&chain.state, chain.height, &[], chain.written.clone());
+        assert!(pool.contains(&tx_hash(&tx)), "still valid at height 2");
+        chain.block(vec![]);
+        pool.update(&chain.state, chain.height, &[], chain.written.clone());
+        assert!(!pool.contains(&tx_hash(&tx)), "expired at height 3");
+    }
+
+    /// Random submissions (current, future and replayed sequences, fees some signers cannot pay,
+    /// timeouts, states up to two blocks old) and blocks (from the pool and from elsewhere): a pool
+    /// that re-checks only what the blocks wrote keeps exactly what a pool re-checking everything
+    /// keeps.
+    #[test]
+    fn re_checking_only_what_blocks_wrote_keeps_what_a_full_re_check_keeps() {
+        let keys: Vec<Key> = (1..=4).map(key).collect();
+        let mut chain = Chain::new(&keys.iter().collect::<Vec<_>>());
+        let mut fast = Mempool::new(1000, 1 << 24);
+        let mut full = Mempool::new(1000, 1 << 24);
+        // A write to the tx parameters (listed first) makes every transaction a re-check.
+        let everything = phalanx_app::ante::chain_admission_reads()[0].clone();
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let mut past: Vec<Past> = vec![Past {
+            height: 0,
+            state: chain.state.clone(),
+        }];
+        let (mut dropped, mut kept_unchecked) = (0usize, 0usize);
+        let mut submitted = [0u64; 4];
+        for round in 0..150 {
+            for _ in 0..next(6) {
+                let who = next(4) as usize;
+                let signer = &keys[who];
+                let at = &past[past.len() - 1 - next(past.len().min(3) as u64) as usize];
+                let account = auth::account(&at.state, &signer.address).unwrap().unwrap();
+                // Mostly the signer's next sequence; now and then a gap or a replay.
+                let sequence = match next(6) {
+                    0 => account.sequence + next(3),
+                    1 => account.sequence.saturating_sub(1),
+                    _ => account.sequence.max(submitted[who]),
+                };
+                let to = keys[next(4) as usize].address;
+                // Now and then a signer gives away nearly all its fee money.
+                let msg = if next(10) == 0 {
+                    let held = bank::balance(&at.state, &signer.address, "uphx").unwrap();
+                    send(
+                        signer,
+                        to,
+                        &format!("{}uphx", held.saturating_sub(3000).max(1)),
+                    )
+                } else {
+                    send(signer, to, "1uatom")
+                };
+                let tx = sign(
+                    &Signing {
+                        sequence,
+                        timeout_height: if next(4) == 0 {
+                            at.height + 1 + next(3)
+                        } else {
+                            0
+                        },
+                        ..chain.signing(signer)
+                    },
+                    &[msg],
+                );
+                let a = fast.insert(&at.state, tx.clone(), at.height + 1);
+                let b = full.insert(&at.state, tx, at.height + 1);
+                assert_eq!(a.is_ok(), b.is_ok());
+                if a.is_ok() {
+                    submitted[who] = sequence + 1;
+                }
+            }
+            let mut block = fast.reap(1 << 20, 200_000 * next(3));
+            if next(2) == 0 {
+                // A transaction from elsewhere, with the signer's current sequence.
+                let signer = &keys[next(4) as usize];
+                block.push(sign(
+                    &Signing {
+                        fee: coins("2500uphx"),
+                        ..chain.signing(signer)
+                    },
+                    &[send(signer, keys[0].address, "1uatom")],
+                ));
+            }
+            let included: Vec<_> = block.iter().map(|t| tx_hash(t)).collect();
+            let waiting = fast.len();
+            chain.block(block);
+            fast.update(&chain.state, chain.height, &included, chain.written.clone());
+            let mut all = chain.written.clone();
+            all.insert(everything.clone());
+            full.update(&chain.state, chain.height, &included, all);
+            assert_eq!(
+                fast.reap(usize::MAX, u64::MAX),
+                full.reap(usize::MAX, u64::MAX),
+                "round {round}"
+            );
+            let gone = waiting - fast.len();
+            dropped += gone.saturating_sub(included.len());
+            kept_unchecked += fast.len();
+            past.push(Past {
+                height: chain.height,
+                state: chain.state.clone(),
+            });
+        }
+        assert!(dropped > 10, "the scenario drops transactions ({dropped})");
+        assert!(kept_unchecked > 10, "and keeps some ({kept_unchecked})");
     }
 
     /// The digest a transaction signed by `s` signs.

@@ -389,9 +389,11 @@ fn admit_blocks(
         let block = blocks
             .get(index)
             .ok_or_else(|| anyhow!("no planned block {index}"))?;
-        let height = FIRST_HEIGHT.saturating_add(u64::try_from(index)?);
         let admit = || -> Result<usize> {
             let snapshot = store.snapshot()?;
+            // As the node does: checked for the height after the state's (the commits may lag
+            // behind the block the transactions are planned for; their accounts are not in those).
+            let height = snapshot.height().unwrap_or(0).saturating_add(1);
             for tx in block.iter() {
                 // As the node does: the costly check before taking the lock; the insert repeats every
                 // check (the signature from the cache) and is the one whose verdict counts.
@@ -399,7 +401,7 @@ fn admit_blocks(
                 pool.lock()
                     .map_err(|_| anyhow!("mempool lock poisoned"))?
                     .insert(&snapshot, tx.clone(), height)
-                    .with_context(|| format!("admitting a transaction of block {height}"))?;
+                    .with_context(|| format!("admitting a transaction at height {height}"))?;
             }
             Ok(block.len())
         };
@@ -460,6 +462,8 @@ fn execute_blocks(
         check_block(height, &result)?;
         let execution = executing.elapsed();
 
+        // As the node does: the mempool re-checks what the block's written keys may invalidate.
+        let written: Vec<Vec<u8>> = buffer.writes().keys().cloned().collect();
         let waiting = Instant::now();
         let more = index.saturating_add(1) < blocks.len();
         let next = match (more, cfg.pipelined) {
@@ -488,7 +492,7 @@ fn execute_blocks(
         buffer = next;
         // As the node does after each block: drop the included transactions, re-check the rest.
         let included: Vec<_> = block.iter().map(|t| tx_hash(t)).collect();
-        locked()?.update(&buffer, &included, height.saturating_add(1));
+        locked()?.update(&buffer, height, &included, written);
         // The block ADMISSION_LEAD - 1 ahead: its accounts' last transactions are now committed.
         let ahead = index.saturating_add(ADMISSION_LEAD.saturating_sub(1));
         if ahead < blocks.len() {

@@ -180,10 +180,12 @@ impl NodeCore {
             .collect();
         // Index first, state second: see the index module for why this order survives a crash.
         self.index.record(&indexed, &pairs)?;
+        // What the mempool must re-check depends on the keys the block wrote.
+        let written: Vec<Vec<u8>> = buffer.writes().keys().cloned().collect();
         let app_hash = buffer.commit()?;
         let snapshot = self.store.snapshot()?;
         if let Ok(mut pool) = self.mempool.lock() {
-            pool.update(&snapshot, &hashes, height.saturating_add(1));
+            pool.update(&snapshot, height, &hashes, written);
         }
         let mut events = result.begin_events.clone();
         for tx in &result.tx_results {

@@ -33,6 +33,12 @@ pub struct Account {
     pub pub_key: Option<PubKeyBytes>,
 }
 
+/// The state key of the account at `addr`, for code that watches which keys a block wrote (the
+/// mempool re-checks a waiting transaction only when a block writes a key its admission reads).
+pub fn account_key(addr: &Address) -> Vec<u8> {
+    state_key::account(addr)
+}
+
 /// The account at `addr`, if it exists.
 pub fn account(state: &dyn StateRead, addr: &Address) -> Result<Option<Account>> {
     store::get(state, &state_key::account(addr))

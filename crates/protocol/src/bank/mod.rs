@@ -19,6 +19,12 @@ pub fn community_pool() -> Address {
     Address::module("community_pool")
 }
 
+/// The state key of `addr`'s balance of `denom`, for code that watches which keys a block wrote
+/// (see [`crate::auth::account_key`]).
+pub fn balance_key(addr: &Address, denom: &str) -> Vec<u8> {
+    state_key::balance(addr, denom)
+}
+
 /// The balance of one denom.
 pub fn balance(state: &dyn StateRead, addr: &Address, denom: &str) -> Result<u128> {
     Ok(store::get(state, &state_key::balance(addr, denom))?.unwrap_or(0))
