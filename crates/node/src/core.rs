@@ -170,7 +170,7 @@ impl NodeCore {
             hash: block.digest_bytes(),
             parent_hash: block.parent().as_ref().try_into().unwrap_or([0u8; 32]),
             tx_hashes: hashes.clone(),
-            results: result.clone(),
+            results: result,
         };
         let pairs: Vec<(Vec<u8>, [u8; 32])> = block
             .txs()
@@ -187,11 +187,12 @@ impl NodeCore {
         if let Ok(mut pool) = self.mempool.lock() {
             pool.update(&snapshot, height, &hashes, written);
         }
-        let mut events = result.begin_events.clone();
-        for tx in &result.tx_results {
-            events.extend(tx.events.iter().cloned());
+        let IndexedBlock { results, .. } = indexed;
+        let mut events = results.begin_events;
+        for tx in results.tx_results {
+            events.extend(tx.events);
         }
-        events.extend(result.end_events.iter().cloned());
+        events.extend(results.end_events);
         // Nobody listening is fine: the feed is best effort for live subscribers.
         let _ = self.events.send(Arc::new(BlockEvents { height, events }));
         Ok(app_hash.0)

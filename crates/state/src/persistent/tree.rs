@@ -43,10 +43,17 @@ pub(crate) fn root_key(version: Version) -> NodeKey {
     NodeKey::new(version, NibblePath::from_iter(std::iter::empty()))
 }
 
+/// The longest `JMT_NODES` key: the version, borsh's nibble count (u64) and byte count (u32), and a
+/// full 32-byte path.
+const NODE_KEY_MAX_LEN: usize = 8 + 8 + 4 + 32;
+
 /// The `JMT_NODES` key of a node: `version_be ‖ borsh(nibble_path)`. Version first keeps each block's
 /// new nodes (and each pruned version's nodes) contiguous in the B-tree, so a commit dirties few pages.
 pub(crate) fn encode_node_key(key: &NodeKey) -> Result<Vec<u8>, StateError> {
-    let mut out = key.version().to_be_bytes().to_vec();
+    // Sized once for the longest key (version, nibble count, byte count, 32 path bytes): a commit
+    // encodes some 70,000 keys, and growing each vector step by step showed in its profile.
+    let mut out = Vec::with_capacity(NODE_KEY_MAX_LEN);
+    out.extend_from_slice(&key.version().to_be_bytes());
     borsh::to_writer(&mut out, key.nibble_path())
         .map_err(|e| StateError(format!("encoding JMT node key {key:?}: {e}")))?;
     Ok(out)
@@ -272,6 +279,13 @@ mod tests {
     use super::*;
     use crate::persistent::test_nodes::{MemNodes, next};
     use std::collections::BTreeMap;
+
+    #[test]
+    fn the_longest_node_key_fits_the_capacity_it_is_encoded_into() {
+        let path: NibblePath = (0..64u8).map(|i| (i % 16).into()).collect();
+        let key = encode_node_key(&NodeKey::new(u64::MAX, path)).unwrap();
+        assert_eq!(key.len(), NODE_KEY_MAX_LEN);
+    }
 
     /// Blocks of mixed inserts, updates and deletions (including deleting everything): the batched
     /// update gives the root the JMT's own per-key update gives, keeps no dangling node, and every
