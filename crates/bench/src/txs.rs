@@ -57,8 +57,8 @@ impl Default for TxBenchConfig {
         Self {
             accounts: 10_000,
             operators: 10,
-            // One more than the window: the first measured block already prunes.
-            warmup_blocks: usize::try_from(PersistentConfig::default().retain_versions)
+            // Past the height from which every commit prunes as a long-running node's does.
+            warmup_blocks: usize::try_from(PersistentConfig::default().steady_pruning_height())
                 .unwrap_or(usize::MAX)
                 .saturating_add(1),
             blocks: 30,

@@ -338,7 +338,7 @@ enum Child {
 }
 
 /// The node key of `path` at `version`.
-fn node_key(version: Version, path: &[u8]) -> NodeKey {
+pub(crate) fn node_key(version: Version, path: &[u8]) -> NodeKey {
     NodeKey::new(
         version,
         path.iter().map(|&n| n.into()).collect::<NibblePath>(),

@@ -1,8 +1,9 @@
 //! The block commit: every table a block touches, written inside one redb write transaction.
 
 use super::tables::{
-    BLOCKS, JMT_NODES, META, META_APP_HASH, META_LAST_HEIGHT, STALE_NODES, StaleList, UNDO, VALUES,
-    encode_history_value, read_last_height, undo_key,
+    BLOCKS, JMT_NODES, META, META_APP_HASH, META_LAST_HEIGHT, META_MOVED_BELOW,
+    META_OLDEST_PROVABLE, MOVED_NODES, STALE_NODES, StaleList, UNDO, VALUES, encode_history_value,
+    read_last_height, read_mark, undo_key,
 };
 use super::tree::{TableReader, TreeUpdate, encode_node, encode_node_key, root_key, update_tree};
 use super::upper::{CachedReader, UpperNodes};
@@ -47,14 +48,22 @@ fn oldest_retained(height: u64, retain: u64) -> Option<u64> {
     height.checked_sub(retain)?.checked_add(1)
 }
 
+/// Versions a run stays in `JMT_NODES` after leaving the retention window before it is dropped.
+/// Most nodes are superseded within a few blocks of their creation (the upper levels every block, an
+/// account's path whenever it transacts), so a run dropped as soon as it leaves the window would move
+/// most of its nodes only to delete them again a few blocks later; waiting this long moves only the
+/// nodes of state the chain seldom changes, at the price of keeping this many more versions of runs.
+pub(crate) const DROP_LAG: u64 = 32;
+
 /// The tables of one block commit, open in its write transaction.
 pub(crate) struct BlockTables<'txn> {
     height: u64,
     meta: Table<'txn, &'static str, &'static [u8]>,
     values: Table<'txn, &'static [u8], &'static [u8]>,
     nodes: Table<'txn, &'static [u8], &'static [u8]>,
+    moved: Table<'txn, &'static [u8], &'static [u8]>,
     undo: Table<'txn, &'static [u8], &'static [u8]>,
-    stale_nodes: Table<'txn, u64, &'static [u8]>,
+    stale_nodes: Table<'txn, (u64, u64), &'static [u8]>,
     blocks: Table<'txn, u64, &'static [u8]>,
 }
 
@@ -72,6 +81,9 @@ impl<'txn> BlockTables<'txn> {
             nodes: txn
                 .open_table(JMT_NODES)
                 .map_err(failed(height, "opening JMT nodes"))?,
+            moved: txn
+                .open_table(MOVED_NODES)
+                .map_err(failed(height, "opening moved JMT nodes"))?,
             undo: txn
                 .open_table(UNDO)
                 .map_err(failed(height, "opening the value undo log"))?,
@@ -97,18 +109,26 @@ impl<'txn> BlockTables<'txn> {
         check_next_height(last, height)?;
         let changes = self.effective_changes(writes)?;
         let previous = self.previous_version(last)?;
+        let moved_below = read_mark(&self.meta, META_MOVED_BELOW)?;
 
         let reader = CachedReader {
             upper,
-            table: TableReader { nodes: &self.nodes },
+            table: TableReader {
+                nodes: &self.nodes,
+                moved: &self.moved,
+                moved_below,
+            },
         };
         let (root, update) = update_tree(&reader, &changes.writes, height)
             .map_err(|e| StateError(format!("commit of block {height}: {e}")))?;
         self.write_tree_update(&update, previous)?;
         self.write_values(&changes)?;
         if let Some(oldest) = oldest_retained(height, retain_versions) {
-            prune_nodes(&mut self.stale_nodes, &mut self.nodes, oldest)?;
+            self.prune_nodes(moved_below, oldest)?;
             prune_undo(&mut self.undo, oldest)?;
+            self.meta
+                .insert(META_OLDEST_PROVABLE, oldest.to_be_bytes().as_slice())
+                .map_err(failed(height, "writing the oldest provable height"))?;
         }
 
         let record = BlockRecord {
@@ -190,18 +210,23 @@ impl<'txn> BlockTables<'txn> {
                 )
                 .map_err(failed(self.height, "writing a JMT node"))?;
         }
-        let mut stale = StaleList::default();
-        for node_key in update.stale() {
-            stale.push(&encode_node_key(node_key)?)?;
-        }
+        // One list per creation version, so each version's run can later be dropped knowing which
+        // of its nodes are gone from every retained tree.
+        let mut stale: BTreeMap<u64, StaleList> = BTreeMap::new();
         // Every version has its own root node. When a block changes nothing the JMT copies the
         // previous root without marking it stale, so list it here (listing it twice is harmless).
-        if let Some(p) = previous {
-            stale.push(&encode_node_key(&root_key(p))?)?;
+        let previous_root = previous.map(root_key);
+        for node_key in update.stale().chain(previous_root.as_ref()) {
+            stale
+                .entry(node_key.version())
+                .or_default()
+                .push(&encode_node_key(node_key)?)?;
         }
-        self.stale_nodes
-            .insert(self.height, stale.as_bytes())
-            .map_err(failed(self.height, "writing the stale node list"))?;
+        for (created, list) in &stale {
+            self.stale_nodes
+                .insert((*created, self.height), list.as_bytes())
+                .map_err(failed(self.height, "writing a stale node list"))?;
+        }
         Ok(())
     }
 
@@ -247,42 +272,254 @@ fn prune_undo(
         .map_err(|e| StateError(format!("pruning the value undo log: {e}")))
 }
 
-/// Deletes the nodes that versions `<= up_to` superseded, and their lists: no retained version's
-/// tree reaches them.
-fn prune_nodes(
-    stale: &mut Table<'_, u64, &'static [u8]>,
-    nodes: &mut Table<'_, &'static [u8], &'static [u8]>,
-    up_to: u64,
-) -> Result<(), StateError> {
-    let scan = |e: redb::StorageError| {
-        StateError(format!("pruning JMT nodes: reading the stale lists: {e}"))
-    };
-    let lists: Vec<(u64, Vec<u8>)> = stale
-        .range(..=up_to)
-        .map_err(scan)?
-        .map(|entry| entry.map(|(k, v)| (k.value(), v.value().to_vec())))
-        .collect::<Result<_, _>>()
-        .map_err(scan)?;
-    // In key order: nodes written by the same block sit together in the table, so consecutive
-    // deletes often fall in the same page.
-    let mut keys = Vec::new();
-    for (_, list) in &lists {
-        for key in StaleList::keys(list) {
-            keys.push(key?);
+impl BlockTables<'_> {
+    /// Removes every node no retained tree (versions `oldest` on) reaches: a node superseded at a
+    /// version `<= oldest`. Runs of versions below `oldest` are dropped whole, after their nodes that
+    /// are still needed move to `MOVED_NODES`; moved nodes are deleted once they are superseded and
+    /// out of the window. `moved_below` is the mark before this block.
+    fn prune_nodes(&mut self, moved_below: u64, oldest: u64) -> Result<(), StateError> {
+        let height = self.height;
+        // Moved nodes superseded at or before `oldest`: deleted one by one (few; see MOVED_NODES).
+        let due: Vec<((u64, u64), Vec<u8>)> = self
+            .stale_nodes
+            .range((0, 0)..(moved_below, 0))
+            .map_err(failed(
+                height,
+                "pruning: reading the stale lists of moved nodes",
+            ))?
+            .filter_map(|entry| match entry {
+                Ok((k, v)) => (k.value().1 <= oldest).then(|| Ok((k.value(), v.value().to_vec()))),
+                Err(e) => Some(Err(e)),
+            })
+            .collect::<Result<_, _>>()
+            .map_err(failed(
+                height,
+                "pruning: reading the stale lists of moved nodes",
+            ))?;
+        for (list_key, list) in &due {
+            for node_key in StaleList::keys(list) {
+                self.moved
+                    .remove(node_key?)
+                    .map_err(failed(height, "pruning: deleting a moved node"))?;
+            }
+            self.stale_nodes
+                .remove(list_key)
+                .map_err(failed(height, "pruning: deleting a stale list"))?;
         }
+        // Then the run of each version below `mark` still in JMT_NODES, in version order.
+        let mark = oldest.saturating_sub(DROP_LAG);
+        let mut next = self.first_version_from(moved_below)?;
+        while let Some(version) = next.filter(|v| *v < mark) {
+            self.drop_version(version, oldest)?;
+            next = match version.checked_add(1) {
+                Some(after) => self.first_version_from(after)?,
+                None => None,
+            };
+        }
+        if mark > moved_below {
+            self.meta
+                .insert(META_MOVED_BELOW, mark.to_be_bytes().as_slice())
+                .map_err(failed(height, "writing the moved-below mark"))?;
+        }
+        Ok(())
     }
-    keys.sort_unstable();
-    for key in keys {
-        nodes
-            .remove(key)
-            .map_err(|e| StateError(format!("pruning JMT nodes: deleting a node: {e}")))?;
+
+    /// The lowest version at or above `from` with nodes in `JMT_NODES`.
+    fn first_version_from(&self, from: u64) -> Result<Option<u64>, StateError> {
+        let start = from.to_be_bytes();
+        let first = self
+            .nodes
+            .range::<&[u8]>(start.as_slice()..)
+            .map_err(failed(self.height, "pruning: finding the next version"))?
+            .next()
+            .transpose()
+            .map_err(failed(self.height, "pruning: finding the next version"))?;
+        first
+            .map(|(key, _)| {
+                key.value()
+                    .first_chunk::<8>()
+                    .map(|v| u64::from_be_bytes(*v))
+                    .ok_or_else(|| {
+                        StateError(format!(
+                            "commit of block {}: a JMT node key shorter than its version",
+                            self.height
+                        ))
+                    })
+            })
+            .transpose()
     }
-    for (version, _) in &lists {
-        stale.remove(version).map_err(|e| {
-            StateError(format!(
-                "pruning JMT nodes: deleting the stale list of version {version}: {e}"
-            ))
-        })?;
+
+    /// Drops the run of `version` from `JMT_NODES`, first moving to `MOVED_NODES` each of its nodes
+    /// not superseded at or before `oldest` (still in a retained tree). Its lists of nodes superseded
+    /// later stay: they delete the moved copies when their turn comes.
+    fn drop_version(&mut self, version: u64, oldest: u64) -> Result<(), StateError> {
+        let height = self.height;
+        let lists: Vec<((u64, u64), Vec<u8>)> = self
+            .stale_nodes
+            .range((version, 0)..=(version, oldest))
+            .map_err(failed(height, "pruning: reading a version's stale lists"))?
+            .map(|entry| entry.map(|(k, v)| (k.value(), v.value().to_vec())))
+            .collect::<Result<_, _>>()
+            .map_err(failed(height, "pruning: reading a version's stale lists"))?;
+        let mut gone: Vec<&[u8]> = Vec::new();
+        for (_, list) in &lists {
+            for node_key in StaleList::keys(list) {
+                gone.push(node_key?);
+            }
+        }
+        // Sorted, the run (read in key order) is matched against it in one merging pass.
+        gone.sort_unstable();
+        let mut gone = gone.into_iter().peekable();
+        // `version` is below the window, so it has a successor.
+        let (start, end) = version
+            .checked_add(1)
+            .map(|after| (version.to_be_bytes(), after.to_be_bytes()))
+            .ok_or_else(|| StateError(format!("commit of block {height}: no version {version}")))?;
+        let run_keys = start.as_slice()..end.as_slice();
+        let run = self
+            .nodes
+            .range::<&[u8]>(run_keys.clone())
+            .map_err(failed(height, "pruning: reading a version's nodes"))?;
+        let mut kept: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
+        for entry in run {
+            let (key, value) =
+                entry.map_err(failed(height, "pruning: reading a version's nodes"))?;
+            let key = key.value();
+            while gone.next_if(|g| *g < key).is_some() {}
+            if gone.next_if(|g| *g == key).is_none() {
+                kept.push((key.to_vec(), value.value().to_vec()));
+            }
+        }
+        for (key, value) in &kept {
+            self.moved
+                .insert(key.as_slice(), value.as_slice())
+                .map_err(failed(height, "pruning: moving a node"))?;
+        }
+        self.nodes
+            .retain_in::<&[u8], _>(run_keys, |_, _| false)
+            .map_err(failed(height, "pruning: dropping a version's nodes"))?;
+        for (list_key, _) in &lists {
+            self.stale_nodes
+                .remove(list_key)
+                .map_err(failed(height, "pruning: deleting a stale list"))?;
+        }
+        Ok(())
     }
-    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(
+        clippy::unwrap_used,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects
+    )]
+    use super::*;
+    use crate::persistent::batch::node_key;
+    use crate::persistent::test_nodes::next;
+    use crate::persistent::{PersistentConfig, PersistentState, SyncMode};
+    use jmt::storage::TreeReader;
+    use redb::{ReadOnlyTable, ReadableDatabase};
+    use std::collections::BTreeSet;
+
+    /// Encoded keys of the nodes reachable from the root of `version`.
+    fn reachable(reader: &impl TreeReader, version: u64) -> BTreeSet<Vec<u8>> {
+        let mut out = BTreeSet::new();
+        let mut todo = vec![(root_key(version), Vec::<u8>::new())];
+        while let Some((key, path)) = todo.pop() {
+            let node = reader
+                .get_node_option(&key)
+                .unwrap()
+                .unwrap_or_else(|| panic!("version {version}: dangling {key:?}"));
+            if let Node::Internal(internal) = &node {
+                for (nibble, child) in internal.children_sorted() {
+                    let mut child_path = path.clone();
+                    child_path.push(u8::from(nibble));
+                    todo.push((node_key(child.version, &child_path), child_path));
+                }
+            }
+            out.insert(encode_node_key(&key).unwrap());
+        }
+        out
+    }
+
+    fn keys_of(table: &ReadOnlyTable<&'static [u8], &'static [u8]>) -> BTreeSet<Vec<u8>> {
+        table
+            .iter()
+            .unwrap()
+            .map(|e| e.unwrap().0.value().to_vec())
+            .collect()
+    }
+
+    /// Random blocks of puts and deletes over a small key space, so that many nodes outlive the
+    /// window and are moved, and many moved nodes are superseded later: after every block the two
+    /// node tables hold every node of the retained trees, each in the table the moved-below mark
+    /// names, and nothing else but the runs waiting out the lag.
+    #[test]
+    fn pruning_keeps_exactly_the_nodes_of_the_retained_trees() {
+        const RETAIN: u64 = 4;
+        let path = std::env::temp_dir().join(format!("phalanx-prune-exact-{}", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        let store = PersistentState::open_with(
+            &path,
+            PersistentConfig {
+                retain_versions: RETAIN,
+                sync: SyncMode::NoSync,
+            },
+        )
+        .unwrap();
+        let mut seed = 0x5EED_u64;
+        let mut moved_seen = 0;
+        for height in 1..=200u64 {
+            let mut writes = BTreeMap::new();
+            for _ in 0..(next(&mut seed) % 40) {
+                let key = format!("k{:03}", next(&mut seed) % 300).into_bytes();
+                let value =
+                    (!next(&mut seed).is_multiple_of(4)).then(|| height.to_be_bytes().to_vec());
+                writes.insert(key, value);
+            }
+            store.commit_block(height, writes).unwrap();
+
+            let txn = store.db.begin_read().unwrap();
+            let meta = txn.open_table(META).unwrap();
+            let moved_below = read_mark(&meta, META_MOVED_BELOW).unwrap();
+            let nodes = txn.open_table(JMT_NODES).unwrap();
+            let moved = txn.open_table(MOVED_NODES).unwrap();
+            let reader = TableReader {
+                nodes: &nodes,
+                moved: &moved,
+                moved_below,
+            };
+            let oldest = oldest_retained(height, RETAIN).unwrap_or(0);
+            assert_eq!(
+                moved_below,
+                oldest.saturating_sub(DROP_LAG),
+                "height {height}"
+            );
+            let mut retained = BTreeSet::new();
+            for version in oldest..=height {
+                retained.extend(reachable(&reader, version));
+            }
+            let (young, old) = (keys_of(&nodes), keys_of(&moved));
+            let version = |k: &Vec<u8>| u64::from_be_bytes(k[..8].try_into().unwrap());
+            assert!(young.iter().all(|k| version(k) >= moved_below));
+            assert!(old.iter().all(|k| version(k) < moved_below));
+            moved_seen += old.len();
+            let stored: BTreeSet<Vec<u8>> = young.union(&old).cloned().collect();
+            assert!(
+                retained.is_subset(&stored),
+                "height {height}: a retained node is missing"
+            );
+            // Only runs waiting out the lag hold nodes no retained tree reaches.
+            assert!(
+                stored
+                    .difference(&retained)
+                    .all(|k| (moved_below..oldest).contains(&version(k))),
+                "height {height}: a node no retained tree reaches outlived its run"
+            );
+        }
+        assert!(moved_seen > 1000, "nodes were moved ({moved_seen})");
+        drop(store);
+        let _ = std::fs::remove_file(&path);
+    }
 }

@@ -33,13 +33,13 @@ use borsh::{BorshDeserialize, BorshSerialize};
 use commit::{BlockTables, check_next_height};
 use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use tables::{
-    BLOCKS, JMT_NODES, META, META_SCHEMA, SCHEMA_VERSION, STALE_NODES, UNDO, VALUES, decode_u64,
-    fail,
+    BLOCKS, JMT_NODES, META, META_SCHEMA, MOVED_NODES, SCHEMA_VERSION, STALE_NODES, UNDO, VALUES,
+    decode_u64, fail,
 };
 use tree::TreeUpdate;
 use upper::UpperNodes;
@@ -124,6 +124,15 @@ impl Default for PersistentConfig {
     }
 }
 
+impl PersistentConfig {
+    /// The first height whose commit prunes as every later one does: from there each commit also
+    /// drops one version's run of nodes (see `commit::DROP_LAG`). Benchmarks of a long-running node
+    /// start measuring there.
+    pub fn steady_pruning_height(&self) -> u64 {
+        self.retain_versions.saturating_add(commit::DROP_LAG)
+    }
+}
+
 /// Table sizes, for metrics and tests of pruning.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct StoreStats {
@@ -137,7 +146,7 @@ pub struct StoreStats {
     pub jmt_nodes: u64,
     /// Replaced values kept for proofs at older retained heights (one per changed key per block).
     pub undo_values: u64,
-    /// Versions whose superseded nodes wait for the retention window to pass (one list each).
+    /// Versions whose superseded nodes wait for the retention window to pass.
     pub stale_lists: u64,
     /// Entries in the block index.
     pub blocks: u64,
@@ -187,6 +196,7 @@ impl PersistentState {
             let open = "initialising the state database: creating tables";
             txn.open_table(VALUES).map_err(fail(open))?;
             txn.open_table(JMT_NODES).map_err(fail(open))?;
+            txn.open_table(MOVED_NODES).map_err(fail(open))?;
             txn.open_table(UNDO).map_err(fail(open))?;
             txn.open_table(STALE_NODES).map_err(fail(open))?;
             txn.open_table(BLOCKS).map_err(fail(open))?;
@@ -355,12 +365,22 @@ impl PersistentState {
         };
         let open = "stats: opening a table";
         stats.state_keys = add(&txn.open_table(VALUES).map_err(fail(open))?, "values")?;
-        stats.jmt_nodes = add(&txn.open_table(JMT_NODES).map_err(fail(open))?, "nodes")?;
-        stats.undo_values = add(&txn.open_table(UNDO).map_err(fail(open))?, "undo log")?;
-        stats.stale_lists = add(
-            &txn.open_table(STALE_NODES).map_err(fail(open))?,
-            "stale node lists",
+        let young = add(&txn.open_table(JMT_NODES).map_err(fail(open))?, "nodes")?;
+        let moved = add(
+            &txn.open_table(MOVED_NODES).map_err(fail(open))?,
+            "moved nodes",
         )?;
+        stats.jmt_nodes = young.saturating_add(moved);
+        stats.undo_values = add(&txn.open_table(UNDO).map_err(fail(open))?, "undo log")?;
+        let stale = txn.open_table(STALE_NODES).map_err(fail(open))?;
+        add(&stale, "stale node lists")?;
+        let scan = fail("stats: reading the stale node lists");
+        let mut superseding = BTreeSet::new();
+        for entry in stale.iter().map_err(scan)? {
+            let (key, _) = entry.map_err(fail("stats: reading the stale node lists"))?;
+            superseding.insert(key.value().1);
+        }
+        stats.stale_lists = u64::try_from(superseding.len()).unwrap_or(u64::MAX);
         stats.blocks = add(&txn.open_table(BLOCKS).map_err(fail(open))?, "blocks")?;
         add(&txn.open_table(META).map_err(fail(open))?, "meta")?;
         Ok(stats)

@@ -2,8 +2,8 @@
 //! block the block writer and never see a half-written block.
 
 use super::tables::{
-    BLOCKS, JMT_NODES, META, UNDO, VALUES, decode_history_value, fail, read_app_hash,
-    read_last_height, undo_key,
+    BLOCKS, JMT_NODES, META, META_MOVED_BELOW, META_OLDEST_PROVABLE, MOVED_NODES, UNDO, VALUES,
+    decode_history_value, fail, read_app_hash, read_last_height, read_mark, undo_key,
 };
 use super::tree::{self, NullReader, ProofReader, StateProof, TableReader, Tree, key_hash};
 use super::{AppHash, BlockRecord};
@@ -22,6 +22,9 @@ pub struct Snapshot {
     app_hash: AppHash,
     values: BytesTable,
     nodes: BytesTable,
+    moved: BytesTable,
+    moved_below: u64,
+    oldest_provable: u64,
     undo: BytesTable,
     blocks: ReadOnlyTable<u64, &'static [u8]>,
 }
@@ -34,15 +37,22 @@ impl Snapshot {
             .map_err(fail("snapshot: opening the meta table"))?;
         let height = read_last_height(&meta)?;
         let app_hash = AppHash(read_app_hash(&meta)?.unwrap_or(tree::EMPTY_ROOT));
+        let moved_below = read_mark(&meta, META_MOVED_BELOW)?;
+        let oldest_provable = read_mark(&meta, META_OLDEST_PROVABLE)?;
         Ok(Self {
             height,
             app_hash,
+            moved_below,
+            oldest_provable,
             values: txn
                 .open_table(VALUES)
                 .map_err(fail("snapshot: opening the values table"))?,
             nodes: txn
                 .open_table(JMT_NODES)
                 .map_err(fail("snapshot: opening the JMT node table"))?,
+            moved: txn
+                .open_table(MOVED_NODES)
+                .map_err(fail("snapshot: opening the moved JMT node table"))?,
             undo: txn
                 .open_table(UNDO)
                 .map_err(fail("snapshot: opening the value undo log"))?,
@@ -102,6 +112,12 @@ impl Snapshot {
                 self.height
             )));
         }
+        if height < self.oldest_provable {
+            return Err(StateError(format!(
+                "proof at height {height}: pruned; the oldest height still proven is {}",
+                self.oldest_provable
+            )));
+        }
         let reader = ProofReader(self.reader());
         let (found, proof) = Tree::new(&reader)
             .get_with_proof(key_hash(key), height)
@@ -140,7 +156,11 @@ impl Snapshot {
     }
 
     fn reader(&self) -> TableReader<'_, BytesTable> {
-        TableReader { nodes: &self.nodes }
+        TableReader {
+            nodes: &self.nodes,
+            moved: &self.moved,
+            moved_below: self.moved_below,
+        }
     }
 }
 

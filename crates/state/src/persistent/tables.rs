@@ -8,18 +8,28 @@ use std::fmt::Display;
 
 /// Current state: raw key → value. Serves `get` and ordered range scans without touching the tree.
 pub(crate) const VALUES: TableDefinition<&[u8], &[u8]> = TableDefinition::new("state_values");
-/// JMT nodes: `version_be ‖ borsh(nibble_path)` → borsh(`Node`).
+/// JMT nodes created at versions from the moved-below mark ([`META_MOVED_BELOW`]) on:
+/// `version_be ‖ borsh(nibble_path)` → borsh(`Node`). Each version's nodes are one contiguous run,
+/// dropped whole by one range delete once the version leaves the retention window, after the nodes
+/// still needed are copied to [`MOVED_NODES`].
 pub(crate) const JMT_NODES: TableDefinition<&[u8], &[u8]> = TableDefinition::new("jmt_nodes");
+/// JMT nodes created below the moved-below mark that were still in a retained tree when their
+/// version's run was dropped; same keys and values as [`JMT_NODES`]. Deleted one by one once
+/// superseded and out of the window, which is rare: a node that outlives the window is one the
+/// chain seldom changes.
+pub(crate) const MOVED_NODES: TableDefinition<&[u8], &[u8]> =
+    TableDefinition::new("jmt_nodes_moved");
 /// Value undo log: `height_be ‖ raw key` → the value the block at `height` replaced (tagged, see
 /// [`encode_history_value`]). Serves proofs at retained heights below the latest. Keyed height first,
 /// each block appends one contiguous run and pruning cuts one off the front, where a history keyed
 /// by key hash would dirty a B-tree page per changed key.
 pub(crate) const UNDO: TableDefinition<&[u8], &[u8]> = TableDefinition::new("state_undo");
-/// Nodes to delete once pruned: version → the `JMT_NODES` keys that version superseded, as one
-/// [`StaleList`]. One entry per block rather than one per node: a block supersedes some 25,000
-/// nodes, and inserting each into a B-tree of its own cost about a tenth of the commit.
-pub(crate) const STALE_NODES: TableDefinition<u64, &[u8]> =
-    TableDefinition::new("jmt_stale_by_version");
+/// Superseded nodes: (version that created them, version that superseded them) → their node keys,
+/// as one [`StaleList`]. A few entries per block rather than one per node: a block supersedes some
+/// 25,000 nodes, and inserting each into a B-tree of its own cost about a tenth of the commit. Keyed
+/// creation version first, so dropping a version's run finds the nodes of it no retained tree needs.
+pub(crate) const STALE_NODES: TableDefinition<(u64, u64), &[u8]> =
+    TableDefinition::new("jmt_stale_by_creation");
 /// Block index: height → borsh(`BlockRecord`).
 pub(crate) const BLOCKS: TableDefinition<u64, &[u8]> = TableDefinition::new("blocks");
 /// Store metadata, keyed by the `META_*` names.
@@ -31,10 +41,18 @@ pub(crate) const META_SCHEMA: &str = "schema_version";
 pub(crate) const META_LAST_HEIGHT: &str = "last_applied_height";
 /// JMT root after the last committed block (32 bytes).
 pub(crate) const META_APP_HASH: &str = "app_hash";
+/// Versions below this mark have no nodes left in [`JMT_NODES`]: those still needed are in
+/// [`MOVED_NODES`] (u64, big-endian; absent means 0).
+pub(crate) const META_MOVED_BELOW: &str = "jmt_moved_below";
+/// The oldest height whose proofs the store still serves: its tree and the undo entries after it
+/// are kept (u64, big-endian; absent means 0). Older runs may linger for a while (see
+/// [`MOVED_NODES`]) without the undo entries a value needs, so proofs below it are refused.
+pub(crate) const META_OLDEST_PROVABLE: &str = "oldest_provable_height";
 /// The layout this code reads and writes.
 /// Version 2 replaced the key-hash-keyed value history of version 1 by the height-keyed undo log;
-/// version 3 replaced the per-node stale index by one [`StaleList`] per version.
-pub(crate) const SCHEMA_VERSION: u64 = 3;
+/// version 3 replaced the per-node stale index by one [`StaleList`] per version; version 4 prunes
+/// by dropping each version's run of nodes whole, keeping the survivors in [`MOVED_NODES`].
+pub(crate) const SCHEMA_VERSION: u64 = 4;
 
 /// Length of the big-endian height prefix of the undo-log keys.
 const VERSION_LEN: usize = 8;
@@ -67,7 +85,7 @@ pub(crate) fn undo_key(height: u64, key: &[u8]) -> Vec<u8> {
     k
 }
 
-/// The `JMT_NODES` keys one version superseded, encoded as a `STALE_NODES` value: each key as a
+/// Node table keys one version superseded, encoded as a `STALE_NODES` value: each key as a
 /// big-endian u16 length followed by its bytes. Listing a key twice is harmless (pruning deletes
 /// what is there).
 #[derive(Default)]
@@ -148,6 +166,18 @@ pub(crate) fn read_last_height(
     {
         Some(g) => Ok(Some(decode_u64(g.value(), "last_applied_height")?)),
         None => Ok(None),
+    }
+}
+
+/// A height recorded in `meta` under `name` (`META_MOVED_BELOW`, `META_OLDEST_PROVABLE`); 0 when
+/// absent.
+pub(crate) fn read_mark(
+    meta: &impl ReadableTable<&'static str, &'static [u8]>,
+    name: &str,
+) -> Result<u64, StateError> {
+    match meta.get(name).map_err(fail(format!("reading {name}")))? {
+        Some(g) => decode_u64(g.value(), name),
+        None => Ok(0),
     }
 }
 

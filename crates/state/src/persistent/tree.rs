@@ -64,12 +64,16 @@ pub(crate) fn encode_node(node: &Node) -> Result<Vec<u8>, StateError> {
     borsh::to_vec(node).map_err(|e| StateError(format!("encoding JMT node: {e}")))
 }
 
-/// Reads JMT nodes from the `JMT_NODES` table, inside a read or a write transaction. Values are not
+/// Reads JMT nodes from the node tables, inside a read or a write transaction. Values are not
 /// stored by key hash: tree updates never read them, and a proof's value is fetched by raw key (see
 /// [`ProofReader`]).
 pub(crate) struct TableReader<'t, N> {
-    /// The `JMT_NODES` table.
+    /// The `JMT_NODES` table: nodes of versions from `moved_below` on.
     pub(crate) nodes: &'t N,
+    /// The `MOVED_NODES` table: nodes of versions below `moved_below`.
+    pub(crate) moved: &'t N,
+    /// The moved-below mark of the same transaction.
+    pub(crate) moved_below: Version,
 }
 
 impl<N> TreeReader for TableReader<'_, N>
@@ -78,8 +82,12 @@ where
 {
     fn get_node_option(&self, node_key: &NodeKey) -> anyhow::Result<Option<Node>> {
         let key = encode_node_key(node_key)?;
-        let Some(guard) = self
-            .nodes
+        let table = if node_key.version() < self.moved_below {
+            self.moved
+        } else {
+            self.nodes
+        };
+        let Some(guard) = table
             .get(key.as_slice())
             .map_err(|e| anyhow::anyhow!("reading JMT node {node_key:?}: {e}"))?
         else {
