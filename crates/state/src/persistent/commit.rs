@@ -126,9 +126,13 @@ impl<'txn> BlockTables<'txn> {
         if let Some(oldest) = oldest_retained(height, retain_versions) {
             self.prune_nodes(moved_below, oldest)?;
             prune_undo(&mut self.undo, oldest)?;
-            self.meta
-                .insert(META_OLDEST_PROVABLE, oldest.to_be_bytes().as_slice())
-                .map_err(failed(height, "writing the oldest provable height"))?;
+            // Never lowered: reopened with a longer window, the store cannot give back what an
+            // earlier, shorter one pruned.
+            if oldest > read_mark(&self.meta, META_OLDEST_PROVABLE)? {
+                self.meta
+                    .insert(META_OLDEST_PROVABLE, oldest.to_be_bytes().as_slice())
+                    .map_err(failed(height, "writing the oldest provable height"))?;
+            }
         }
 
         let record = BlockRecord {
@@ -449,6 +453,42 @@ mod tests {
             .unwrap()
             .map(|e| e.unwrap().0.value().to_vec())
             .collect()
+    }
+
+    /// Reopened with a longer window, the store still refuses the heights the shorter one pruned,
+    /// though runs of some of them linger: their trees may be whole, but not their undo entries.
+    #[test]
+    fn a_longer_window_after_reopening_does_not_revive_pruned_heights() {
+        let path =
+            std::env::temp_dir().join(format!("phalanx-prune-reopen-{}", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        let open = |retain_versions| {
+            PersistentState::open_with(
+                &path,
+                PersistentConfig {
+                    retain_versions,
+                    sync: SyncMode::NoSync,
+                },
+            )
+            .unwrap()
+        };
+        let write =
+            |height: u64| BTreeMap::from([(b"key".to_vec(), Some(height.to_be_bytes().to_vec()))]);
+        let short = open(4);
+        for height in 1..=60 {
+            short.commit_block(height, write(height)).unwrap();
+        }
+        drop(short);
+        let long = open(40);
+        long.commit_block(61, write(61)).unwrap();
+        for height in [30, 50, 56] {
+            let err = long.prove_at(b"key", height).unwrap_err();
+            assert!(err.0.contains("pruned"), "height {height}: {err}");
+        }
+        let (value, _) = long.prove_at(b"key", 58).unwrap();
+        assert_eq!(value, Some(58u64.to_be_bytes().to_vec()));
+        drop(long);
+        let _ = std::fs::remove_file(&path);
     }
 
     /// Random blocks of puts and deletes over a small key space, so that many nodes outlive the
