@@ -54,7 +54,11 @@ fn run_network(name: &str, n: u64, height: u64, limit: Duration) {
         .cloned()
         .zip(addrs.iter().copied())
         .collect();
-    let apps: Vec<HashChainApp> = (0..n).map(|_| HashChainApp::new()).collect();
+    // As the node's mempool does, a transaction stays until a block including it executes: a
+    // proposal that is not finalized (a nullified view under load) must not lose it.
+    let apps: Vec<HashChainApp> = (0..n)
+        .map(|_| HashChainApp::pruning_at_execution())
+        .collect();
 
     let runner = tokio::Runner::new(tokio_runtime_config(&dir, 2));
     let apps_in = apps.clone();
