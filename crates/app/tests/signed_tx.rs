@@ -13,14 +13,14 @@ use phalanx_app::ante::{TxParams, authenticate};
 use phalanx_app::signature_cache::SignatureCache;
 use phalanx_app::{BlockHeader, Genesis, TxResult, execute_signed_block_with, fee_collector};
 use phalanx_protocol::{auth, bank};
-use phalanx_state::{Entry, MemState, StateError, StateRead, StateWrite};
+use phalanx_state::{Entry, MemState, StateError, StateRead};
 use phalanx_types::msgs::{Msg, MsgDelegateOperator, MsgSend};
 use phalanx_types::proto::tx::{encode_auth_info, encode_tx_body, encode_tx_raw, sign_doc_bytes};
 use phalanx_types::{Address, Coin, Coins, OperatorId, Timestamp};
 use proptest::prelude::*;
 use secp256k1::{Message, PublicKey, SecretKey};
 use sha2::{Digest, Sha256};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 const CHAIN: &str = "phalanx-signed";
 
@@ -69,41 +69,23 @@ struct Chain {
     state: MemState,
     height: u64,
     time: Timestamp,
-    /// The keys the last block wrote, as a node's block buffer holds them.
+    /// The keys the last block changed (a node passes every key the block wrote, a superset).
     written: BTreeSet<Vec<u8>>,
 }
 
-/// A state that records the keys written through it.
-struct Recording<'a> {
-    inner: &'a mut MemState,
-    written: BTreeSet<Vec<u8>>,
-}
-
-impl StateRead for Recording<'_> {
-    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
-        self.inner.get(key)
-    }
-
-    fn range(
-        &self,
-        start: &[u8],
-        end: Option<&[u8]>,
-        limit: Option<usize>,
-    ) -> Result<Vec<Entry>, StateError> {
-        self.inner.range(start, end, limit)
-    }
-}
-
-impl StateWrite for Recording<'_> {
-    fn put(&mut self, key: Vec<u8>, value: Vec<u8>) -> Result<(), StateError> {
-        self.written.insert(key.clone());
-        self.inner.put(key, value)
-    }
-
-    fn delete(&mut self, key: &[u8]) -> Result<(), StateError> {
-        self.written.insert(key.to_vec());
-        self.inner.delete(key)
-    }
+/// The keys whose values differ between two states: of the keys a block wrote, those that matter
+/// to anyone re-checking against the new state.
+fn changed_keys(before: &MemState, after: &MemState) -> BTreeSet<Vec<u8>> {
+    let all = |s: &MemState| -> BTreeMap<Vec<u8>, Vec<u8>> {
+        s.range(&[], None, None).unwrap().into_iter().collect()
+    };
+    let (before, after) = (all(before), all(after));
+    before
+        .keys()
+        .chain(after.keys())
+        .filter(|k| before.get(*k) != after.get(*k))
+        .cloned()
+        .collect()
 }
 
 impl Chain {
@@ -134,14 +116,11 @@ impl Chain {
             height: self.height,
             time: self.time,
         };
-        let mut recording = Recording {
-            inner: &mut self.state,
-            written: BTreeSet::new(),
-        };
-        let results = execute_signed_block_with(&mut recording, &header, &txs, known)
+        let before = self.state.clone();
+        let results = execute_signed_block_with(&mut self.state, &header, &txs, known)
             .unwrap()
             .tx_results;
-        self.written = recording.written;
+        self.written = changed_keys(&before, &self.state);
         results
     }
 
