@@ -14,8 +14,8 @@
 //!   ([`BlockBuffer::commit_pipelined`]).
 //!
 //! The store keeps the node's retention window, and the measured blocks come after enough warm-up
-//! blocks to fill it, so each one also prunes a version, as on a long-running node. The figure is
-//! transactions per second of wall time over the measured blocks.
+//! blocks to fill it and to start dropping old versions' runs of nodes, so each one prunes as on a
+//! long-running node. The figure is transactions per second of wall time over the measured blocks.
 //!
 //! To explain the figure, each block's signatures are also verified apart, untimed, on every core
 //! ([`ante::preverify_signatures`] with nothing remembered), before any block runs.
@@ -40,8 +40,9 @@ pub struct TxBenchConfig {
     pub accounts: usize,
     /// Operators registered (untimed) before the measured blocks.
     pub operators: usize,
-    /// Blocks run before the measured ones, untimed: enough to fill the store's retention window, so
-    /// the measured blocks pay for pruning as a long-running node does.
+    /// Blocks run before the measured ones, untimed: past the store's steady pruning height
+    /// (`PersistentConfig::steady_pruning_height`), so the measured blocks pay for pruning as a
+    /// long-running node does.
     pub warmup_blocks: usize,
     /// Measured blocks.
     pub blocks: usize,
