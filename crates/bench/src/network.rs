@@ -1,7 +1,7 @@
 //! A 4-validator network of real `phalanxd` processes on loopback: finalized-transaction
 //! throughput and block interval.
 //!
-//! The homes come from [`phalanx_node::testnet`] (as `phalanxd testnet` writes them) with the
+//! The homes come from [`phalanx_node::testnet()`] (as `phalanxd testnet` writes them) with the
 //! benchmark genesis ([`crate::chain::funded_genesis`], carrying the validator set `testnet` wrote)
 //! in place of the demo one, so the benchmark holds the signing keys. Four `phalanxd start` processes run the BFT network; signed bank sends
 //! are posted to all four APIs at once (each account through one node, its sequences in order),
