@@ -55,6 +55,9 @@ fn oldest_retained(height: u64, retain: u64) -> Option<u64> {
 /// nodes of state the chain seldom changes, at the price of keeping this many more versions of runs.
 pub(crate) const DROP_LAG: u64 = 32;
 
+/// A `STALE_NODES` key: (creation version, superseding version).
+type StaleListKey = (u64, u64);
+
 /// The tables of one block commit, open in its write transaction.
 pub(crate) struct BlockTables<'txn> {
     height: u64,
@@ -63,7 +66,7 @@ pub(crate) struct BlockTables<'txn> {
     nodes: Table<'txn, &'static [u8], &'static [u8]>,
     moved: Table<'txn, &'static [u8], &'static [u8]>,
     undo: Table<'txn, &'static [u8], &'static [u8]>,
-    stale_nodes: Table<'txn, (u64, u64), &'static [u8]>,
+    stale_nodes: Table<'txn, StaleListKey, &'static [u8]>,
     blocks: Table<'txn, u64, &'static [u8]>,
 }
 
@@ -284,22 +287,8 @@ impl BlockTables<'_> {
     fn prune_nodes(&mut self, moved_below: u64, oldest: u64) -> Result<(), StateError> {
         let height = self.height;
         // Moved nodes superseded at or before `oldest`: deleted one by one (few; see MOVED_NODES).
-        let due: Vec<((u64, u64), Vec<u8>)> = self
-            .stale_nodes
-            .range((0, 0)..(moved_below, 0))
-            .map_err(failed(
-                height,
-                "pruning: reading the stale lists of moved nodes",
-            ))?
-            .filter_map(|entry| match entry {
-                Ok((k, v)) => (k.value().1 <= oldest).then(|| Ok((k.value(), v.value().to_vec()))),
-                Err(e) => Some(Err(e)),
-            })
-            .collect::<Result<_, _>>()
-            .map_err(failed(
-                height,
-                "pruning: reading the stale lists of moved nodes",
-            ))?;
+        let mut due = self.stale_lists((0, 0)..(moved_below, 0))?;
+        due.retain(|((_, superseded), _)| *superseded <= oldest);
         for (list_key, list) in &due {
             for node_key in StaleList::keys(list) {
                 self.moved
@@ -326,6 +315,20 @@ impl BlockTables<'_> {
                 .map_err(failed(height, "writing the moved-below mark"))?;
         }
         Ok(())
+    }
+
+    /// The stale lists with keys (creation version, superseding version) in `range`, read out.
+    fn stale_lists(
+        &self,
+        range: impl std::ops::RangeBounds<StaleListKey>,
+    ) -> Result<Vec<(StaleListKey, Vec<u8>)>, StateError> {
+        let read = || failed(self.height, "pruning: reading the stale lists");
+        self.stale_nodes
+            .range(range)
+            .map_err(read())?
+            .map(|entry| entry.map(|(k, v)| (k.value(), v.value().to_vec())))
+            .collect::<Result<_, _>>()
+            .map_err(read())
     }
 
     /// The lowest version at or above `from` with nodes in `JMT_NODES`.
@@ -358,13 +361,7 @@ impl BlockTables<'_> {
     /// later stay: they delete the moved copies when their turn comes.
     fn drop_version(&mut self, version: u64, oldest: u64) -> Result<(), StateError> {
         let height = self.height;
-        let lists: Vec<((u64, u64), Vec<u8>)> = self
-            .stale_nodes
-            .range((version, 0)..=(version, oldest))
-            .map_err(failed(height, "pruning: reading a version's stale lists"))?
-            .map(|entry| entry.map(|(k, v)| (k.value(), v.value().to_vec())))
-            .collect::<Result<_, _>>()
-            .map_err(failed(height, "pruning: reading a version's stale lists"))?;
+        let lists = self.stale_lists((version, 0)..=(version, oldest))?;
         let mut gone: Vec<&[u8]> = Vec::new();
         for (_, list) in &lists {
             for node_key in StaleList::keys(list) {

@@ -374,10 +374,10 @@ impl PersistentState {
         stats.undo_values = add(&txn.open_table(UNDO).map_err(fail(open))?, "undo log")?;
         let stale = txn.open_table(STALE_NODES).map_err(fail(open))?;
         add(&stale, "stale node lists")?;
-        let scan = fail("stats: reading the stale node lists");
+        let scan = || fail("stats: reading the stale node lists");
         let mut superseding = BTreeSet::new();
-        for entry in stale.iter().map_err(scan)? {
-            let (key, _) = entry.map_err(fail("stats: reading the stale node lists"))?;
+        for entry in stale.iter().map_err(scan())? {
+            let (key, _) = entry.map_err(scan())?;
             superseding.insert(key.value().1);
         }
         stats.stale_lists = u64::try_from(superseding.len()).unwrap_or(u64::MAX);
