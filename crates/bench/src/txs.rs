@@ -125,6 +125,9 @@ pub struct TxThroughput {
     pub per_second: f64,
     /// Transactions of each kind: pool delegations, operator delegations, pool undelegations.
     pub mix: [usize; 3],
+    /// CPU time of the whole process (every thread, user and system) over the measured blocks, where
+    /// the system reports it: on a machine whose cores are all busy, the cost that wall time hides.
+    pub cpu: Option<Duration>,
 }
 
 /// One planned transaction.
@@ -352,6 +355,7 @@ pub fn measure(cfg: &TxBenchConfig) -> Result<TxThroughput> {
         changed_keys,
         per_second: crate::per_second(executed, timing.elapsed),
         mix,
+        cpu: timing.cpu,
     };
     t.print_breakdown();
     Ok(t)
@@ -370,6 +374,22 @@ struct Timing {
     elapsed: Duration,
     commit: Duration,
     admission: Duration,
+    cpu: Option<Duration>,
+}
+
+/// CPU time the process has used so far, all threads (exited ones too), user and system; `None`
+/// where `/proc/self/stat` is not available. Its clock ticks are taken as the usual 100 per second.
+fn process_cpu() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name, which is in parentheses and may contain spaces; utime and
+    // stime are fields 14 and 15 of the whole line.
+    let rest = stat.get(stat.rfind(')')?.checked_add(2)?..)?;
+    let mut fields = rest.split(' ').skip(11);
+    let utime: u64 = fields.next()?.parse().ok()?;
+    let stime: u64 = fields.next()?.parse().ok()?;
+    Some(Duration::from_millis(
+        utime.checked_add(stime)?.checked_mul(10)?,
+    ))
 }
 
 /// The admission side, as a node's API takes transactions while it executes blocks: for each block
@@ -433,12 +453,15 @@ fn execute_blocks(
         elapsed: Duration::ZERO,
         commit: Duration::ZERO,
         admission: Duration::ZERO,
+        cpu: None,
     };
     let mut started = Instant::now();
+    let mut cpu_at_start = None;
     let mut buffer = store.begin_block(FIRST_HEIGHT)?;
     for (index, planned) in blocks.iter().enumerate() {
         if index == cfg.warmup_blocks {
             started = Instant::now();
+            cpu_at_start = process_cpu();
         }
         let measured = index >= cfg.warmup_blocks;
         let height = buffer.height();
@@ -501,6 +524,9 @@ fn execute_blocks(
         }
     }
     timing.elapsed = started.elapsed();
+    timing.cpu = process_cpu()
+        .zip(cpu_at_start)
+        .and_then(|(end, start)| end.checked_sub(start));
     Ok(timing)
 }
 
@@ -543,5 +569,12 @@ impl TxThroughput {
             // u64/usize → f64 is exact for any count measured here.
             self.changed_keys as f64 / self.txs.max(1) as f64
         );
+        if let Some(cpu) = self.cpu {
+            eprintln!(
+                "tx throughput CPU per tx, all threads: {:.1} us ({:.2} cores busy)",
+                per_tx(cpu),
+                cpu.as_secs_f64() / self.elapsed.as_secs_f64()
+            );
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! The block commit: every table a block touches, written inside one redb write transaction.
 
+use super::pages::{Page, paginate};
 use super::tables::{
     BLOCKS, JMT_NODES, META, META_APP_HASH, META_LAST_HEIGHT, META_MOVED_BELOW,
     META_OLDEST_PROVABLE, MOVED_NODES, STALE_NODES, StaleList, UNDO, VALUES, encode_history_value,
@@ -8,7 +9,7 @@ use super::tables::{
 use super::tree::{TableReader, TreeUpdate, encode_node, encode_node_key, root_key, update_tree};
 use super::upper::{CachedReader, UpperNodes};
 use super::{AppHash, BlockRecord};
-use crate::StateError;
+use crate::{Entry, StateError};
 use jmt::storage::Node;
 use redb::{ReadableTable, Table, WriteTransaction};
 use std::collections::BTreeMap;
@@ -193,12 +194,8 @@ impl<'txn> BlockTables<'txn> {
         }
         let below = self.height.checked_sub(1);
         if let Some(p) = below {
-            self.nodes
-                .insert(
-                    encode_node_key(&root_key(p))?.as_slice(),
-                    encode_node(&Node::Null)?.as_slice(),
-                )
-                .map_err(failed(self.height, "writing the initial empty root"))?;
+            let root = (encode_node_key(&root_key(p))?, encode_node(&Node::Null)?);
+            self.write_nodes(vec![root])?;
         }
         Ok(below)
     }
@@ -209,14 +206,11 @@ impl<'txn> BlockTables<'txn> {
         update: &TreeUpdate,
         previous: Option<u64>,
     ) -> Result<(), StateError> {
-        for (node_key, node) in update.nodes() {
-            self.nodes
-                .insert(
-                    encode_node_key(node_key)?.as_slice(),
-                    encode_node(node)?.as_slice(),
-                )
-                .map_err(failed(self.height, "writing a JMT node"))?;
-        }
+        let nodes = update
+            .nodes()
+            .map(|(key, node)| Ok((encode_node_key(key)?, encode_node(node)?)))
+            .collect::<Result<Vec<_>, StateError>>()?;
+        self.write_nodes(nodes)?;
         // One list per creation version, so each version's run can later be dropped knowing which
         // of its nodes are gone from every retained tree.
         let mut stale: BTreeMap<u64, StaleList> = BTreeMap::new();
@@ -237,17 +231,38 @@ impl<'txn> BlockTables<'txn> {
         Ok(())
     }
 
+    /// Stores one version's new nodes (encoded key, encoded node) as pages, in key order.
+    fn write_nodes(&mut self, mut nodes: Vec<Entry>) -> Result<(), StateError> {
+        nodes.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        insert_run(
+            &mut self.nodes,
+            &nodes,
+            self.height,
+            "writing a page of JMT nodes",
+        )
+    }
+
     /// Applies the changes to the current-values table and records the values they replace in the
     /// undo log, under this height, for proofs at the heights the retention window keeps.
     fn write_values(&mut self, changes: &Changes) -> Result<(), StateError> {
-        for ((key, _), old) in changes.writes.iter().zip(&changes.previous) {
-            self.undo
-                .insert(
-                    undo_key(self.height, key).as_slice(),
-                    encode_history_value(old.as_deref()).as_slice(),
+        // In key order already: the changes are, and every key starts with this height.
+        let undo: Vec<Entry> = changes
+            .writes
+            .iter()
+            .zip(&changes.previous)
+            .map(|((key, _), old)| {
+                (
+                    undo_key(self.height, key),
+                    encode_history_value(old.as_deref()),
                 )
-                .map_err(failed(self.height, "writing the value undo log"))?;
-        }
+            })
+            .collect();
+        insert_run(
+            &mut self.undo,
+            &undo,
+            self.height,
+            "writing the value undo log",
+        )?;
         for (key, value) in &changes.writes {
             match value {
                 Some(v) => self
@@ -264,6 +279,22 @@ impl<'txn> BlockTables<'txn> {
         }
         Ok(())
     }
+}
+
+/// Inserts one block's run of entries, sorted by key, into `table` as pages.
+fn insert_run(
+    table: &mut Table<'_, &'static [u8], &'static [u8]>,
+    run: &[Entry],
+    height: u64,
+    what: &'static str,
+) -> Result<(), StateError> {
+    let pages = paginate(run.iter().map(|(k, v)| (k.as_slice(), v.as_slice())))?;
+    for (first, page) in &pages {
+        table
+            .insert(first.as_slice(), page.as_slice())
+            .map_err(failed(height, what))?;
+    }
+    Ok(())
 }
 
 /// Deletes the undo entries of heights `<= up_to`: a proof at a retained height `h >= up_to` only
@@ -383,12 +414,14 @@ impl BlockTables<'_> {
             .map_err(failed(height, "pruning: reading a version's nodes"))?;
         let mut kept: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
         for entry in run {
-            let (key, value) =
-                entry.map_err(failed(height, "pruning: reading a version's nodes"))?;
-            let key = key.value();
-            while gone.next_if(|g| *g < key).is_some() {}
-            if gone.next_if(|g| *g == key).is_none() {
-                kept.push((key.to_vec(), value.value().to_vec()));
+            let (_, page) = entry.map_err(failed(height, "pruning: reading a version's nodes"))?;
+            let page = page.value();
+            for node in Page::parse(page)?.entries() {
+                let (key, value) = node?;
+                while gone.next_if(|g| *g < key).is_some() {}
+                if gone.next_if(|g| *g == key).is_none() {
+                    kept.push((key.to_vec(), value.to_vec()));
+                }
             }
         }
         for (key, value) in &kept {
@@ -450,6 +483,20 @@ mod tests {
             .unwrap()
             .map(|e| e.unwrap().0.value().to_vec())
             .collect()
+    }
+
+    /// The node keys in every page of `table`, each page stored under its first node's key.
+    fn page_keys(table: &ReadOnlyTable<&'static [u8], &'static [u8]>) -> BTreeSet<Vec<u8>> {
+        let mut keys = BTreeSet::new();
+        for entry in table.iter().unwrap() {
+            let (first, page) = entry.unwrap();
+            let page = Page::parse(page.value()).unwrap();
+            assert_eq!(page.entry(0).unwrap().0, first.value());
+            for node in page.entries() {
+                keys.insert(node.unwrap().0.to_vec());
+            }
+        }
+        keys
     }
 
     /// Reopened with a longer window, the store still refuses the heights the shorter one pruned,
@@ -537,7 +584,7 @@ mod tests {
             for version in oldest..=height {
                 retained.extend(reachable(&reader, version));
             }
-            let (young, old) = (keys_of(&nodes), keys_of(&moved));
+            let (young, old) = (page_keys(&nodes), keys_of(&moved));
             let version = |k: &Vec<u8>| u64::from_be_bytes(k[..8].try_into().unwrap());
             assert!(young.iter().all(|k| version(k) >= moved_below));
             assert!(old.iter().all(|k| version(k) < moved_below));

@@ -1,6 +1,7 @@
 //! A read-only view of one committed block, backed by a redb read transaction (MVCC): readers never
 //! block the block writer and never see a half-written block.
 
+use super::pages::find_in_pages;
 use super::tables::{
     BLOCKS, JMT_NODES, META, META_MOVED_BELOW, META_OLDEST_PROVABLE, MOVED_NODES, UNDO, VALUES,
     decode_history_value, fail, read_app_hash, read_last_height, read_mark, undo_key,
@@ -139,12 +140,9 @@ impl Snapshot {
         let mut h = height;
         while h < latest {
             h = h.saturating_add(1);
-            let entry = self
-                .undo
-                .get(undo_key(h, key).as_slice())
-                .map_err(fail(format!("reading the value undo log at height {h}")))?;
-            if let Some(g) = entry {
-                return decode_history_value(g.value());
+            if let Some(value) = find_in_pages(&self.undo, &undo_key(h, key), decode_history_value)?
+            {
+                return value;
             }
         }
         self.get(key)

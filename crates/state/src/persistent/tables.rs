@@ -8,21 +8,23 @@ use std::fmt::Display;
 
 /// Current state: raw key → value. Serves `get` and ordered range scans without touching the tree.
 pub(crate) const VALUES: TableDefinition<&[u8], &[u8]> = TableDefinition::new("state_values");
-/// JMT nodes created at versions from the moved-below mark ([`META_MOVED_BELOW`]) on:
-/// `version_be ‖ borsh(nibble_path)` → borsh(`Node`). Each version's nodes are one contiguous run,
-/// dropped whole by one range delete once the version leaves the retention window, after the nodes
-/// still needed are copied to [`MOVED_NODES`].
+/// JMT nodes created at versions from the moved-below mark ([`META_MOVED_BELOW`]) on, in pages
+/// (see `pages`): the key of a page's first node, `version_be ‖ borsh(nibble_path)` → the page of
+/// consecutive nodes of that version, borsh(`Node`) each. Each version's pages are one contiguous
+/// run, dropped whole by one range delete once the version leaves the retention window, after the
+/// nodes still needed are copied to [`MOVED_NODES`].
 pub(crate) const JMT_NODES: TableDefinition<&[u8], &[u8]> = TableDefinition::new("jmt_nodes");
 /// JMT nodes created below the moved-below mark that were still in a retained tree when their
-/// version's run was dropped; same keys and values as [`JMT_NODES`]. Deleted one by one once
-/// superseded and out of the window, which is rare: a node that outlives the window is one the
-/// chain seldom changes.
+/// version's run was dropped, one entry per node: `version_be ‖ borsh(nibble_path)` →
+/// borsh(`Node`). Deleted one by one once superseded and out of the window, which is rare: a node
+/// that outlives the window is one the chain seldom changes.
 pub(crate) const MOVED_NODES: TableDefinition<&[u8], &[u8]> =
     TableDefinition::new("jmt_nodes_moved");
-/// Value undo log: `height_be ‖ raw key` → the value the block at `height` replaced (tagged, see
+/// Value undo log, in pages (see `pages`): the key of a page's first entry → the page of
+/// consecutive entries `height_be ‖ raw key` → the value the block at `height` replaced (tagged, see
 /// [`encode_history_value`]). Serves proofs at retained heights below the latest. Keyed height first,
-/// each block appends one contiguous run and pruning cuts one off the front, where a history keyed
-/// by key hash would dirty a B-tree page per changed key.
+/// each block appends one contiguous run of pages and pruning cuts one off the front, where a
+/// history keyed by key hash would dirty a B-tree page per changed key.
 pub(crate) const UNDO: TableDefinition<&[u8], &[u8]> = TableDefinition::new("state_undo");
 /// Superseded nodes: (version that created them, version that superseded them) → their node keys,
 /// as one [`StaleList`]. A few entries per block rather than one per node: a block supersedes some
@@ -51,8 +53,9 @@ pub(crate) const META_OLDEST_PROVABLE: &str = "oldest_provable_height";
 /// The layout this code reads and writes.
 /// Version 2 replaced the key-hash-keyed value history of version 1 by the height-keyed undo log;
 /// version 3 replaced the per-node stale index by one [`StaleList`] per version; version 4 prunes
-/// by dropping each version's run of nodes whole, keeping the survivors in [`MOVED_NODES`].
-pub(crate) const SCHEMA_VERSION: u64 = 4;
+/// by dropping each version's run of nodes whole, keeping the survivors in [`MOVED_NODES`]; version 5
+/// stores each block's nodes and undo entries in pages rather than one table entry each.
+pub(crate) const SCHEMA_VERSION: u64 = 5;
 
 /// Length of the big-endian height prefix of the undo-log keys.
 const VERSION_LEN: usize = 8;

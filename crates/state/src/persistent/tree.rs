@@ -2,6 +2,7 @@
 
 use super::AppHash;
 use super::batch::{Entry, Inserted, apply_batch};
+use super::pages::find_in_pages;
 use crate::StateError;
 use borsh::{BorshDeserialize, BorshSerialize};
 use jmt::proof::SparseMerkleProof;
@@ -43,12 +44,13 @@ pub(crate) fn root_key(version: Version) -> NodeKey {
     NodeKey::new(version, NibblePath::from_iter(std::iter::empty()))
 }
 
-/// The longest `JMT_NODES` key: the version, borsh's nibble count (u64) and byte count (u32), and a
+/// The longest node key: the version, borsh's nibble count (u64) and byte count (u32), and a
 /// full 32-byte path.
 const NODE_KEY_MAX_LEN: usize = 8 + 8 + 4 + 32;
 
-/// The `JMT_NODES` key of a node: `version_be ‖ borsh(nibble_path)`. Version first keeps each block's
-/// new nodes (and each pruned version's nodes) contiguous in the B-tree, so a commit dirties few pages.
+/// The key of a node: `version_be ‖ borsh(nibble_path)`, its key in `MOVED_NODES` and in its page
+/// (and a page's key in `JMT_NODES` is its first node's). Version first keeps each block's new nodes
+/// (and each pruned version's nodes) contiguous, so a block's run is one stretch of pages.
 pub(crate) fn encode_node_key(key: &NodeKey) -> Result<Vec<u8>, StateError> {
     // Sized once for the longest key (version, nibble count, byte count, 32 path bytes): a commit
     // encodes some 70,000 keys, and growing each vector step by step showed in its profile.
@@ -59,7 +61,7 @@ pub(crate) fn encode_node_key(key: &NodeKey) -> Result<Vec<u8>, StateError> {
     Ok(out)
 }
 
-/// Borsh bytes of a JMT node (the `JMT_NODES` value).
+/// Borsh bytes of a JMT node, as stored in pages and in `MOVED_NODES`.
 pub(crate) fn encode_node(node: &Node) -> Result<Vec<u8>, StateError> {
     borsh::to_vec(node).map_err(|e| StateError(format!("encoding JMT node: {e}")))
 }
@@ -82,20 +84,20 @@ where
 {
     fn get_node_option(&self, node_key: &NodeKey) -> anyhow::Result<Option<Node>> {
         let key = encode_node_key(node_key)?;
-        let table = if node_key.version() < self.moved_below {
-            self.moved
-        } else {
-            self.nodes
+        let read = |e: redb::StorageError| anyhow::anyhow!("reading JMT node {node_key:?}: {e}");
+        let decode = |bytes: &[u8]| {
+            Node::try_from_slice(bytes)
+                .map_err(|e| anyhow::anyhow!("decoding JMT node {node_key:?}: {e}"))
         };
-        let Some(guard) = table
-            .get(key.as_slice())
-            .map_err(|e| anyhow::anyhow!("reading JMT node {node_key:?}: {e}"))?
-        else {
-            return Ok(None);
-        };
-        let node = Node::try_from_slice(guard.value())
-            .map_err(|e| anyhow::anyhow!("decoding JMT node {node_key:?}: {e}"))?;
-        Ok(Some(node))
+        if node_key.version() < self.moved_below {
+            return self
+                .moved
+                .get(key.as_slice())
+                .map_err(read)?
+                .map(|guard| decode(guard.value()))
+                .transpose();
+        }
+        find_in_pages(self.nodes, &key, decode)?.transpose()
     }
 
     fn get_value_option(
