@@ -18,6 +18,7 @@ pub use persistent::{
     verify_proof,
 };
 pub use read_only::ReadOnly;
+pub use writes::WriteSet;
 
 /// A key-value pair as stored.
 pub type Entry = (Vec<u8>, Vec<u8>);
@@ -60,6 +61,18 @@ pub trait StateWrite: StateRead {
     fn put(&mut self, key: Vec<u8>, value: Vec<u8>) -> Result<(), StateError>;
     /// Removes `key` (no-op if absent).
     fn delete(&mut self, key: &[u8]) -> Result<(), StateError>;
+    /// Applies a committed overlay's writes, in key order. Layers that buffer writes take the set
+    /// whole when they hold none yet: a block's writes then reach the block buffer without being
+    /// inserted into another ordered map of ten thousand keys.
+    fn apply(&mut self, writes: WriteSet) -> Result<(), StateError> {
+        for (key, value) in writes.into_map() {
+            match value {
+                Some(v) => self.put(key, v)?,
+                None => self.delete(&key)?,
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The smallest key greater than every key starting with `prefix`; `None` when there is none (all 0xff).
@@ -108,6 +121,9 @@ impl<T: StateWrite + ?Sized> StateWrite for &mut T {
     }
     fn delete(&mut self, key: &[u8]) -> Result<(), StateError> {
         (**self).delete(key)
+    }
+    fn apply(&mut self, writes: WriteSet) -> Result<(), StateError> {
+        (**self).apply(writes)
     }
 }
 

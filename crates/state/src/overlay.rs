@@ -23,13 +23,7 @@ impl<'a, S: StateWrite + ?Sized> Overlay<'a, S> {
 
     /// Applies every buffered write to the parent.
     pub fn commit(self) -> Result<(), StateError> {
-        for (key, value) in self.writes.into_map() {
-            match value {
-                Some(v) => self.parent.put(key, v)?,
-                None => self.parent.delete(&key)?,
-            }
-        }
-        Ok(())
+        self.parent.apply(self.writes)
     }
 
     /// Number of buffered writes (including deletions), for gas and metrics.
@@ -82,6 +76,11 @@ impl<S: StateWrite + ?Sized> StateWrite for Overlay<'_, S> {
         self.writes.insert(key.to_vec(), None);
         Ok(())
     }
+
+    fn apply(&mut self, writes: WriteSet) -> Result<(), StateError> {
+        self.writes.absorb(writes);
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -123,6 +122,15 @@ mod tests {
         Del(u8),
     }
 
+    fn apply_ops(state: &mut dyn StateWrite, ops: &[Op]) {
+        for o in ops {
+            match o {
+                Op::Put(k, v) => state.put(vec![*k], vec![*v]).unwrap(),
+                Op::Del(k) => state.delete(&[*k]).unwrap(),
+            }
+        }
+    }
+
     fn op() -> impl Strategy<Value = Op> {
         prop_oneof![
             (0u8..32, any::<u8>()).prop_map(|(k, v)| Op::Put(k, v)),
@@ -138,21 +146,13 @@ mod tests {
             ops in prop::collection::vec(op(), 0..40),
             start in 0u8..32, end in 0u8..34, limit in prop::option::of(0usize..10),
         ) {
-            let apply = |s: &mut dyn StateWrite, ops: &[Op]| {
-                for o in ops {
-                    match o {
-                        Op::Put(k, v) => s.put(vec![*k], vec![*v]).unwrap(),
-                        Op::Del(k) => s.delete(&[*k]).unwrap(),
-                    }
-                }
-            };
             let mut base = MemState::new();
-            apply(&mut base, &base_ops);
+            apply_ops(&mut base, &base_ops);
             let mut expected = base.clone();
-            apply(&mut expected, &ops);
+            apply_ops(&mut expected, &ops);
             let end_key = (end < 33).then(|| vec![end]);
             let mut overlay = Overlay::new(&mut base);
-            apply(&mut overlay, &ops);
+            apply_ops(&mut overlay, &ops);
             prop_assert_eq!(
                 overlay.range(&[start], end_key.as_deref(), limit).unwrap(),
                 expected.range(&[start], end_key.as_deref(), limit).unwrap()
@@ -161,6 +161,31 @@ mod tests {
                 prop_assert_eq!(overlay.get(&[k]).unwrap(), expected.get(&[k]).unwrap());
             }
             overlay.commit().unwrap();
+            prop_assert_eq!(base, expected);
+        }
+
+        /// Committing an overlay into an overlay (empty, which takes the writes whole, or not,
+        /// which merges them) and that one into the base gives the state of every write in order.
+        #[test]
+        fn nested_commits_apply_every_write_in_order(
+            base_ops in prop::collection::vec(op(), 0..20),
+            outer_ops in prop::collection::vec(op(), 0..20),
+            inner_ops in prop::collection::vec(op(), 0..20),
+        ) {
+            let mut base = MemState::new();
+            apply_ops(&mut base, &base_ops);
+            let mut expected = base.clone();
+            apply_ops(&mut expected, &outer_ops);
+            apply_ops(&mut expected, &inner_ops);
+            let mut outer = Overlay::new(&mut base);
+            apply_ops(&mut outer, &outer_ops);
+            let mut inner = Overlay::new(&mut outer);
+            apply_ops(&mut inner, &inner_ops);
+            inner.commit().unwrap();
+            for k in 0u8..32 {
+                prop_assert_eq!(outer.get(&[k]).unwrap(), expected.get(&[k]).unwrap());
+            }
+            outer.commit().unwrap();
             prop_assert_eq!(base, expected);
         }
     }

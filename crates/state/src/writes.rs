@@ -15,9 +15,11 @@ use std::hash::{BuildHasherDefault, Hasher};
 /// Writes in key order; `None` marks a deletion.
 pub(crate) type WriteMap = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
 
-/// A layer of buffered writes: the ordered map, and the fingerprints of its keys.
+/// A layer of buffered writes: the ordered map, and the fingerprints of its keys. An overlay hands
+/// its set whole to the layer below ([`crate::StateWrite::apply`]), which takes it as it is when
+/// it holds no writes of its own instead of inserting every write again.
 #[derive(Default, Debug)]
-pub(crate) struct WriteSet {
+pub struct WriteSet {
     map: WriteMap,
     fingerprints: HashSet<u64, BuildHasherDefault<Prehashed>>,
 }
@@ -50,6 +52,23 @@ impl WriteSet {
     /// Number of buffered writes, deletions included.
     pub(crate) fn len(&self) -> usize {
         self.map.len()
+    }
+
+    /// Whether no write is buffered.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    /// Adds `writes` to this layer, replacing earlier writes of the same keys: the set itself when
+    /// this layer is empty, else write by write.
+    pub(crate) fn absorb(&mut self, writes: WriteSet) {
+        if self.is_empty() {
+            *self = writes;
+            return;
+        }
+        for (key, value) in writes.into_map() {
+            self.insert(key, value);
+        }
     }
 
     /// The buffered writes with `start <= key < end`, in key order, as `each` maps them.

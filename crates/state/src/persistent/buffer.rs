@@ -239,4 +239,9 @@ impl StateWrite for BlockBuffer {
         self.writes.insert(key.to_vec(), None);
         Ok(())
     }
+
+    fn apply(&mut self, writes: WriteSet) -> Result<(), StateError> {
+        self.writes.absorb(writes);
+        Ok(())
+    }
 }
