@@ -378,11 +378,15 @@ struct Timing {
 }
 
 /// CPU time the process has used so far, all threads (exited ones too), user and system; `None`
-/// where `/proc/self/stat` is not available. Its clock ticks are taken as the usual 100 per second.
+/// where `/proc/self/stat` is not available.
 fn process_cpu() -> Option<Duration> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // Fields after the command name, which is in parentheses and may contain spaces; utime and
-    // stime are fields 14 and 15 of the whole line.
+    cpu_of_stat(&std::fs::read_to_string("/proc/self/stat").ok()?)
+}
+
+/// The user plus system time in a `/proc/<pid>/stat` line, its clock ticks taken as the usual 100
+/// per second. The command name, in parentheses, may itself hold spaces and parentheses, so fields
+/// are counted from the last `)`: utime and stime are fields 14 and 15 of the line.
+fn cpu_of_stat(stat: &str) -> Option<Duration> {
     let rest = stat.get(stat.rfind(')')?.checked_add(2)?..)?;
     let mut fields = rest.split(' ').skip(11);
     let utime: u64 = fields.next()?.parse().ok()?;
@@ -576,5 +580,19 @@ impl TxThroughput {
                 cpu.as_secs_f64() / self.elapsed.as_secs_f64()
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cpu_time_is_read_from_fields_14_and_15_after_the_command_name() {
+        let line = "4242 (phalanx (bench) x) R 1 4242 4242 0 -1 4194304 100 0 0 0 \
+                    1234 56 0 0 20 0 3 0 100 1000000 200 18446744073709551615";
+        assert_eq!(cpu_of_stat(line), Some(Duration::from_millis(12_900)));
+        assert_eq!(cpu_of_stat("4242 (short) R 1"), None);
+        assert_eq!(cpu_of_stat("no parenthesis"), None);
     }
 }
