@@ -29,50 +29,56 @@ const KEY_LEN: usize = 2;
 
 /// Builds one page from entries pushed in strictly increasing key order.
 #[derive(Default)]
-pub(crate) struct PageBuilder {
+struct PageBuilder {
     offsets: Vec<u32>,
     entries: Vec<u8>,
-    last_key: Option<Vec<u8>>,
+    /// Where the last key pushed sits in `entries`.
+    last_key: Option<std::ops::Range<usize>>,
 }
 
 fn malformed(what: &str) -> StateError {
-    StateError(format!("JMT node page: {what}"))
+    StateError(format!(
+        "page of a block's run (JMT nodes or undo entries): {what}"
+    ))
 }
 
 impl PageBuilder {
     /// Appends an entry; keys must come in strictly increasing order.
-    pub(crate) fn push(&mut self, key: &[u8], value: &[u8]) -> Result<(), StateError> {
-        if self.last_key.as_deref().is_some_and(|last| last >= key) {
+    fn push(&mut self, key: &[u8], value: &[u8]) -> Result<(), StateError> {
+        let last = self.last_key.clone().and_then(|r| self.entries.get(r));
+        if last.is_some_and(|last| last >= key) {
             return Err(malformed("keys pushed out of order"));
         }
         let key_len = u16::try_from(key.len()).map_err(|_| malformed("key too long"))?;
+        let start = self.entries.len();
         self.offsets
-            .push(u32::try_from(self.entries.len()).map_err(|_| malformed("page too large"))?);
+            .push(u32::try_from(start).map_err(|_| malformed("page too large"))?);
         self.entries.extend_from_slice(&key_len.to_le_bytes());
+        let key_start = self.entries.len();
         self.entries.extend_from_slice(key);
+        self.last_key = Some(key_start..self.entries.len());
         self.entries.extend_from_slice(value);
-        self.last_key = Some(key.to_vec());
         Ok(())
     }
 
     /// The key of the first entry pushed: the page's key in its table.
-    pub(crate) fn first_key(&self) -> Option<&[u8]> {
+    fn first_key(&self) -> Option<&[u8]> {
         let (len, rest) = self.entries.split_first_chunk::<KEY_LEN>()?;
         rest.get(..usize::from(u16::from_le_bytes(*len)))
     }
 
     /// Bytes of entries so far.
-    pub(crate) fn entry_bytes(&self) -> usize {
+    fn entry_bytes(&self) -> usize {
         self.entries.len()
     }
 
     /// Whether no entry was pushed.
-    pub(crate) fn is_empty(&self) -> bool {
+    fn is_empty(&self) -> bool {
         self.offsets.is_empty()
     }
 
     /// The encoded page.
-    pub(crate) fn finish(&self) -> Result<Vec<u8>, StateError> {
+    fn finish(&self) -> Result<Vec<u8>, StateError> {
         let too_large = || malformed("page too large");
         let count = u32::try_from(self.offsets.len()).map_err(|_| too_large())?;
         let end = u32::try_from(self.entries.len()).map_err(|_| too_large())?;
