@@ -79,8 +79,8 @@ impl BlockBuffer {
         store.commit_block(height, writes.into_map())
     }
 
-    /// Commits this block like [`BlockBuffer::commit`] (the same single redb transaction), but on a
-    /// background thread, and returns at once with the buffer of the next block, so the next block
+    /// Commits this block like [`BlockBuffer::commit`] (the same single redb transaction), but on
+    /// the store's commit thread, and returns at once with the buffer of the next block, so the next block
     /// executes while this one is hashed, written and fsync'd. The next buffer reads this block's
     /// writes until they are committed, and its own commit waits for this one: blocks still commit
     /// in height order, one transaction each, at most one in flight. Whoever reports a block as
@@ -118,7 +118,7 @@ impl BlockBuffer {
                 result: None,
             };
             move || {
-                // Moved whole into the thread, so it publishes when the thread ends, however.
+                // Moved whole into the job, so it publishes when the job ends, however.
                 let mut done = done;
                 let (result, written) = match store.commit_block_ref(height, writes.map()) {
                     Ok((app_hash, update)) => (Ok(app_hash), Some(update)),
@@ -131,10 +131,10 @@ impl BlockBuffer {
                 drop(written);
             }
         };
-        std::thread::Builder::new()
-            .name(format!("commit-{height}"))
-            .spawn(committer)
-            .map_err(|e| StateError(format!("block {height}: starting its commit: {e}")))?;
+        store
+            .committer
+            .run(Box::new(committer))
+            .map_err(|e| StateError(format!("block {height}: {e}")))?;
         let buffer = Self {
             store,
             base,

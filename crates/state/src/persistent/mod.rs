@@ -17,6 +17,7 @@
 mod batch;
 mod buffer;
 mod commit;
+mod committer;
 mod pages;
 mod snapshot;
 mod tables;
@@ -32,6 +33,7 @@ pub use tree::{StateHasher, StateProof, verify_proof};
 use crate::{Entry, StateError, StateRead};
 use borsh::{BorshDeserialize, BorshSerialize};
 use commit::{BlockTables, check_next_height};
+use committer::Committer;
 use pages::count_entries;
 use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata};
 use serde::{Deserialize, Serialize};
@@ -163,6 +165,8 @@ pub struct PersistentState {
     path: PathBuf,
     /// The latest committed tree's upper nodes, read by the next block's tree update.
     upper: Arc<Mutex<UpperNodes>>,
+    /// The thread that runs background commits.
+    committer: Committer,
 }
 
 impl fmt::Debug for PersistentState {
@@ -230,6 +234,7 @@ impl PersistentState {
             config,
             path,
             upper: Arc::default(),
+            committer: Committer::default(),
         })
     }
 
