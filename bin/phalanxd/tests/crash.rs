@@ -498,6 +498,7 @@ fn verify_offline(home: &Path, scratch: &Path, rec: &mut Record) {
         PersistentConfig {
             retain_versions: 1,
             sync: SyncMode::NoSync,
+            ..PersistentConfig::default()
         },
     )
     .unwrap();

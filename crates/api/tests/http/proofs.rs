@@ -111,6 +111,7 @@ async fn proofs_from_the_jmt_store_verify_against_the_reported_app_hash() {
         PersistentConfig {
             retain_versions: 10,
             sync: SyncMode::NoSync,
+            ..PersistentConfig::default()
         },
     )
     .unwrap();

@@ -512,6 +512,7 @@ mod tests {
                 PersistentConfig {
                     retain_versions,
                     sync: SyncMode::NoSync,
+                    ..PersistentConfig::default()
                 },
             )
             .unwrap()
@@ -549,6 +550,7 @@ mod tests {
             PersistentConfig {
                 retain_versions: RETAIN,
                 sync: SyncMode::NoSync,
+                ..PersistentConfig::default()
             },
         )
         .unwrap();

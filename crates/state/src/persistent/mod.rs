@@ -19,6 +19,7 @@ mod buffer;
 mod commit;
 mod committer;
 mod pages;
+mod recent;
 mod snapshot;
 mod tables;
 #[cfg(test)]
@@ -35,6 +36,7 @@ use borsh::{BorshDeserialize, BorshSerialize};
 use commit::{BlockTables, check_next_height};
 use committer::Committer;
 use pages::count_entries;
+use recent::RecentValues;
 use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -43,7 +45,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use tables::{
     BLOCKS, JMT_NODES, META, META_SCHEMA, MOVED_NODES, SCHEMA_VERSION, STALE_NODES, UNDO, VALUES,
-    decode_u64, fail,
+    decode_u64, fail, read_last_height,
 };
 use tree::TreeUpdate;
 use upper::UpperNodes;
@@ -117,6 +119,9 @@ pub struct PersistentConfig {
     pub retain_versions: u64,
     /// Durability of each block commit.
     pub sync: SyncMode,
+    /// State values kept in memory across blocks for reads (recently read or written keys; see
+    /// `recent.rs`): about 200 bytes each. 0 turns the cache off.
+    pub recent_values: usize,
 }
 
 impl Default for PersistentConfig {
@@ -124,6 +129,7 @@ impl Default for PersistentConfig {
         Self {
             retain_versions: 100,
             sync: SyncMode::Fsync,
+            recent_values: 262_144,
         }
     }
 }
@@ -167,6 +173,8 @@ pub struct PersistentState {
     upper: Arc<Mutex<UpperNodes>>,
     /// The thread that runs background commits.
     committer: Committer,
+    /// Values recently read or written, answering snapshots' reads before redb does.
+    recent: Arc<RecentValues>,
 }
 
 impl fmt::Debug for PersistentState {
@@ -198,6 +206,7 @@ impl PersistentState {
         let txn = db
             .begin_write()
             .map_err(fail("initialising the state database: begin transaction"))?;
+        let height;
         {
             let open = "initialising the state database: creating tables";
             txn.open_table(VALUES).map_err(fail(open))?;
@@ -207,6 +216,7 @@ impl PersistentState {
             txn.open_table(STALE_NODES).map_err(fail(open))?;
             txn.open_table(BLOCKS).map_err(fail(open))?;
             let mut meta = txn.open_table(META).map_err(fail(open))?;
+            height = read_last_height(&meta)?;
             let schema = meta
                 .get(META_SCHEMA)
                 .map_err(fail("reading the schema version"))?
@@ -235,6 +245,7 @@ impl PersistentState {
             path,
             upper: Arc::default(),
             committer: Committer::default(),
+            recent: Arc::new(RecentValues::new(config.recent_values, height)),
         })
     }
 
@@ -254,7 +265,7 @@ impl PersistentState {
             .db
             .begin_read()
             .map_err(fail("opening a state snapshot"))?;
-        Snapshot::new(&txn)
+        Snapshot::new(&txn, Arc::clone(&self.recent))
     }
 
     /// Height of the last committed block; `None` before the first. Redelivered blocks at or below it
@@ -333,6 +344,8 @@ impl PersistentState {
         txn.commit()
             .map_err(fail(format!("commit of block {height}: commit")))?;
         upper.record(update.nodes());
+        drop(upper);
+        self.recent.record(height, writes);
         Ok((app_hash, update))
     }
 

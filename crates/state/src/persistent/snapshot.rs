@@ -2,6 +2,7 @@
 //! block the block writer and never see a half-written block.
 
 use super::pages::find_in_pages;
+use super::recent::{Lookup, RecentValues};
 use super::tables::{
     BLOCKS, JMT_NODES, META, META_MOVED_BELOW, META_OLDEST_PROVABLE, MOVED_NODES, UNDO, VALUES,
     decode_history_value, fail, read_app_hash, read_last_height, read_mark, undo_key,
@@ -12,6 +13,7 @@ use crate::{Entry, StateError, StateRead};
 use borsh::BorshDeserialize;
 use redb::{ReadOnlyTable, ReadTransaction, ReadableTable};
 use std::ops::Bound;
+use std::sync::Arc;
 
 /// A read-only `&[u8] → &[u8]` table.
 type BytesTable = ReadOnlyTable<&'static [u8], &'static [u8]>;
@@ -28,11 +30,16 @@ pub struct Snapshot {
     oldest_provable: u64,
     undo: BytesTable,
     blocks: ReadOnlyTable<u64, &'static [u8]>,
+    /// The store's cache of recent values, asked before `values`.
+    recent: Arc<RecentValues>,
 }
 
 impl Snapshot {
     /// Opens the tables of `txn`; the store creates them all on open, so none is missing.
-    pub(crate) fn new(txn: &ReadTransaction) -> Result<Self, StateError> {
+    pub(crate) fn new(
+        txn: &ReadTransaction,
+        recent: Arc<RecentValues>,
+    ) -> Result<Self, StateError> {
         let meta = txn
             .open_table(META)
             .map_err(fail("snapshot: opening the meta table"))?;
@@ -60,6 +67,7 @@ impl Snapshot {
             blocks: txn
                 .open_table(BLOCKS)
                 .map_err(fail("snapshot: opening the block index"))?,
+            recent,
         })
     }
 
@@ -192,11 +200,20 @@ pub(crate) fn range_table(
 
 impl StateRead for Snapshot {
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
-        Ok(self
+        let fill = match self.recent.lookup(self.height, key) {
+            Lookup::Hit(value) => return Ok(value),
+            Lookup::Miss(fill) => Some(fill),
+            Lookup::Bypass => None,
+        };
+        let value = self
             .values
             .get(key)
             .map_err(fail("reading a state value"))?
-            .map(|g| g.value().to_vec()))
+            .map(|g| g.value().to_vec());
+        if let Some(fill) = fill {
+            self.recent.fill(fill, key, &value);
+        }
+        Ok(value)
     }
 
     fn range(
