@@ -42,6 +42,33 @@ pub enum MempoolError {
     Full(String),
 }
 
+/// A transaction checked ahead of the pool ([`Mempool::check_ahead`]), to be handed to
+/// [`Mempool::insert_checked`] with the same state.
+#[derive(Debug)]
+pub struct Checked {
+    hash: TxHash,
+    bytes: Vec<u8>,
+    height: u64,
+    outcome: Result<Authenticated>,
+}
+
+impl Checked {
+    /// The transaction's hash.
+    pub fn hash(&self) -> &TxHash {
+        &self.hash
+    }
+
+    /// The transaction's bytes.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// What the checks found, the sequence checked against the account only.
+    pub fn outcome(&self) -> &Result<Authenticated> {
+        &self.outcome
+    }
+}
+
 /// Blocks whose written keys the pool remembers: a transaction last checked against a state up to
 /// this many blocks old is re-checked only if one of the blocks since wrote a key it reads; one
 /// checked against an older state is always re-checked.
@@ -108,16 +135,24 @@ impl Mempool {
         Arc::clone(&self.signatures)
     }
 
-    /// Runs the admission checks against `state` and remembers a valid signature in `signatures`,
-    /// without the pool: a caller can do the costly verification before taking the pool's lock, and
-    /// [`Mempool::insert`] then finds it done. The sequence is checked against the account only.
-    pub fn verify_ahead(
+    /// Runs the admission checks against `state` for execution at `height`, and remembers a valid
+    /// signature in `signatures`, without the pool: a caller does this costly part before taking the
+    /// pool's lock, then hands the result to [`Mempool::insert_checked`]. The sequence is checked
+    /// against the account only; the insert checks it against the signer's waiting transactions.
+    pub fn check_ahead(
         state: &dyn StateRead,
-        bytes: &[u8],
+        bytes: Vec<u8>,
         height: u64,
         signatures: &SignatureCache,
-    ) -> Result<Authenticated> {
-        Self::check(state, &tx_hash(bytes), bytes, height, None, signatures)
+    ) -> Checked {
+        let hash = tx_hash(&bytes);
+        let outcome = Self::check(state, &hash, &bytes, height, None, signatures);
+        Checked {
+            hash,
+            bytes,
+            height,
+            outcome,
+        }
     }
 
     /// [`ante::authenticate`], skipping the signature when `signatures` holds it and remembering it
@@ -185,30 +220,52 @@ impl Mempool {
         bytes: Vec<u8>,
         height: u64,
     ) -> std::result::Result<TxHash, MempoolError> {
-        let hash = tx_hash(&bytes);
-        if self.by_hash.contains_key(&hash) {
-            return Err(MempoolError::Duplicate(hex_upper(&hash)));
-        }
-        if self.by_arrival.len() >= self.max_txs {
-            return Err(MempoolError::Full(format!("{} transactions", self.max_txs)));
-        }
-        if self.total_bytes.saturating_add(bytes.len()) > self.max_bytes {
-            return Err(MempoolError::Full(format!("{} bytes", self.max_bytes)));
-        }
-        // Decode once to learn the signer, then check against the signer's next pending sequence.
-        let first = Self::check(state, &hash, &bytes, height, None, &self.signatures);
-        let signer = match &first {
+        self.check_room(&tx_hash(&bytes), bytes.len())?;
+        let checked = Self::check_ahead(state, bytes, height, &self.signatures);
+        self.insert_checked(state, checked)
+    }
+
+    /// Admits a transaction [`Mempool::check_ahead`] checked against `state`, which must be the
+    /// state it was checked against. When none of the signer's transactions waits, that check was
+    /// the whole admission and is not repeated; otherwise the transaction is checked again against
+    /// the signer's next pending sequence.
+    pub fn insert_checked(
+        &mut self,
+        state: &dyn StateRead,
+        checked: Checked,
+    ) -> std::result::Result<TxHash, MempoolError> {
+        let Checked {
+            hash,
+            bytes,
+            height,
+            outcome,
+        } = checked;
+        self.check_room(&hash, bytes.len())?;
+        let signer = match &outcome {
             Ok(a) => a.tx.signer,
             Err(_) => phalanx_types::proto::tx::decode_tx(&bytes)?.signer,
         };
         let expected = self.next_sequence(state, &signer)?;
-        let admitted = match first {
-            // Nothing of the signer's waits: the check against the account's sequence was this one.
+        let admitted = match outcome {
             Ok(a) if expected == Some(a.account.sequence) => a,
             _ => Self::check(state, &hash, &bytes, height, expected, &self.signatures)?,
         };
         self.push(hash, bytes, &admitted, height.saturating_sub(1));
         Ok(hash)
+    }
+
+    /// Refuses a transaction already waiting, or one the pool has no room for.
+    fn check_room(&self, hash: &TxHash, len: usize) -> std::result::Result<(), MempoolError> {
+        if self.by_hash.contains_key(hash) {
+            return Err(MempoolError::Duplicate(hex_upper(hash)));
+        }
+        if self.by_arrival.len() >= self.max_txs {
+            return Err(MempoolError::Full(format!("{} transactions", self.max_txs)));
+        }
+        if self.total_bytes.saturating_add(len) > self.max_bytes {
+            return Err(MempoolError::Full(format!("{} bytes", self.max_bytes)));
+        }
+        Ok(())
     }
 
     fn push(&mut self, hash: TxHash, bytes: Vec<u8>, a: &Authenticated, checked_after: u64) {

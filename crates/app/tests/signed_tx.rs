@@ -851,20 +851,57 @@ mod mempool {
     }
 
     #[test]
-    fn verifying_ahead_outside_the_pool_makes_the_insert_find_the_signature_done() {
+    fn checking_ahead_outside_the_pool_is_the_whole_admission_when_nothing_of_the_signer_waits() {
         let (alice, bob) = (key(1), key(2));
         let chain = Chain::new(&[&alice, &bob]);
         let mut pool = Mempool::new(100, 1 << 20);
         let tx = signed_send(&chain, &alice, &bob, 0);
         let signatures = pool.signatures();
-        let ahead = Mempool::verify_ahead(&chain.state, &tx, 1, &signatures).unwrap();
-        assert_eq!(signatures.get(&tx_hash(&tx)), Some(ahead.digest));
-        pool.insert(&chain.state, tx, 1).unwrap();
+        let ahead = Mempool::check_ahead(&chain.state, tx.clone(), 1, &signatures);
+        let digest = ahead.outcome().as_ref().unwrap().digest;
+        assert_eq!(signatures.get(&tx_hash(&tx)), Some(digest));
+        assert_eq!(
+            pool.insert_checked(&chain.state, ahead).unwrap(),
+            tx_hash(&tx)
+        );
         assert_eq!(signatures.len(), 1);
-        // Ahead of the pool, a later pending sequence is refused (the insert checks it instead).
+        // A duplicate is refused whether checked ahead or not.
+        let again = Mempool::check_ahead(&chain.state, tx.clone(), 1, &signatures);
+        assert!(matches!(
+            pool.insert_checked(&chain.state, again),
+            Err(MempoolError::Duplicate(_))
+        ));
+        // Ahead of the pool, a later pending sequence is refused; the insert checks it against the
+        // signer's waiting transaction instead and admits it.
         let next = signed_send(&chain, &alice, &bob, 1);
-        assert!(Mempool::verify_ahead(&chain.state, &next, 1, &signatures).is_err());
-        pool.insert(&chain.state, next, 1).unwrap();
+        let ahead = Mempool::check_ahead(&chain.state, next.clone(), 1, &signatures);
+        assert!(ahead.outcome().is_err());
+        assert_eq!(
+            pool.insert_checked(&chain.state, ahead).unwrap(),
+            tx_hash(&next)
+        );
         assert_eq!(signatures.len(), 2);
+        // A sequence the pool already holds is refused at the insert, though it passed ahead.
+        let replay = signed_send(&chain, &bob, &alice, 0);
+        let ahead = Mempool::check_ahead(&chain.state, replay, 1, &signatures);
+        assert!(ahead.outcome().is_ok());
+        pool.insert_checked(&chain.state, ahead).unwrap();
+        let twin = sign(&chain.signing(&bob), &[send(&bob, alice.address, "2uatom")]);
+        let ahead = Mempool::check_ahead(&chain.state, twin, 1, &signatures);
+        assert!(
+            ahead.outcome().is_ok(),
+            "against the account alone it passes"
+        );
+        assert!(matches!(
+            pool.insert_checked(&chain.state, ahead),
+            Err(MempoolError::Rejected(_))
+        ));
+        assert_eq!(pool.len(), 3);
+        // Undecodable bytes are refused with the decoding error.
+        let garbage = Mempool::check_ahead(&chain.state, b"garbage".to_vec(), 1, &signatures);
+        assert!(matches!(
+            pool.insert_checked(&chain.state, garbage),
+            Err(MempoolError::Rejected(_))
+        ));
     }
 }

@@ -4,7 +4,7 @@
 //! `MsgUndelegatePool`, signed beforehand (signing is the client's cost). Blocks are full: as many
 //! transactions as `max_block_gas` admits at the benchmark gas limit. Each transaction takes the
 //! node's path:
-//! - admission: [`Mempool::verify_ahead`] then [`Mempool::insert`] (CheckTx: decode, size, gas, fee,
+//! - admission: [`Mempool::check_ahead`] then [`Mempool::insert_checked`] (CheckTx: decode, size, gas, fee,
 //!   sequence and the signature, verified here once and remembered), on a thread of its own, while
 //!   the block before executes, as a node's API admits transactions while consensus executes;
 //! - execution: the block is reaped from the mempool and run by [`execute_signed_block_with`], which
@@ -420,12 +420,12 @@ fn admit_blocks(
             // behind the block the transactions are planned for; their accounts are not in those).
             let height = snapshot.height().unwrap_or(0).saturating_add(1);
             for tx in block.iter() {
-                // As the node does: the costly check before taking the lock; the insert repeats every
-                // check (the signature from the cache) and is the one whose verdict counts.
-                let _ahead = Mempool::verify_ahead(&snapshot, tx, height, &signatures);
+                // As the node does: the costly checks before taking the lock; the insert adds the
+                // check against the signer's waiting transactions.
+                let checked = Mempool::check_ahead(&snapshot, tx.clone(), height, &signatures);
                 pool.lock()
                     .map_err(|_| anyhow!("mempool lock poisoned"))?
-                    .insert(&snapshot, tx.clone(), height)
+                    .insert_checked(&snapshot, checked)
                     .with_context(|| format!("admitting a transaction at height {height}"))?;
             }
             Ok(block.len())

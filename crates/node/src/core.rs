@@ -8,7 +8,7 @@ use phalanx_api::{
     BlockEvents, BlockHeaderView, BlockView, KeyProof, NodeError, NodeStatus, NodeView, ProveError,
     StateSnapshot, SubmitError, TxHash, TxRecord,
 };
-use phalanx_app::mempool::{Mempool, MempoolError};
+use phalanx_app::mempool::{Checked, Mempool, MempoolError};
 use phalanx_app::signature_cache::SignatureCache;
 use phalanx_app::{BlockHeader, Genesis, execute_signed_block_with};
 use phalanx_consensus::{AppHash, Block, ChainApp, EpochValidator, PublicKey, TxGossip};
@@ -89,27 +89,21 @@ impl NodeCore {
 
     /// Admits transactions gossiped by another validator (no re-gossip); invalid ones and
     /// duplicates are dropped, as the sender's own checks may have run against a different state.
+    /// The checks run before the mempool's lock is taken, so concurrent admissions run in parallel.
     fn admit_gossiped(&self, txs: Vec<Vec<u8>>) {
         let Ok(snap) = self.store.snapshot() else {
             return;
         };
         let next = snap.height().unwrap_or(0).saturating_add(1);
-        for tx in &txs {
-            self.verify_ahead(&snap, tx, next);
-        }
+        let checked: Vec<Checked> = txs
+            .into_iter()
+            .map(|tx| Mempool::check_ahead(&snap, tx, next, &self.signatures))
+            .collect();
         if let Ok(mut pool) = self.mempool.lock() {
-            for tx in txs {
-                let _ = pool.insert(&snap, tx, next);
+            for tx in checked {
+                let _ = pool.insert_checked(&snap, tx);
             }
         }
-    }
-
-    /// Verifies a transaction's signature into the shared cache without holding the mempool's
-    /// lock, so concurrent submissions verify in parallel. The outcome is not needed here: the
-    /// insert that follows runs every check again (taking the signature from the cache) and reports
-    /// any failure.
-    fn verify_ahead(&self, snap: &Snapshot, tx: &[u8], height: u64) {
-        let _outcome = Mempool::verify_ahead(snap, tx, height, &self.signatures);
     }
 
     /// The last executed height and the app hash after it.
@@ -375,13 +369,14 @@ impl NodeView for NodeCore {
             .snapshot()
             .map_err(|e| SubmitError::unavailable(e.to_string()))?;
         let next = snap.height().unwrap_or(0).saturating_add(1);
-        self.verify_ahead(&snap, &tx_bytes, next);
+        // The costly checks (the signature above all) before the mempool's lock is taken.
+        let checked = Mempool::check_ahead(&snap, tx_bytes, next, &self.signatures);
+        let copy = self.gossip.get().map(|_| checked.bytes().to_vec());
         let mut pool = self
             .mempool
             .lock()
             .map_err(|_| SubmitError::unavailable("mempool lock poisoned"))?;
-        let copy = self.gossip.get().map(|_| tx_bytes.clone());
-        match pool.insert(&snap, tx_bytes, next) {
+        match pool.insert_checked(&snap, checked) {
             Ok(hash) => {
                 drop(pool);
                 if let (Some(gossip), Some(bytes)) = (self.gossip.get(), copy) {
