@@ -26,6 +26,7 @@ use crate::chain::{self, Key, Signer, check_block, pool_denom};
 use anyhow::{Context, Result, anyhow, bail};
 use phalanx_app::mempool::Mempool;
 use phalanx_app::{BlockHeader, ante, execute_signed_block, execute_signed_block_with};
+use phalanx_state::persistent::COMMIT_THREAD;
 use phalanx_state::{PersistentConfig, PersistentState};
 use phalanx_types::msgs::{Msg, MsgDelegateOperator, MsgDelegatePool, MsgUndelegatePool};
 use phalanx_types::proto::tx::tx_hash;
@@ -128,7 +129,24 @@ pub struct TxThroughput {
     /// CPU time of the whole process (every thread, user and system) over the measured blocks, where
     /// the system reports it: on a machine whose cores are all busy, the cost that wall time hides.
     pub cpu: Option<Duration>,
+    /// Of which each stage's thread used: execution (the main thread), admission, commit; the rest
+    /// of `cpu` went to short-lived helper threads. `None` where the system does not report it.
+    pub stage_cpu: Option<StageCpu>,
 }
+
+/// CPU time of the three stages' threads, as `/proc/self/task` reports them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StageCpu {
+    /// The thread that executes blocks (the main thread).
+    pub execution: Duration,
+    /// The thread that admits transactions into the mempool.
+    pub admission: Duration,
+    /// The store's commit thread.
+    pub commit: Duration,
+}
+
+/// Name of the benchmark's admission thread, by which its CPU time is found.
+const ADMISSION_THREAD: &str = "admission";
 
 /// One planned transaction.
 struct Planned {
@@ -320,7 +338,12 @@ pub fn measure(cfg: &TxBenchConfig) -> Result<TxThroughput> {
     let (admitted, admissions) = mpsc::channel::<Result<usize>>();
     let timing = std::thread::scope(|s| -> Result<Timing> {
         let (store, pool, blocks) = (&store, &pool, &blocks);
-        let admission = s.spawn(move || admit_blocks(store, pool, blocks, permits, admitted));
+        let admission = std::thread::Builder::new()
+            .name(ADMISSION_THREAD.to_string())
+            .spawn_scoped(s, move || {
+                admit_blocks(store, pool, blocks, permits, admitted)
+            })
+            .context("starting the admission thread")?;
         // Blocks 0 and 1 build on committed state; each later one once its accounts' last
         // transactions (ADMISSION_LEAD blocks back) are committed.
         for first in 0..ADMISSION_LEAD.saturating_sub(1) {
@@ -356,6 +379,7 @@ pub fn measure(cfg: &TxBenchConfig) -> Result<TxThroughput> {
         per_second: crate::per_second(executed, timing.elapsed),
         mix,
         cpu: timing.cpu,
+        stage_cpu: timing.stage_cpu,
     };
     t.print_breakdown();
     Ok(t)
@@ -375,6 +399,7 @@ struct Timing {
     commit: Duration,
     admission: Duration,
     cpu: Option<Duration>,
+    stage_cpu: Option<StageCpu>,
 }
 
 /// CPU time the process has used so far, all threads (exited ones too), user and system; `None`
@@ -394,6 +419,46 @@ fn cpu_of_stat(stat: &str) -> Option<Duration> {
     Some(Duration::from_millis(
         utime.checked_add(stime)?.checked_mul(10)?,
     ))
+}
+
+/// CPU time each stage's thread has used so far, from `/proc/self/task/*/stat`; `None` where that is
+/// not available.
+fn stage_cpu() -> Option<StageCpu> {
+    let main = std::process::id().to_string();
+    let mut stages = StageCpu::default();
+    for task in std::fs::read_dir("/proc/self/task").ok()? {
+        let task = task.ok()?;
+        let Ok(stat) = std::fs::read_to_string(task.path().join("stat")) else {
+            continue; // the thread ended meanwhile
+        };
+        let cpu = cpu_of_stat(&stat)?;
+        let name = stat
+            .find('(')
+            .zip(stat.rfind(')'))
+            .and_then(|(open, close)| stat.get(open.checked_add(1)?..close))?;
+        let slot = if task.file_name().to_str() == Some(main.as_str()) {
+            &mut stages.execution
+        } else if name == ADMISSION_THREAD {
+            &mut stages.admission
+        } else if name == COMMIT_THREAD {
+            &mut stages.commit
+        } else {
+            continue;
+        };
+        *slot = slot.saturating_add(cpu);
+    }
+    Some(stages)
+}
+
+impl StageCpu {
+    /// The CPU time used since `earlier`.
+    fn since(&self, earlier: &StageCpu) -> Option<StageCpu> {
+        Some(StageCpu {
+            execution: self.execution.checked_sub(earlier.execution)?,
+            admission: self.admission.checked_sub(earlier.admission)?,
+            commit: self.commit.checked_sub(earlier.commit)?,
+        })
+    }
 }
 
 /// The admission side, as a node's API takes transactions while it executes blocks: for each block
@@ -458,14 +523,17 @@ fn execute_blocks(
         commit: Duration::ZERO,
         admission: Duration::ZERO,
         cpu: None,
+        stage_cpu: None,
     };
     let mut started = Instant::now();
     let mut cpu_at_start = None;
+    let mut stages_at_start = None;
     let mut buffer = store.begin_block(FIRST_HEIGHT)?;
     for (index, planned) in blocks.iter().enumerate() {
         if index == cfg.warmup_blocks {
             started = Instant::now();
             cpu_at_start = process_cpu();
+            stages_at_start = stage_cpu();
         }
         let measured = index >= cfg.warmup_blocks;
         let height = buffer.height();
@@ -531,6 +599,9 @@ fn execute_blocks(
     timing.cpu = process_cpu()
         .zip(cpu_at_start)
         .and_then(|(end, start)| end.checked_sub(start));
+    timing.stage_cpu = stage_cpu()
+        .zip(stages_at_start)
+        .and_then(|(end, start)| end.since(&start));
     Ok(timing)
 }
 
@@ -578,6 +649,15 @@ impl TxThroughput {
                 "tx throughput CPU per tx, all threads: {:.1} us ({:.2} cores busy)",
                 per_tx(cpu),
                 cpu.as_secs_f64() / self.elapsed.as_secs_f64()
+            );
+        }
+        if let Some(stages) = self.stage_cpu {
+            eprintln!(
+                "tx throughput CPU per tx by thread: execution {:.1} us, admission {:.1} us, \
+                 commit {:.1} us",
+                per_tx(stages.execution),
+                per_tx(stages.admission),
+                per_tx(stages.commit)
             );
         }
     }

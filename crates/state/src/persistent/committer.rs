@@ -12,6 +12,9 @@ use std::panic::AssertUnwindSafe;
 use std::sync::mpsc::{self, Sender};
 use std::sync::{Arc, Mutex};
 
+/// The commit thread's name, by which tools find its CPU time.
+pub const COMMIT_THREAD: &str = "commit";
+
 /// Work handed to the commit thread.
 type Job = Box<dyn FnOnce() + Send>;
 
@@ -45,7 +48,7 @@ impl Committer {
 fn start() -> Result<Sender<Job>, StateError> {
     let (sender, jobs) = mpsc::channel::<Job>();
     std::thread::Builder::new()
-        .name("commit".to_string())
+        .name(COMMIT_THREAD.to_string())
         .spawn(move || {
             for job in jobs {
                 // The job's result, failure included, is published by the job itself.
@@ -79,7 +82,7 @@ mod tests {
             seen.iter().map(|s| s.0).collect::<Vec<_>>(),
             [0, 1, 2, 3, 4]
         );
-        assert!(seen.iter().all(|s| s.1.as_deref() == Some("commit")));
+        assert!(seen.iter().all(|s| s.1.as_deref() == Some(COMMIT_THREAD)));
         assert!(seen.iter().all(|s| s.2 == seen[0].2), "one thread");
     }
 

@@ -34,6 +34,7 @@ pub use tree::{StateHasher, StateProof, verify_proof};
 use crate::{Entry, StateError, StateRead};
 use borsh::{BorshDeserialize, BorshSerialize};
 use commit::{BlockTables, check_next_height};
+pub use committer::COMMIT_THREAD;
 use committer::Committer;
 use pages::count_entries;
 use recent::RecentValues;
