@@ -340,11 +340,11 @@ impl PersistentState {
             .map_err(fail(format!("commit of block {height}: set durability")))?;
         let mut upper = self.upper_nodes();
         // On any error the transaction is dropped, i.e. aborted: nothing of the block is written.
-        let (app_hash, update) =
+        let (app_hash, mut update) =
             BlockTables::open(&txn, height)?.apply(writes, self.config.retain_versions, &upper)?;
         txn.commit()
             .map_err(fail(format!("commit of block {height}: commit")))?;
-        upper.record(update.nodes());
+        upper.record(update.take_nodes(UpperNodes::holds_position));
         drop(upper);
         self.recent.record(height, writes);
         Ok((app_hash, update))

@@ -227,6 +227,15 @@ impl TreeUpdate {
         self.0.nodes.iter().map(|(k, n)| (k, n))
     }
 
+    /// Takes out the nodes `keep` selects, once they are written: the upper-node cache keeps them
+    /// without a copy, and the rest are freed with the update.
+    pub(crate) fn take_nodes(
+        &mut self,
+        mut keep: impl FnMut(&NodeKey) -> bool,
+    ) -> impl Iterator<Item = (NodeKey, Node)> {
+        self.0.nodes.extract_if(.., move |(k, _)| keep(k))
+    }
+
     /// Nodes of older versions no longer reachable from the new root, all stale since this version.
     pub(crate) fn stale(&self) -> impl Iterator<Item = &NodeKey> {
         self.0.stale.iter()

@@ -51,14 +51,20 @@ impl UpperNodes {
         }
     }
 
-    /// Records the nodes of a committed block; each replaces whatever its position held.
-    pub(crate) fn record<'a>(&mut self, nodes: impl IntoIterator<Item = (&'a NodeKey, &'a Node)>) {
+    /// Whether a node at `key` has a position in the cache: [`UpperNodes::record`] keeps only those.
+    pub(crate) fn holds_position(key: &NodeKey) -> bool {
+        key.nibble_path().num_nibbles() <= MAX_CACHED_DEPTH
+    }
+
+    /// Records the nodes of a committed block; each replaces whatever its position held, and nodes
+    /// below the cached levels are dropped.
+    pub(crate) fn record(&mut self, nodes: impl IntoIterator<Item = (NodeKey, Node)>) {
         if self.slots.is_empty() {
             self.slots.resize_with(POSITIONS, || None);
         }
         for (key, node) in nodes {
             if let Some(entry) = slot(key.nibble_path()).and_then(|i| self.slots.get_mut(i)) {
-                *entry = Some((key.version(), node.clone()));
+                *entry = Some((key.version(), node));
             }
         }
     }
@@ -125,14 +131,14 @@ mod tests {
         let mut upper = UpperNodes::default();
         let shallow = NodeKey::new(7, path(&[1, 2]));
         let deep = NodeKey::new(7, path(&[1, 2, 3, 4, 5]));
-        upper.record([(&shallow, &leaf(1)), (&deep, &leaf(2))]);
+        upper.record([(shallow.clone(), leaf(1)), (deep.clone(), leaf(2))]);
         assert_eq!(upper.len(), 1);
         assert_eq!(upper.get(&shallow), Some(leaf(1)));
         assert_eq!(upper.get(&NodeKey::new(6, path(&[1, 2]))), None);
         assert_eq!(upper.get(&deep), None);
         // A newer block's node at the same position replaces the old one.
         let newer = NodeKey::new(8, path(&[1, 2]));
-        upper.record([(&newer, &leaf(3))]);
+        upper.record([(newer.clone(), leaf(3))]);
         assert_eq!(upper.get(&shallow), None);
         assert_eq!(upper.get(&newer), Some(leaf(3)));
         upper.clear();
