@@ -6,11 +6,13 @@ use super::tables::{
     META_OLDEST_PROVABLE, MOVED_NODES, STALE_NODES, StaleList, UNDO, VALUES, encode_history_value,
     read_last_height, read_mark, undo_key,
 };
-use super::tree::{TableReader, TreeUpdate, encode_node, encode_node_key, root_key, update_tree};
+use super::tree::{
+    TableReader, TreeUpdate, encode_node_into, encode_node_key_into, root_key, update_tree,
+};
 use super::upper::{CachedReader, UpperNodes};
 use super::{AppHash, BlockRecord};
 use crate::{Entry, StateError};
-use jmt::storage::Node;
+use jmt::storage::{Node, NodeKey};
 use redb::{ReadableTable, Table, WriteTransaction};
 use std::collections::BTreeMap;
 use std::fmt::Display;
@@ -194,8 +196,8 @@ impl<'txn> BlockTables<'txn> {
         }
         let below = self.height.checked_sub(1);
         if let Some(p) = below {
-            let root = (encode_node_key(&root_key(p))?, encode_node(&Node::Null)?);
-            self.write_nodes(vec![root])?;
+            let root = EncodedNodes::new([(&root_key(p), &Node::Null)])?;
+            self.write_nodes(root)?;
         }
         Ok(below)
     }
@@ -206,22 +208,21 @@ impl<'txn> BlockTables<'txn> {
         update: &TreeUpdate,
         previous: Option<u64>,
     ) -> Result<(), StateError> {
-        let nodes = update
-            .nodes()
-            .map(|(key, node)| Ok((encode_node_key(key)?, encode_node(node)?)))
-            .collect::<Result<Vec<_>, StateError>>()?;
-        self.write_nodes(nodes)?;
+        self.write_nodes(EncodedNodes::new(update.nodes())?)?;
         // One list per creation version, so each version's run can later be dropped knowing which
         // of its nodes are gone from every retained tree.
         let mut stale: BTreeMap<u64, StaleList> = BTreeMap::new();
         // Every version has its own root node. When a block changes nothing the JMT copies the
         // previous root without marking it stale, so list it here (listing it twice is harmless).
         let previous_root = previous.map(root_key);
+        let mut encoded = Vec::new();
         for node_key in update.stale().chain(previous_root.as_ref()) {
+            encoded.clear();
+            encode_node_key_into(&mut encoded, node_key)?;
             stale
                 .entry(node_key.version())
                 .or_default()
-                .push(&encode_node_key(node_key)?)?;
+                .push(&encoded)?;
         }
         for (created, list) in &stale {
             self.stale_nodes
@@ -231,12 +232,11 @@ impl<'txn> BlockTables<'txn> {
         Ok(())
     }
 
-    /// Stores one version's new nodes (encoded key, encoded node) as pages, in key order.
-    fn write_nodes(&mut self, mut nodes: Vec<Entry>) -> Result<(), StateError> {
-        nodes.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    /// Stores one version's new nodes as pages, in key order.
+    fn write_nodes(&mut self, nodes: EncodedNodes) -> Result<(), StateError> {
         insert_run(
             &mut self.nodes,
-            &nodes,
+            nodes.in_key_order(),
             self.height,
             "writing a page of JMT nodes",
         )
@@ -259,7 +259,7 @@ impl<'txn> BlockTables<'txn> {
             .collect();
         insert_run(
             &mut self.undo,
-            &undo,
+            undo.iter().map(|(k, v)| (k.as_slice(), v.as_slice())),
             self.height,
             "writing the value undo log",
         )?;
@@ -281,14 +281,64 @@ impl<'txn> BlockTables<'txn> {
     }
 }
 
+/// A block's new nodes, every key and node encoded into one buffer: a block writes some 20,000
+/// nodes, and a pair of vectors for each showed in the commit's profile.
+struct EncodedNodes {
+    bytes: Vec<u8>,
+    spans: Vec<NodeSpan>,
+}
+
+/// Where one node's key and bytes lie in [`EncodedNodes::bytes`]: `key..value`, `value..end`.
+struct NodeSpan {
+    key: usize,
+    value: usize,
+    end: usize,
+}
+
+impl EncodedNodes {
+    fn new<'a>(
+        nodes: impl IntoIterator<Item = (&'a NodeKey, &'a Node)>,
+    ) -> Result<Self, StateError> {
+        let mut out = Self {
+            bytes: Vec::new(),
+            spans: Vec::new(),
+        };
+        for (key, node) in nodes {
+            let start = out.bytes.len();
+            encode_node_key_into(&mut out.bytes, key)?;
+            let value = out.bytes.len();
+            encode_node_into(&mut out.bytes, node)?;
+            out.spans.push(NodeSpan {
+                key: start,
+                value,
+                end: out.bytes.len(),
+            });
+        }
+        let bytes = &out.bytes;
+        let key = |s: &NodeSpan| bytes.get(s.key..s.value).unwrap_or_default();
+        out.spans.sort_unstable_by(|a, b| key(a).cmp(key(b)));
+        Ok(out)
+    }
+
+    /// The (key, node) pairs in key order.
+    fn in_key_order(&self) -> impl Iterator<Item = (&[u8], &[u8])> {
+        self.spans.iter().map(|s| {
+            (
+                self.bytes.get(s.key..s.value).unwrap_or_default(),
+                self.bytes.get(s.value..s.end).unwrap_or_default(),
+            )
+        })
+    }
+}
+
 /// Inserts one block's run of entries, sorted by key, into `table` as pages.
-fn insert_run(
+fn insert_run<'a>(
     table: &mut Table<'_, &'static [u8], &'static [u8]>,
-    run: &[Entry],
+    run: impl IntoIterator<Item = (&'a [u8], &'a [u8])>,
     height: u64,
     what: &'static str,
 ) -> Result<(), StateError> {
-    let pages = paginate(run.iter().map(|(k, v)| (k.as_slice(), v.as_slice())))?;
+    let pages = paginate(run)?;
     for (first, page) in &pages {
         table
             .insert(first.as_slice(), page.as_slice())
@@ -450,6 +500,7 @@ mod tests {
     )]
     use super::*;
     use crate::persistent::batch::node_key;
+    use crate::persistent::tree::encode_node_key;
     use crate::persistent::test_nodes::next;
     use crate::persistent::{PersistentConfig, PersistentState, SyncMode};
     use jmt::storage::TreeReader;

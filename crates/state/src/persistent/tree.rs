@@ -55,15 +55,20 @@ pub(crate) fn encode_node_key(key: &NodeKey) -> Result<Vec<u8>, StateError> {
     // Sized once for the longest key (version, nibble count, byte count, 32 path bytes): a commit
     // encodes some 70,000 keys, and growing each vector step by step showed in its profile.
     let mut out = Vec::with_capacity(NODE_KEY_MAX_LEN);
-    out.extend_from_slice(&key.version().to_be_bytes());
-    borsh::to_writer(&mut out, key.nibble_path())
-        .map_err(|e| StateError(format!("encoding JMT node key {key:?}: {e}")))?;
+    encode_node_key_into(&mut out, key)?;
     Ok(out)
 }
 
-/// Borsh bytes of a JMT node, as stored in pages and in `MOVED_NODES`.
-pub(crate) fn encode_node(node: &Node) -> Result<Vec<u8>, StateError> {
-    borsh::to_vec(node).map_err(|e| StateError(format!("encoding JMT node: {e}")))
+/// [`encode_node_key`], appended to `out`.
+pub(crate) fn encode_node_key_into(out: &mut Vec<u8>, key: &NodeKey) -> Result<(), StateError> {
+    out.extend_from_slice(&key.version().to_be_bytes());
+    borsh::to_writer(out, key.nibble_path())
+        .map_err(|e| StateError(format!("encoding JMT node key {key:?}: {e}")))
+}
+
+/// Appends the borsh bytes of a JMT node, as stored in pages and in `MOVED_NODES`, to `out`.
+pub(crate) fn encode_node_into(out: &mut Vec<u8>, node: &Node) -> Result<(), StateError> {
+    borsh::to_writer(out, node).map_err(|e| StateError(format!("encoding JMT node: {e}")))
 }
 
 /// Reads JMT nodes from the node tables, inside a read or a write transaction. Values are not
