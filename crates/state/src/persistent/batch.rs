@@ -26,6 +26,16 @@ use crate::StateError;
 use borsh::BorshDeserialize;
 use jmt::storage::{LeafNode, NibblePath, Node, NodeKey, TreeReader};
 use jmt::{KeyHash, ValueHash, Version};
+use std::borrow::Cow;
+
+/// Where the pass reads stored nodes. It only looks at them, so a reader that holds a node in
+/// memory lends it instead of copying it (the upper-node cache answers most of a block's reads).
+pub(crate) trait NodeSource: TreeReader {
+    /// The node stored under `key`, if any.
+    fn node(&self, key: &NodeKey) -> anyhow::Result<Option<Cow<'_, Node>>> {
+        Ok(self.get_node_option(key)?.map(Cow::Owned))
+    }
+}
 
 /// Nibbles in a key hash: no position lies deeper.
 const MAX_DEPTH: usize = 64;
@@ -76,7 +86,7 @@ enum Subtree {
 
 /// Applies `kvs` (sorted by key hash, no key twice) to the tree of `previous`, building the tree of
 /// `version`. Returns its root hash and the new and replaced nodes.
-pub(crate) fn apply_batch<R: TreeReader>(
+pub(crate) fn apply_batch<R: NodeSource>(
     reader: &R,
     previous: Version,
     version: Version,
@@ -89,7 +99,7 @@ pub(crate) fn apply_batch<R: TreeReader>(
     }
     let key = root_key(previous);
     let root = reader
-        .get_node_option(&key)
+        .node(&key)
         .map_err(|e| {
             fail(
                 version,
@@ -103,12 +113,11 @@ pub(crate) fn apply_batch<R: TreeReader>(
         out: Inserted::default(),
     };
     let mut path = Vec::new();
-    let previous_root = root.clone();
-    let hash = match pass.update(&mut path, key, root, kvs)? {
+    let hash = match pass.update(&mut path, key, &root, kvs)? {
         // Every version has a root: an unchanged one is copied, as the jmt crate does.
         Subtree::Unchanged => {
-            let hash = node_hash(&previous_root);
-            pass.out.nodes.push((root_key(version), previous_root));
+            let hash = node_hash(&root);
+            pass.out.nodes.push((root_key(version), root.into_owned()));
             hash
         }
         Subtree::Empty => {
@@ -141,13 +150,13 @@ struct Pass<'r, R> {
     out: Inserted,
 }
 
-impl<R: TreeReader> Pass<'_, R> {
+impl<'r, R: NodeSource> Pass<'r, R> {
     /// Applies `kvs` to the stored node `node` at `path` (stored under `key`), replacing it.
     fn update(
         &mut self,
         path: &mut Vec<u8>,
         key: NodeKey,
-        node: Node,
+        node: &Node,
         kvs: &[Entry],
     ) -> Result<Subtree, StateError> {
         match node {
@@ -162,7 +171,7 @@ impl<R: TreeReader> Pass<'_, R> {
                     return Ok(Subtree::Unchanged);
                 }
                 self.out.stale.push(key);
-                self.create(path, &with_leaf(kvs, &leaf)?)
+                self.create(path, &with_leaf(kvs, leaf)?)
             }
             Node::Internal(internal) => {
                 let mut children: Children = Default::default();
@@ -186,7 +195,7 @@ impl<R: TreeReader> Pass<'_, R> {
                         Some(Child::Kept(child)) => {
                             let child_key = node_key(child.version, path);
                             let child_node = self.read(&child_key)?;
-                            self.update(path, child_key, child_node, group)?
+                            self.update(path, child_key, &child_node, group)?
                         }
                         _ => self.create(path, group)?,
                     };
@@ -218,7 +227,7 @@ impl<R: TreeReader> Pass<'_, R> {
                 path.push(nibble);
                 let key = node_key(slot.version, path);
                 path.pop();
-                let Node::Leaf(leaf) = self.read(&key)? else {
+                let Node::Leaf(leaf) = self.read(&key)?.into_owned() else {
                     return Err(fail(self.version, format!("{key:?} is not a leaf")));
                 };
                 self.out.stale.push(key);
@@ -283,9 +292,9 @@ impl<R: TreeReader> Pass<'_, R> {
     }
 
     /// Reads a stored node that must exist.
-    fn read(&self, key: &NodeKey) -> Result<Node, StateError> {
+    fn read(&self, key: &NodeKey) -> Result<Cow<'r, Node>, StateError> {
         self.reader
-            .get_node_option(key)
+            .node(key)
             .map_err(|e| fail(self.version, format!("reading {key:?}: {e:#}")))?
             .ok_or_else(|| fail(self.version, format!("missing node {key:?}")))
     }

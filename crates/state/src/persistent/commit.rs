@@ -500,8 +500,8 @@ mod tests {
     )]
     use super::*;
     use crate::persistent::batch::node_key;
-    use crate::persistent::tree::encode_node_key;
     use crate::persistent::test_nodes::next;
+    use crate::persistent::tree::encode_node_key;
     use crate::persistent::{PersistentConfig, PersistentState, SyncMode};
     use jmt::storage::TreeReader;
     use redb::{ReadOnlyTable, ReadableDatabase};

@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 #[derive(Default)]
 pub(crate) struct MemNodes(pub(crate) BTreeMap<NodeKey, Node>);
 
+impl crate::persistent::batch::NodeSource for MemNodes {}
+
 impl TreeReader for MemNodes {
     fn get_node_option(&self, node_key: &NodeKey) -> anyhow::Result<Option<Node>> {
         Ok(self.0.get(node_key).cloned())

@@ -1,7 +1,7 @@
 //! The Jellyfish Merkle tree over redb: the hasher, the node reader and the proof type.
 
 use super::AppHash;
-use super::batch::{Entry, Inserted, apply_batch};
+use super::batch::{Entry, Inserted, NodeSource, apply_batch};
 use super::pages::find_in_pages;
 use crate::StateError;
 use borsh::{BorshDeserialize, BorshSerialize};
@@ -271,7 +271,7 @@ impl TreeUpdate {
 /// block of `n` keys costs `n × depth × 15` hashes. Our batch pass ([`apply_batch`]) hashes each new
 /// node once, deletions included. Version 0 has no previous root to start from, so the genesis
 /// block goes through the jmt crate.
-pub(crate) fn update_tree<R: TreeReader>(
+pub(crate) fn update_tree<R: NodeSource>(
     reader: &R,
     changes: &[(Vec<u8>, Option<Vec<u8>>)],
     version: Version,

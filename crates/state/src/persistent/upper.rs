@@ -11,8 +11,10 @@
 //! rewritten by a block that failed to commit, or emptied by a deletion) can never be returned for
 //! another node. Entries are added only after their block's redb transaction committed.
 
+use super::batch::NodeSource;
 use jmt::storage::{LeafNode, NibblePath, Node, NodeKey, TreeReader};
 use jmt::{KeyHash, OwnedValue, Version};
+use std::borrow::Cow;
 
 /// Levels of the tree kept in memory: at most 1 + 16 + 256 + 4,096 + 65,536 = 69,905 positions,
 /// about 50 MB when every one holds a full internal node, whatever the size of the state.
@@ -44,9 +46,9 @@ pub(crate) struct UpperNodes {
 
 impl UpperNodes {
     /// The node stored under `key`, if it is the one cached at its position.
-    fn get(&self, key: &NodeKey) -> Option<Node> {
+    fn get(&self, key: &NodeKey) -> Option<&Node> {
         match self.slots.get(slot(key.nibble_path())?)? {
-            Some((version, node)) if *version == key.version() => Some(node.clone()),
+            Some((version, node)) if *version == key.version() => Some(node),
             _ => None,
         }
     }
@@ -87,12 +89,18 @@ pub(crate) struct CachedReader<'a, R> {
     pub(crate) table: R,
 }
 
+impl<R: TreeReader> NodeSource for CachedReader<'_, R> {
+    fn node(&self, key: &NodeKey) -> anyhow::Result<Option<Cow<'_, Node>>> {
+        match self.upper.get(key) {
+            Some(node) => Ok(Some(Cow::Borrowed(node))),
+            None => Ok(self.table.get_node_option(key)?.map(Cow::Owned)),
+        }
+    }
+}
+
 impl<R: TreeReader> TreeReader for CachedReader<'_, R> {
     fn get_node_option(&self, node_key: &NodeKey) -> anyhow::Result<Option<Node>> {
-        match self.upper.get(node_key) {
-            Some(node) => Ok(Some(node)),
-            None => self.table.get_node_option(node_key),
-        }
+        Ok(self.node(node_key)?.map(Cow::into_owned))
     }
 
     fn get_value_option(
@@ -133,14 +141,14 @@ mod tests {
         let deep = NodeKey::new(7, path(&[1, 2, 3, 4, 5]));
         upper.record([(shallow.clone(), leaf(1)), (deep.clone(), leaf(2))]);
         assert_eq!(upper.len(), 1);
-        assert_eq!(upper.get(&shallow), Some(leaf(1)));
+        assert_eq!(upper.get(&shallow), Some(&leaf(1)));
         assert_eq!(upper.get(&NodeKey::new(6, path(&[1, 2]))), None);
         assert_eq!(upper.get(&deep), None);
         // A newer block's node at the same position replaces the old one.
         let newer = NodeKey::new(8, path(&[1, 2]));
         upper.record([(newer.clone(), leaf(3))]);
         assert_eq!(upper.get(&shallow), None);
-        assert_eq!(upper.get(&newer), Some(leaf(3)));
+        assert_eq!(upper.get(&newer), Some(&leaf(3)));
         upper.clear();
         assert_eq!(upper.get(&newer), None);
     }
