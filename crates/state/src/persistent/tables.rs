@@ -2,6 +2,7 @@
 //!
 //! Every multi-byte number inside a key is big-endian so that redb's byte order is numeric order.
 
+use super::tree::NODE_KEY_MAX_LEN;
 use crate::StateError;
 use redb::{ReadableTable, TableDefinition};
 use std::fmt::Display;
@@ -95,6 +96,13 @@ pub(crate) fn undo_key(height: u64, key: &[u8]) -> Vec<u8> {
 pub(crate) struct StaleList(Vec<u8>);
 
 impl StaleList {
+    /// An empty list with room for `keys` node keys of the longest length.
+    pub(crate) fn with_capacity(keys: usize) -> Self {
+        Self(Vec::with_capacity(
+            keys.saturating_mul(NODE_KEY_MAX_LEN.saturating_add(2)),
+        ))
+    }
+
     /// Appends one node table key; refuses one longer than a u16 length can say (node keys are a
     /// version and a nibble path of at most 64 nibbles, well under that).
     pub(crate) fn push(&mut self, node_key: &[u8]) -> Result<(), StateError> {

@@ -46,7 +46,7 @@ pub(crate) fn root_key(version: Version) -> NodeKey {
 
 /// The longest node key: the version, borsh's nibble count (u64) and byte count (u32), and a
 /// full 32-byte path.
-const NODE_KEY_MAX_LEN: usize = 8 + 8 + 4 + 32;
+pub(crate) const NODE_KEY_MAX_LEN: usize = 8 + 8 + 4 + 32;
 
 /// The key of a node: `version_be ‖ borsh(nibble_path)`, its key in `MOVED_NODES` and in its page
 /// (and a page's key in `JMT_NODES` is its first node's). Version first keeps each block's new nodes
@@ -228,7 +228,7 @@ pub(crate) struct TreeUpdate(Inserted);
 
 impl TreeUpdate {
     /// The nodes to store, all at the block's version.
-    pub(crate) fn nodes(&self) -> impl Iterator<Item = (&NodeKey, &Node)> {
+    pub(crate) fn nodes(&self) -> impl ExactSizeIterator<Item = (&NodeKey, &Node)> {
         self.0.nodes.iter().map(|(k, n)| (k, n))
     }
 
