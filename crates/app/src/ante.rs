@@ -124,9 +124,23 @@ pub fn sign_doc_digest(sign_doc: &[u8]) -> [u8; 32] {
 
 /// [`verify_signature`] over an already computed [`sign_doc_digest`].
 pub fn verify_digest(public_key: &[u8; 33], digest: &[u8; 32], signature: &[u8; 64]) -> Result<()> {
+    verify_digest_with(None, public_key, digest, signature)
+}
+
+/// [`verify_digest`], taking the parsed public key from `keys` when it holds it.
+fn verify_digest_with(
+    keys: Option<&SignatureCache>,
+    public_key: &[u8; 33],
+    digest: &[u8; 32],
+    signature: &[u8; 64],
+) -> Result<()> {
     let bad = |why: &str| Error::from(AuthError::SignatureInvalid(why.into()));
-    let key = PublicKey::from_byte_array_compressed(*public_key)
-        .map_err(|_| AuthError::PubKeyMismatch("not a valid compressed secp256k1 key".into()))?;
+    let parsed = match keys {
+        Some(keys) => keys.public_key(public_key),
+        None => PublicKey::from_byte_array_compressed(*public_key).ok(),
+    };
+    let key = parsed
+        .ok_or_else(|| AuthError::PubKeyMismatch("not a valid compressed secp256k1 key".into()))?;
     let sig = Signature::from_compact(signature).map_err(|_| bad("malformed signature"))?;
     let mut normalized = sig;
     normalized.normalize_s();
@@ -194,7 +208,7 @@ pub fn preverify_signatures(
             signature,
         } => {
             let digest = sign_doc_digest(sign_doc);
-            verify_digest(public_key, &digest, signature)
+            verify_digest_with(known, public_key, &digest, signature)
                 .is_ok()
                 .then_some(digest)
         }
@@ -250,7 +264,26 @@ pub fn authenticate(
     height: u64,
     expected_sequence: Option<u64>,
 ) -> Result<Authenticated> {
-    authenticate_preverified(state, tx_bytes, height, expected_sequence, None)
+    authenticate_preverified(
+        state,
+        tx_bytes,
+        height,
+        expected_sequence,
+        SignatureCheck::default(),
+    )
+}
+
+/// What [`authenticate_preverified`] may take from earlier work on a transaction's signature. Either
+/// way the verdict is the one a full verification gives.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SignatureCheck<'a> {
+    /// The sign-doc digest found valid for these bytes ahead of time ([`preverify_signatures`], a
+    /// [`SignatureCache`]): the signature is not verified again when the digest computed now
+    /// equals it.
+    pub preverified: Option<&'a [u8; 32]>,
+    /// Where public keys parsed before are found, so a verification does not parse the same key
+    /// again.
+    pub keys: Option<&'a SignatureCache>,
 }
 
 /// The chain-wide state keys [`authenticate_preverified`] reads: the tx parameters and the chain id.
@@ -271,14 +304,14 @@ pub fn signer_admission_reads(signer: &Address, fee_denom: &str) -> [Vec<u8>; 2]
     ]
 }
 
-/// [`authenticate`], skipping the signature check when the sign-doc digest equals `preverified`
-/// (what [`preverify_signatures`] found valid for these same bytes).
+/// [`authenticate`], skipping the signature check when the sign-doc digest equals
+/// `check.preverified` (what [`preverify_signatures`] found valid for these same bytes).
 pub fn authenticate_preverified(
     state: &dyn StateRead,
     tx_bytes: &[u8],
     height: u64,
     expected_sequence: Option<u64>,
-    preverified: Option<&[u8; 32]>,
+    check: SignatureCheck<'_>,
 ) -> Result<Authenticated> {
     let params = tx_params(state)?;
     let max_bytes = usize::try_from(params.max_tx_bytes).unwrap_or(usize::MAX);
@@ -338,8 +371,8 @@ pub fn authenticate_preverified(
         return Err(AuthError::WrongSequence(expected, tx.sequence).into());
     }
     let digest = sign_doc_digest(&tx.sign_doc_bytes(&chain_id(state)?, account.account_number));
-    if preverified != Some(&digest) {
-        verify_digest(&tx.public_key, &digest, &tx.signature)?;
+    if check.preverified != Some(&digest) {
+        verify_digest_with(check.keys, &tx.public_key, &digest, &tx.signature)?;
     }
     let fee = Coins::single(params.fee_denom.clone(), offered)?;
     let held = phalanx_protocol::bank::balance(state, &tx.signer, &params.fee_denom)?;

@@ -186,18 +186,24 @@ pub fn deliver_tx(
     tx_bytes: &[u8],
     block_gas_left: &mut u64,
 ) -> Result<TxResult> {
-    deliver_tx_preverified(state, block, tx_bytes, block_gas_left, None)
+    deliver_tx_preverified(
+        state,
+        block,
+        tx_bytes,
+        block_gas_left,
+        ante::SignatureCheck::default(),
+    )
 }
 
-/// [`deliver_tx`] with the sign-doc digest [`ante::preverify_signatures`] verified for these bytes.
+/// [`deliver_tx`] with what [`ante::preverify_signatures`] found for these bytes.
 fn deliver_tx_preverified(
     state: &mut dyn StateWrite,
     block: BlockInfo,
     tx_bytes: &[u8],
     block_gas_left: &mut u64,
-    preverified: Option<&[u8; 32]>,
+    check: ante::SignatureCheck<'_>,
 ) -> Result<TxResult> {
-    let admitted = ante::authenticate_preverified(state, tx_bytes, block.height, None, preverified)
+    let admitted = ante::authenticate_preverified(state, tx_bytes, block.height, None, check)
         .and_then(|a| {
             if a.tx.gas_limit > *block_gas_left {
                 return Err(phalanx_types::error::AuthError::GasLimitTooHigh(
@@ -341,7 +347,13 @@ pub fn execute_signed_block_with(
     run_block(state, header, |s, info| {
         txs.iter()
             .zip(&verified)
-            .map(|(bytes, v)| deliver_tx_preverified(s, info, bytes, &mut gas_left, v.as_ref()))
+            .map(|(bytes, v)| {
+                let check = ante::SignatureCheck {
+                    preverified: v.as_ref(),
+                    keys: known,
+                };
+                deliver_tx_preverified(s, info, bytes, &mut gas_left, check)
+            })
             .collect()
     })
 }

@@ -171,7 +171,10 @@ impl Mempool {
             bytes,
             height,
             expected_sequence,
-            known.as_ref(),
+            ante::SignatureCheck {
+                preverified: known.as_ref(),
+                keys: Some(signatures),
+            },
         )?;
         if known != Some(admitted.digest) {
             signatures.remember(*hash, admitted.digest);

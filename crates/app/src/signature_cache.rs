@@ -14,15 +14,35 @@
 //! A hit therefore gives exactly the verdict verification would, and block results do not depend on
 //! what the cache holds. It lives outside the state machine: it is never hashed, stored or iterated.
 
+//!
+//! It also remembers parsed public keys. A transaction carries its signer's key compressed, and
+//! decompressing it (a field square root) is about a tenth of a verification; an account signs with
+//! the same key every time, so its next transaction's key is found here already parsed. Parsing is
+//! a pure function of the bytes, so this too changes no verdict.
+
 use crate::mempool::TxHash;
+use secp256k1::PublicKey;
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 
-/// A bounded, thread-safe record of verified signatures; the oldest entry is forgotten first.
+/// A compressed secp256k1 public key, as a transaction carries it.
+pub type CompressedKey = [u8; 33];
+
+/// A bounded, thread-safe record of verified signatures and parsed public keys; the oldest entry of
+/// each is forgotten first.
 #[derive(Debug)]
 pub struct SignatureCache {
     capacity: usize,
     inner: Mutex<Entries>,
+    keys: Mutex<Keys>,
+}
+
+/// Parsed public keys by their compressed bytes.
+#[derive(Debug, Default)]
+struct Keys {
+    parsed: HashMap<CompressedKey, PublicKey>,
+    /// Keys in the order they were first parsed, for eviction.
+    order: VecDeque<CompressedKey>,
 }
 
 #[derive(Debug, Default)]
@@ -33,12 +53,38 @@ struct Entries {
 }
 
 impl SignatureCache {
-    /// A cache of at most `capacity` entries (at least one).
+    /// A cache of at most `capacity` signatures and as many public keys (at least one of each).
     pub fn new(capacity: usize) -> Self {
         Self {
             capacity: capacity.max(1),
             inner: Mutex::new(Entries::default()),
+            keys: Mutex::new(Keys::default()),
         }
+    }
+
+    /// `bytes` parsed as a compressed public key, from memory when parsed before; `None` when they
+    /// are not a valid key (never remembered). A poisoned lock reads as a miss.
+    pub fn public_key(&self, bytes: &CompressedKey) -> Option<PublicKey> {
+        if let Some(key) = self
+            .keys
+            .lock()
+            .ok()
+            .and_then(|k| k.parsed.get(bytes).copied())
+        {
+            return Some(key);
+        }
+        let key = PublicKey::from_byte_array_compressed(*bytes).ok()?;
+        if let Ok(mut keys) = self.keys.lock()
+            && keys.parsed.insert(*bytes, key).is_none()
+        {
+            keys.order.push_back(*bytes);
+            while keys.order.len() > self.capacity {
+                if let Some(oldest) = keys.order.pop_front() {
+                    keys.parsed.remove(&oldest);
+                }
+            }
+        }
+        Some(key)
     }
 
     /// The digest the signature of the transaction with this hash was found valid over, if
@@ -106,6 +152,28 @@ mod tests {
             cache.get_many([&[3; 32], &[1; 32]]),
             vec![Some([30; 32]), None]
         );
+    }
+
+    #[test]
+    fn public_keys_are_parsed_once_and_bad_ones_never_remembered() {
+        let cache = SignatureCache::new(1);
+        let secret = secp256k1::SecretKey::from_secret_bytes([7; 32]).unwrap();
+        let key = PublicKey::from_secret_key(&secret);
+        let bytes = key.serialize();
+        assert_eq!(cache.public_key(&bytes), Some(key));
+        assert_eq!(cache.public_key(&bytes), Some(key));
+        let other =
+            PublicKey::from_secret_key(&secp256k1::SecretKey::from_secret_bytes([8; 32]).unwrap());
+        assert_eq!(cache.public_key(&other.serialize()), Some(other));
+        assert_eq!(
+            cache.keys.lock().unwrap().parsed.len(),
+            1,
+            "the oldest is forgotten"
+        );
+        let mut bad = bytes;
+        bad[0] = 0x05;
+        assert_eq!(cache.public_key(&bad), None);
+        assert!(!cache.keys.lock().unwrap().parsed.contains_key(&bad));
     }
 
     #[test]
