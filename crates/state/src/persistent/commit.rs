@@ -1,6 +1,7 @@
 //! The block commit: every table a block touches, written inside one redb write transaction.
 
 use super::pages::{Page, paginate};
+use super::recent::{Lookup, RecentValues};
 use super::tables::{
     BLOCKS, JMT_NODES, META, META_APP_HASH, META_LAST_HEIGHT, META_MOVED_BELOW,
     META_OLDEST_PROVABLE, MOVED_NODES, STALE_NODES, StaleList, UNDO, VALUES, encode_history_value,
@@ -109,11 +110,12 @@ impl<'txn> BlockTables<'txn> {
         writes: &BTreeMap<Vec<u8>, Option<Vec<u8>>>,
         retain_versions: u64,
         upper: &UpperNodes,
+        recent: &RecentValues,
     ) -> Result<(AppHash, TreeUpdate), StateError> {
         let height = self.height;
         let last = read_last_height(&self.meta)?;
         check_next_height(last, height)?;
-        let changes = self.effective_changes(writes)?;
+        let changes = self.effective_changes(writes, last, recent)?;
         let previous = self.previous_version(last)?;
         let moved_below = read_mark(&self.meta, META_MOVED_BELOW)?;
 
@@ -162,26 +164,29 @@ impl<'txn> BlockTables<'txn> {
 
     /// The writes that change something, in key order. A write that leaves a key as it was would leave
     /// the (content-hashed) tree as it was too, so skipping it changes no hash and saves tree work.
+    /// Current values come from `recent` where it knows them at `last` (most keys a block writes,
+    /// it read), else from the values table.
     fn effective_changes(
         &self,
         writes: &BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+        last: Option<u64>,
+        recent: &RecentValues,
     ) -> Result<Changes, StateError> {
         let mut changes = Changes {
             writes: Vec::with_capacity(writes.len()),
             previous: Vec::with_capacity(writes.len()),
         };
         for (key, new) in writes {
-            let current = self
-                .values
-                .get(key.as_slice())
-                .map_err(failed(self.height, "reading a current value"))?;
-            let unchanged = match (&current, new) {
-                (None, None) => true,
-                (Some(cur), Some(n)) => cur.value() == n.as_slice(),
-                _ => false,
+            let current = match recent.lookup(last, key) {
+                Lookup::Hit(value) => value,
+                Lookup::Miss(_) | Lookup::Bypass => self
+                    .values
+                    .get(key.as_slice())
+                    .map_err(failed(self.height, "reading a current value"))?
+                    .map(|g| g.value().to_vec()),
             };
-            if !unchanged {
-                changes.previous.push(current.map(|g| g.value().to_vec()));
+            if current != *new {
+                changes.previous.push(current);
                 changes.writes.push((key.clone(), new.clone()));
             }
         }

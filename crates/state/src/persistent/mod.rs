@@ -340,8 +340,12 @@ impl PersistentState {
             .map_err(fail(format!("commit of block {height}: set durability")))?;
         let mut upper = self.upper_nodes();
         // On any error the transaction is dropped, i.e. aborted: nothing of the block is written.
-        let (app_hash, mut update) =
-            BlockTables::open(&txn, height)?.apply(writes, self.config.retain_versions, &upper)?;
+        let (app_hash, mut update) = BlockTables::open(&txn, height)?.apply(
+            writes,
+            self.config.retain_versions,
+            &upper,
+            &self.recent,
+        )?;
         txn.commit()
             .map_err(fail(format!("commit of block {height}: commit")))?;
         upper.record(update.take_nodes(UpperNodes::holds_position));

@@ -226,14 +226,18 @@ impl RecentValues {
     ) {
         let mut state = self.lock();
         for (key, value) in writes {
-            state.previous.remove(key.as_slice());
-            state.current.insert(
-                key.clone(),
-                Cached {
-                    value: value.clone(),
-                    since: height,
-                },
-            );
+            let cached = Cached {
+                value: value.clone(),
+                since: height,
+            };
+            // A key the cache holds keeps its allocation; most of a block's keys were read by it.
+            if let Some(entry) = state.current.get_mut(key.as_slice()) {
+                *entry = cached;
+            } else if let Some((key, _)) = state.previous.remove_entry(key.as_slice()) {
+                state.current.insert(key, cached);
+            } else {
+                state.current.insert(key.clone(), cached);
+            }
         }
     }
 
