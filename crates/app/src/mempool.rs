@@ -23,6 +23,7 @@ use phalanx_types::error::Result;
 use phalanx_types::proto::tx::tx_hash;
 use phalanx_types::{Address, Error};
 use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
+use std::hash::{BuildHasher, RandomState};
 use std::sync::Arc;
 
 /// A transaction's identity: sha256 of its bytes, as Cosmos computes it.
@@ -100,6 +101,17 @@ pub struct Mempool {
     signatures: Arc<SignatureCache>,
     /// What each of the last [`WRITTEN_HISTORY`] blocks wrote, oldest first.
     written: VecDeque<Written>,
+    /// Hashes written keys ([`WrittenKeys`]); randomly keyed, so no one can pick keys that collide.
+    key_hasher: RandomState,
+}
+
+/// The keys a block wrote, as [`Mempool::update`] needs them: hashed by the pool
+/// ([`Mempool::written_keys`]) instead of copied, since a block writes some ten thousand keys. Two
+/// keys with one hash only make the pool re-check a transaction it could have kept as it was.
+#[derive(Debug, Default)]
+pub struct WrittenKeys {
+    /// Only tested for membership, never iterated, so nothing depends on their order.
+    hashes: HashSet<u64>,
 }
 
 /// The keys a block wrote, as the re-check after it needs them.
@@ -107,8 +119,7 @@ struct Written {
     height: u64,
     /// Whether it wrote a chain-wide key admission reads: then every transaction is re-checked.
     chain_wide: bool,
-    /// Only tested for membership, never iterated: hashed for speed, with no effect on any result.
-    keys: HashSet<Vec<u8>>,
+    keys: WrittenKeys,
 }
 
 impl Mempool {
@@ -126,11 +137,32 @@ impl Mempool {
             by_signer: BTreeMap::new(),
             signatures: Arc::new(SignatureCache::new(max_txs.saturating_mul(2))),
             written: VecDeque::new(),
+            key_hasher: RandomState::new(),
         }
     }
 
+    /// The keys a block wrote, hashed for [`Mempool::update`]; taken before the block's writes are
+    /// handed to the store.
+    pub fn written_keys<K: AsRef<[u8]>>(&self, keys: impl IntoIterator<Item = K>) -> WrittenKeys {
+        WrittenKeys {
+            hashes: keys
+                .into_iter()
+                .map(|k| self.key_hash(k.as_ref()))
+                .collect(),
+        }
+    }
+
+    fn key_hash(&self, key: &[u8]) -> u64 {
+        self.key_hasher.hash_one(key)
+    }
+
+    /// Whether `written` may hold `key` (a false "yes" only costs a re-check).
+    fn may_have_written(&self, written: &WrittenKeys, key: &[u8]) -> bool {
+        written.hashes.contains(&self.key_hash(key))
+    }
+
     /// The signatures this pool found valid, for [`crate::execute_signed_block_with`] and
-    /// [`Mempool::verify_ahead`].
+    /// [`Mempool::check_ahead`].
     pub fn signatures(&self) -> Arc<SignatureCache> {
         Arc::clone(&self.signatures)
     }
@@ -340,29 +372,28 @@ impl Mempool {
 
     /// After block `height`: drops the transactions it included, then re-checks each remaining one
     /// against `state`, the state after the block, and drops those no longer valid, including any
-    /// left behind a gap in their signer's sequence. `written` holds every key the block wrote; a
-    /// transaction none of whose admission keys this block or the blocks since its last check wrote
-    /// passes as it is, without the checks.
+    /// left behind a gap in their signer's sequence. `written` holds every key the block wrote
+    /// ([`Mempool::written_keys`]); a transaction none of whose admission keys this block or the
+    /// blocks since its last check wrote passes as it is, without the checks.
     pub fn update(
         &mut self,
         state: &dyn StateRead,
         height: u64,
         included: &[TxHash],
-        written: impl IntoIterator<Item = Vec<u8>>,
+        written: WrittenKeys,
     ) {
         for hash in included {
             if let Some(arrival) = self.by_hash.get(hash).copied() {
                 self.remove(arrival);
             }
         }
-        let keys: HashSet<Vec<u8>> = written.into_iter().collect();
         let chain_wide = ante::chain_admission_reads()
             .iter()
-            .any(|k| keys.contains(k));
+            .any(|k| self.may_have_written(&written, k));
         self.written.push_back(Written {
             height,
             chain_wide,
-            keys,
+            keys: written,
         });
         while self.written.len() > WRITTEN_HISTORY {
             self.written.pop_front();
@@ -436,7 +467,7 @@ impl Mempool {
         for block in self.written.iter().filter(|w| w.height > p.checked_after) {
             if Some(block.height) != seen.checked_add(1)
                 || block.chain_wide
-                || reads.iter().any(|k| block.keys.contains(k))
+                || reads.iter().any(|k| self.may_have_written(&block.keys, k))
             {
                 return false;
             }

@@ -572,12 +572,8 @@ mod mempool {
         };
         let results = chain.block(vec![a0.clone(), other_b0]);
         assert!(results.iter().all(TxResult::is_ok));
-        pool.update(
-            &chain.state,
-            chain.height,
-            &[tx_hash(&a0)],
-            chain.written.clone(),
-        );
+        let written = pool.written_keys(&chain.written);
+        pool.update(&chain.state, chain.height, &[tx_hash(&a0)], written);
         // a1 is still valid (next sequence); b0 now reuses a spent sequence and is dropped.
         assert_eq!(pool.reap(1 << 20, u64::MAX), vec![a1]);
         assert!(!pool.contains(&tx_hash(&b0)));
@@ -602,14 +598,16 @@ mod mempool {
         // holds the state before block 1 arrives with bob's sequence 0.
         let spent = signed_send(&chain, &bob, &alice, 0);
         assert!(chain.block(vec![spent]).iter().all(TxResult::is_ok));
-        pool.update(&chain.state, chain.height, &[], chain.written.clone());
+        let written = pool.written_keys(&chain.written);
+        pool.update(&chain.state, chain.height, &[], written);
         let stale = signed_send(&chain, &bob, &alice, 0);
         pool.insert(&before.state, stale.clone(), before.height + 1)
             .unwrap();
         // Block 2 touches neither of bob's keys, but block 1 did: the transaction is re-checked and
         // dropped.
         assert!(chain.block(vec![]).is_empty());
-        pool.update(&chain.state, chain.height, &[], chain.written.clone());
+        let written = pool.written_keys(&chain.written);
+        pool.update(&chain.state, chain.height, &[], written);
         assert!(!pool.contains(&tx_hash(&stale)));
     }
 
@@ -630,12 +628,14 @@ mod mempool {
             &[send(&alice, bob.address, "1uatom")],
         );
         assert!(chain.block(vec![other]).iter().all(TxResult::is_ok));
-        pool.update(&chain.state, chain.height, &[], BTreeSet::new());
+        let written = pool.written_keys(BTreeSet::<Vec<u8>>::new());
+        pool.update(&chain.state, chain.height, &[], written);
         assert!(pool.contains(&tx_hash(&waiting)));
         // Block 2 writes alice's account: the re-check runs and finds the sequence spent.
         let mut written = BTreeSet::new();
         written.insert(auth::account_key(&alice.address));
         chain.block(vec![]);
+        let written = pool.written_keys(&written);
         pool.update(&chain.state, chain.height, &[], written);
         assert!(!pool.contains(&tx_hash(&waiting)));
     }
@@ -654,10 +654,12 @@ mod mempool {
         );
         pool.insert(&chain.state, tx.clone(), 1).unwrap();
         chain.block(vec![]);
-        pool.update(&chain.state, chain.height, &[], chain.written.clone());
+        let written = pool.written_keys(&chain.written);
+        pool.update(&chain.state, chain.height, &[], written);
         assert!(pool.contains(&tx_hash(&tx)), "still valid at height 2");
         chain.block(vec![]);
-        pool.update(&chain.state, chain.height, &[], chain.written.clone());
+        let written = pool.written_keys(&chain.written);
+        pool.update(&chain.state, chain.height, &[], written);
         assert!(!pool.contains(&tx_hash(&tx)), "expired at height 3");
     }
 
@@ -744,9 +746,11 @@ mod mempool {
             let included: Vec<_> = block.iter().map(|t| tx_hash(t)).collect();
             let waiting = fast.len();
             chain.block(block);
-            fast.update(&chain.state, chain.height, &included, chain.written.clone());
+            let written = fast.written_keys(&chain.written);
+            fast.update(&chain.state, chain.height, &included, written);
             let mut all = chain.written.clone();
             all.insert(everything.clone());
+            let all = full.written_keys(&all);
             full.update(&chain.state, chain.height, &included, all);
             assert_eq!(
                 fast.reap(usize::MAX, u64::MAX),

@@ -559,7 +559,7 @@ fn execute_blocks(
         let execution = executing.elapsed();
 
         // As the node does: the mempool re-checks what the block's written keys may invalidate.
-        let written: Vec<Vec<u8>> = buffer.writes().keys().cloned().collect();
+        let written = locked()?.written_keys(buffer.writes().keys());
         let waiting = Instant::now();
         let more = index.saturating_add(1) < blocks.len();
         let next = match (more, cfg.pipelined) {

@@ -175,10 +175,14 @@ impl NodeCore {
         // Index first, state second: see the index module for why this order survives a crash.
         self.index.record(&indexed, &pairs)?;
         // What the mempool must re-check depends on the keys the block wrote.
-        let written: Vec<Vec<u8>> = buffer.writes().keys().cloned().collect();
+        let written = self
+            .mempool
+            .lock()
+            .map(|pool| pool.written_keys(buffer.writes().keys()))
+            .ok();
         let app_hash = buffer.commit()?;
         let snapshot = self.store.snapshot()?;
-        if let Ok(mut pool) = self.mempool.lock() {
+        if let (Ok(mut pool), Some(written)) = (self.mempool.lock(), written) {
             pool.update(&snapshot, height, &hashes, written);
         }
         let IndexedBlock { results, .. } = indexed;
