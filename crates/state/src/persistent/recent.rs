@@ -94,14 +94,20 @@ impl Generations {
         self.epoch = self.epoch.wrapping_add(1);
     }
 
-    /// The entry of `key`, moved to the newer generation if it was in the older one.
-    fn entry(&mut self, key: &[u8]) -> Option<&Cached> {
-        if !self.current.contains_key(key)
-            && let Some((key, cached)) = self.previous.remove_entry(key)
-        {
-            self.current.insert(key, cached);
+    /// `answer` applied to the entry of `key`, which moves to the newer generation if it was in the
+    /// older one. Each map is searched once: a lookup is every read's first step.
+    fn with_entry<T>(&mut self, key: &[u8], answer: impl FnOnce(Option<&Cached>) -> T) -> T {
+        if let Some(cached) = self.current.get(key) {
+            return answer(Some(cached));
         }
-        self.current.get(key)
+        match self.previous.remove_entry(key) {
+            Some((key, cached)) => {
+                let out = answer(Some(&cached));
+                self.current.insert(key, cached);
+                out
+            }
+            None => answer(None),
+        }
     }
 
     fn contains(&self, key: &[u8]) -> bool {
@@ -162,12 +168,12 @@ impl RecentValues {
         }
         let complete_since = state.complete_since;
         let epoch = state.epoch;
-        match state.entry(key) {
+        state.with_entry(key, |entry| match entry {
             Some(cached) if cached.since <= v => Lookup::Hit(cached.value.clone()),
             Some(_) => Lookup::Bypass,
             None if v >= complete_since => Lookup::Miss(Fill { epoch }),
             None => Lookup::Bypass,
-        }
+        })
     }
 
     /// Records the value a snapshot read after [`Lookup::Miss`], unless writes were forgotten since
