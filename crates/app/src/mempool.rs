@@ -54,11 +54,6 @@ pub struct Checked {
 }
 
 impl Checked {
-    /// The transaction's hash.
-    pub fn hash(&self) -> &TxHash {
-        &self.hash
-    }
-
     /// The transaction's bytes.
     pub fn bytes(&self) -> &[u8] {
         &self.bytes
