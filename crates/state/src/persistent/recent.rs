@@ -4,8 +4,9 @@
 //! the sender's account and balances, its delegations, preferences it never set. Many are read
 //! several times per transaction (admission, fee, message), and again by the sender's next
 //! transactions a few blocks later. Each such read was a descent of the values B-tree in redb.
-//! This cache answers them from a hash map instead, for every [`super::Snapshot`]: the block
-//! buffer's base, the mempool's checks, the API.
+//! This cache answers them from a hash map instead, for every [`super::Snapshot`] (the block
+//! buffer's base, the mempool's checks, the API) and for the commit, which reads the values a
+//! block's writes replace (most of them the block read first).
 //!
 //! # Why an entry is never stale
 //! An entry holds a key's value and `since`, a height from which that value has been the key's value
