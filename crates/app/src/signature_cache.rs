@@ -13,7 +13,6 @@
 //! digest is used only when it equals the digest computed now ([`crate::ante::authenticate_preverified`]).
 //! A hit therefore gives exactly the verdict verification would, and block results do not depend on
 //! what the cache holds. It lives outside the state machine: it is never hashed, stored or iterated.
-
 //!
 //! It also remembers parsed public keys. A transaction carries its signer's key compressed, and
 //! decompressing it (a field square root) is about a tenth of a verification; an account signs with
@@ -23,6 +22,7 @@
 use crate::mempool::TxHash;
 use secp256k1::PublicKey;
 use std::collections::{HashMap, VecDeque};
+use std::hash::Hash;
 use std::sync::Mutex;
 
 /// A compressed secp256k1 public key, as a transaction carries it.
@@ -32,57 +32,66 @@ pub type CompressedKey = [u8; 33];
 /// each is forgotten first.
 #[derive(Debug)]
 pub struct SignatureCache {
+    /// Sign-doc digests found valid, by transaction hash.
+    digests: Mutex<Bounded<TxHash, [u8; 32]>>,
+    /// Parsed public keys by their compressed bytes.
+    keys: Mutex<Bounded<CompressedKey, PublicKey>>,
+}
+
+/// A map of at most `capacity` entries that forgets the oldest first.
+#[derive(Debug)]
+struct Bounded<K, V> {
     capacity: usize,
-    inner: Mutex<Entries>,
-    keys: Mutex<Keys>,
+    map: HashMap<K, V>,
+    /// Keys in the order they were first inserted, for eviction.
+    order: VecDeque<K>,
 }
 
-/// Parsed public keys by their compressed bytes.
-#[derive(Debug, Default)]
-struct Keys {
-    parsed: HashMap<CompressedKey, PublicKey>,
-    /// Keys in the order they were first parsed, for eviction.
-    order: VecDeque<CompressedKey>,
-}
+impl<K: Hash + Eq + Copy, V: Copy> Bounded<K, V> {
+    fn new(capacity: usize) -> Self {
+        Self {
+            capacity: capacity.max(1),
+            map: HashMap::new(),
+            order: VecDeque::new(),
+        }
+    }
 
-#[derive(Debug, Default)]
-struct Entries {
-    digests: HashMap<TxHash, [u8; 32]>,
-    /// Hashes in the order they were first remembered, for eviction.
-    order: VecDeque<TxHash>,
+    fn get(&self, key: &K) -> Option<V> {
+        self.map.get(key).copied()
+    }
+
+    /// Sets the value of `key`; a key already present keeps its place in the eviction order.
+    fn insert(&mut self, key: K, value: V) {
+        if self.map.insert(key, value).is_some() {
+            return;
+        }
+        self.order.push_back(key);
+        while self.order.len() > self.capacity {
+            if let Some(oldest) = self.order.pop_front() {
+                self.map.remove(&oldest);
+            }
+        }
+    }
 }
 
 impl SignatureCache {
     /// A cache of at most `capacity` signatures and as many public keys (at least one of each).
     pub fn new(capacity: usize) -> Self {
         Self {
-            capacity: capacity.max(1),
-            inner: Mutex::new(Entries::default()),
-            keys: Mutex::new(Keys::default()),
+            digests: Mutex::new(Bounded::new(capacity)),
+            keys: Mutex::new(Bounded::new(capacity)),
         }
     }
 
     /// `bytes` parsed as a compressed public key, from memory when parsed before; `None` when they
     /// are not a valid key (never remembered). A poisoned lock reads as a miss.
     pub fn public_key(&self, bytes: &CompressedKey) -> Option<PublicKey> {
-        if let Some(key) = self
-            .keys
-            .lock()
-            .ok()
-            .and_then(|k| k.parsed.get(bytes).copied())
-        {
+        if let Some(key) = self.keys.lock().ok().and_then(|k| k.get(bytes)) {
             return Some(key);
         }
         let key = PublicKey::from_byte_array_compressed(*bytes).ok()?;
-        if let Ok(mut keys) = self.keys.lock()
-            && keys.parsed.insert(*bytes, key).is_none()
-        {
-            keys.order.push_back(*bytes);
-            while keys.order.len() > self.capacity {
-                if let Some(oldest) = keys.order.pop_front() {
-                    keys.parsed.remove(&oldest);
-                }
-            }
+        if let Ok(mut keys) = self.keys.lock() {
+            keys.insert(*bytes, key);
         }
         Some(key)
     }
@@ -90,7 +99,7 @@ impl SignatureCache {
     /// The digest the signature of the transaction with this hash was found valid over, if
     /// remembered. A poisoned lock reads as a miss: the caller then verifies, which is always safe.
     pub fn get(&self, hash: &TxHash) -> Option<[u8; 32]> {
-        self.inner.lock().ok()?.digests.get(hash).copied()
+        self.digests.lock().ok()?.get(hash)
     }
 
     /// The remembered digests of many transactions under one lock, in order.
@@ -98,32 +107,23 @@ impl SignatureCache {
         &self,
         hashes: impl IntoIterator<Item = &'a TxHash>,
     ) -> Vec<Option<[u8; 32]>> {
-        let guard = self.inner.lock().ok();
+        let guard = self.digests.lock().ok();
         hashes
             .into_iter()
-            .map(|h| guard.as_ref().and_then(|e| e.digests.get(h).copied()))
+            .map(|h| guard.as_ref().and_then(|d| d.get(h)))
             .collect()
     }
 
     /// Records that the transaction with this hash carries a valid signature over `digest`.
     pub fn remember(&self, hash: TxHash, digest: [u8; 32]) {
-        let Ok(mut entries) = self.inner.lock() else {
-            return;
-        };
-        if entries.digests.insert(hash, digest).is_some() {
-            return;
-        }
-        entries.order.push_back(hash);
-        while entries.order.len() > self.capacity {
-            if let Some(oldest) = entries.order.pop_front() {
-                entries.digests.remove(&oldest);
-            }
+        if let Ok(mut digests) = self.digests.lock() {
+            digests.insert(hash, digest);
         }
     }
 
     /// Number of remembered signatures.
     pub fn len(&self) -> usize {
-        self.inner.lock().map_or(0, |e| e.order.len())
+        self.digests.lock().map_or(0, |d| d.order.len())
     }
 
     /// Whether nothing is remembered.
@@ -166,14 +166,14 @@ mod tests {
             PublicKey::from_secret_key(&secp256k1::SecretKey::from_secret_bytes([8; 32]).unwrap());
         assert_eq!(cache.public_key(&other.serialize()), Some(other));
         assert_eq!(
-            cache.keys.lock().unwrap().parsed.len(),
+            cache.keys.lock().unwrap().map.len(),
             1,
             "the oldest is forgotten"
         );
         let mut bad = bytes;
         bad[0] = 0x05;
         assert_eq!(cache.public_key(&bad), None);
-        assert!(!cache.keys.lock().unwrap().parsed.contains_key(&bad));
+        assert!(!cache.keys.lock().unwrap().map.contains_key(&bad));
     }
 
     #[test]
