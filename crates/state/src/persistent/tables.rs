@@ -96,11 +96,14 @@ pub(crate) fn undo_key(height: u64, key: &[u8]) -> Vec<u8> {
 pub(crate) struct StaleList(Vec<u8>);
 
 impl StaleList {
+    /// Bytes of the length before each key.
+    const LEN_PREFIX: usize = std::mem::size_of::<u16>();
+
     /// An empty list with room for `keys` node keys of the longest length.
     pub(crate) fn with_capacity(keys: usize) -> Self {
-        Self(Vec::with_capacity(
-            keys.saturating_mul(NODE_KEY_MAX_LEN.saturating_add(2)),
-        ))
+        Self(Vec::with_capacity(keys.saturating_mul(
+            NODE_KEY_MAX_LEN.saturating_add(Self::LEN_PREFIX),
+        )))
     }
 
     /// Appends one node table key; refuses one longer than a u16 length can say (node keys are a
