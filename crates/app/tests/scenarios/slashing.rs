@@ -550,6 +550,53 @@ fn slashes_are_checked_against_the_rules() {
     chain.check_invariants();
 }
 
+/// The rewards pool and the insurance account hold exactly what their ledgers say; no message may
+/// name them to receive tokens, or the chain's invariants (and the import of an exported genesis)
+/// would break. Each refusal changes nothing (`Chain::err` checks).
+#[test]
+fn accounts_held_to_exact_balances_cannot_be_named_as_recipients() {
+    let mut chain = chain();
+    let (admin, op_admin) = (addr("svc-admin"), addr("op-admin"));
+    let (svc, op) = operator_securing_a_service(&mut chain, admin, op_admin);
+    let protected = [
+        rewards::rewards_pool(),
+        phalanx_protocol::liquidvesting::insurance_address(),
+    ];
+    for to in protected {
+        let refusals = [
+            chain.err(MsgSend {
+                from_address: addr("alice"),
+                to_address: to,
+                amount: coins("1uatom"),
+            }),
+            chain.err(MsgSetWithdrawAddress {
+                sender: addr("alice"),
+                withdraw_address: to,
+            }),
+            chain.err(MsgTransferServiceOwnership {
+                sender: admin,
+                service_id: svc,
+                new_admin: to,
+            }),
+            chain.err(MsgTransferOperatorOwnership {
+                sender: op_admin,
+                operator_id: op,
+                new_admin: to,
+            }),
+            chain.err(MsgSetSlashingRules {
+                sender: admin,
+                service_id: svc,
+                rules: rules("0.1", "0.2", 0, SlashDestination::Recipient { address: to }),
+            }),
+        ];
+        for r in refusals {
+            assert_code(&r, "sdk", 4);
+            assert!(r.log.contains("cannot be chosen to receive"), "{}", r.log);
+        }
+    }
+    chain.check_invariants();
+}
+
 #[test]
 fn new_rules_wait_for_the_change_delay_and_departed_operators_stay_slashable() {
     let mut chain = Chain::new();

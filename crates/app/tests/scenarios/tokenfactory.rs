@@ -282,6 +282,15 @@ fn only_the_admin_mints_and_only_existing_factory_denoms() {
     let r = chain.err(mint("alice", &gold, 1, rewards::rewards_pool()));
     assert_code(&r, "sdk", 4);
     assert!(r.log.contains("rewards pool"), "{}", r.log);
+    // Nor the insurance account, which holds exactly the insurance funds.
+    let r = chain.err(mint(
+        "alice",
+        &gold,
+        1,
+        phalanx_protocol::liquidvesting::insurance_address(),
+    ));
+    assert_code(&r, "sdk", 4);
+    assert!(r.log.contains("insurance"), "{}", r.log);
     assert_eq!(supply(&chain, &gold), 0);
 }
 

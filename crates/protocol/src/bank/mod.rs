@@ -203,15 +203,28 @@ pub fn burn(ctx: &mut Ctx<'_>, from: &Address, amount: &Coins) -> Result<()> {
     Ok(())
 }
 
-/// Executes `MsgSend`. The rewards pool cannot receive plain sends: every unit in it is owed to
-/// someone, exactly (see `invariants::rewards_are_backed`); fund a plan instead.
+/// Refuses an account a user names to receive tokens (a send, a mint, a withdraw address, a slash
+/// recipient, a new admin who is paid refunds and commission) when module accounting must match its
+/// balance exactly: the rewards pool holds exactly what is owed to delegators
+/// (`invariants::rewards_are_backed`) and the insurance account exactly the insurance funds
+/// (`invariants::liquidvesting_funds_are_backed`). A unit arriving there from outside would belong to
+/// nobody, could never leave, and would make an exported genesis fail its import checks.
+pub fn check_recipient(to: &Address) -> Result<()> {
+    let refusal = if *to == crate::rewards::rewards_pool() {
+        "is the rewards pool, which holds exactly what delegators are owed; fund a rewards plan instead"
+    } else if *to == crate::liquidvesting::insurance_address() {
+        "holds the liquid-vesting insurance funds; use deposit-insurance-fund instead"
+    } else {
+        return Ok(());
+    };
+    Err(Error::Unauthorized(format!(
+        "{to} {refusal}: it cannot be chosen to receive tokens"
+    )))
+}
+
+/// Executes `MsgSend`; [`check_recipient`] says which accounts cannot receive.
 pub fn handle_send(ctx: &mut Ctx<'_>, msg: &MsgSend) -> Result<()> {
-    if msg.to_address == crate::rewards::rewards_pool() {
-        return Err(phalanx_types::Error::Unauthorized(format!(
-            "{} is the rewards pool and cannot receive sends; fund a rewards plan instead",
-            msg.to_address
-        )));
-    }
+    check_recipient(&msg.to_address)?;
     crate::liquidvesting::check_send(ctx.state(), &msg.from_address, &msg.to_address, &msg.amount)?;
     send(ctx, &msg.from_address, &msg.to_address, &msg.amount)
 }

@@ -289,12 +289,6 @@ pub fn check_send(
     to: &Address,
     amount: &Coins,
 ) -> Result<()> {
-    if *to == insurance_address() {
-        return Err(Error::Unauthorized(format!(
-            "{to} holds the liquid-vesting insurance funds and cannot receive sends; use \
-             deposit-insurance-fund"
-        )));
-    }
     let from_custody = is_custody(state, from)?;
     let to_custody = if from_custody || amount.iter().any(|c| is_locked_denom(&c.denom)) {
         is_custody(state, to)?

@@ -282,6 +282,8 @@ pub fn handle_transfer_ownership(
     msg: &MsgTransferOperatorOwnership,
 ) -> Result<()> {
     let mut op = admin_operator(ctx, msg.operator_id, msg.sender)?;
+    // The admin is paid (plan refunds, slashed tokens, commission), so it must be able to receive.
+    crate::bank::check_recipient(&msg.new_admin)?;
     op.admin = msg.new_admin;
     save_operator(ctx, &op)?;
     ctx.emit(

@@ -254,12 +254,13 @@ pub fn handle_fund_plan(ctx: &mut Ctx<'_>, msg: &MsgFundRewardsPlan) -> Result<(
     Ok(())
 }
 
-/// Executes `MsgSetWithdrawAddress`. Module accounts (custody, plan, pool) cannot be chosen: funds sent
-/// there could never be taken out.
+/// Executes `MsgSetWithdrawAddress`. The accounts [`bank::check_recipient`] refuses cannot be chosen,
+/// nor the community pool: rewards sent there would leave their owner for good.
 pub fn handle_set_withdraw_address(ctx: &mut Ctx<'_>, msg: &MsgSetWithdrawAddress) -> Result<()> {
-    if msg.withdraw_address == rewards_pool() || msg.withdraw_address == bank::community_pool() {
+    bank::check_recipient(&msg.withdraw_address)?;
+    if msg.withdraw_address == bank::community_pool() {
         return Err(Error::Unauthorized(format!(
-            "{} is a module account and cannot receive withdrawals",
+            "{} is the community pool and cannot receive withdrawals",
             msg.withdraw_address
         )));
     }

@@ -240,6 +240,8 @@ pub fn handle_transfer_ownership(
     msg: &MsgTransferServiceOwnership,
 ) -> Result<()> {
     let mut svc = admin_service(ctx, msg.service_id, msg.sender)?;
+    // The admin is paid (plan refunds, slashed tokens, commission), so it must be able to receive.
+    crate::bank::check_recipient(&msg.new_admin)?;
     svc.admin = msg.new_admin;
     save_service(ctx, &svc)?;
     ctx.emit(

@@ -227,6 +227,9 @@ pub fn handle_set_rules(ctx: &mut Ctx<'_>, msg: &MsgSetSlashingRules) -> Result<
         )));
     }
     msg.rules.validate()?;
+    if let SlashDestination::Recipient { address } = &msg.rules.destination {
+        crate::bank::check_recipient(address)?;
+    }
     let now = ctx.block.time;
     let effective_time = now.checked_add(params(ctx.state())?.rules_change_delay)?;
     let mut record = rules(ctx.state(), svc.id)?.settled(now);

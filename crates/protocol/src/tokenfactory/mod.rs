@@ -12,8 +12,8 @@
 //!   rule as every registration fee on this chain: the message offers `fee_amount`, and it must cover at
 //!   least one of the param's coins in full. The reference chain's `denom_creation_gas_consume` is not a
 //!   param: gas here is charged per transaction byte and signature, not per message kind.
-//! - **Minting** goes to any address the admin names (the spec's `mint_to_address`), except the rewards
-//!   pool, whose every unit is owed to someone (`invariants::rewards_are_backed`).
+//! - **Minting** goes to any address the admin names (the spec's `mint_to_address`), except the accounts
+//!   held to an exact balance (`bank::check_recipient`: the rewards pool and the insurance account).
 //! - **Burning** is from the admin's own balance only. The reference chain lets the admin burn from any
 //!   address (`burn_from_address`) and move anyone's tokens (`MsgForceTransfer`); both would let an admin
 //!   take users' tokens, so the field must equal the sender and force transfer does not exist.
@@ -33,7 +33,7 @@ pub use genesis::{GenesisDenom, TokenFactoryGenesis, export_genesis, init_genesi
 
 use crate::context::Ctx;
 use crate::store::{self, PageRequest, PageResponse};
-use crate::{bank, operators, rewards};
+use crate::{bank, operators};
 use borsh::{BorshDeserialize, BorshSerialize};
 use phalanx_state::StateRead;
 use phalanx_types::error::{Result, TokenFactoryError};
@@ -179,12 +179,7 @@ pub fn handle_create_denom(ctx: &mut Ctx<'_>, msg: &MsgCreateDenom) -> Result<St
 /// Executes `MsgMint` (admin only): new coins go to `mint_to_address`.
 pub fn handle_mint(ctx: &mut Ctx<'_>, msg: &MsgMint) -> Result<()> {
     let coins = admin_coins(ctx, &msg.sender, &msg.amount)?;
-    if msg.mint_to_address == rewards::rewards_pool() {
-        return Err(Error::Unauthorized(format!(
-            "{} is the rewards pool and cannot receive minted coins; fund a rewards plan instead",
-            msg.mint_to_address
-        )));
-    }
+    bank::check_recipient(&msg.mint_to_address)?;
     bank::mint(ctx, &msg.mint_to_address, &coins)?;
     ctx.emit(
         Event::new("tf_mint")
