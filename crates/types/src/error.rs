@@ -191,8 +191,9 @@ module_error!(
         3 => IncidentCapExceeded(String, String) = "slash fraction {0} is above the per-incident cap {1}",
         /// The fraction would pass the rules' rolling-window cap.
         4 => WindowCapExceeded(String, String) = "slashes in the window would total {0}, above the window cap {1}",
-        /// The infraction time is in the future or older than the unbonding time.
-        5 => InfractionOutOfRange(String) = "infraction time {0} must be between one unbonding time ago and the block time",
+        /// The infraction time is in the future, or so old that stake which left after it would be
+        /// paid out before the slash executes at the end of its veto window.
+        5 => InfractionOutOfRange(String, String, String) = "infraction time {0} must be between {1} and the block time {2}: stake that left after an infraction stays slashable for one unbonding time, and this slash would execute only at the end of its veto window",
         /// The named operator neither secures the service nor left it after the infraction.
         6 => OperatorNotSlashable(u32, u32) = "operator {0} does not secure service {1} for that infraction",
         /// No slash with that id.

@@ -395,6 +395,77 @@ fn example_c_unbonding_entries_caps_and_vetoes() {
     chain.check_invariants();
 }
 
+/// A veto window delays execution, so stake that left after the infraction must still be there when
+/// the slash executes: rules cannot have a veto window as long as the unbonding time, and a slash is
+/// refused once an unbonding entry or departure started after its infraction could be paid out or
+/// forgotten before it executes.
+#[test]
+fn stake_that_left_after_the_infraction_cannot_escape_through_the_veto_window() {
+    let (admin, op_admin, bob) = (addr("svc-admin"), addr("op-admin"), addr("bob"));
+    // Rules with a 24 h veto window; bob undelegates and a second operator leaves the service one
+    // hour after the infraction. Returns the chain, the service, both operators and the infraction.
+    let left_after_infraction = || {
+        let mut chain = chain();
+        let (svc, op) = operator_securing_a_service(&mut chain, admin, op_admin);
+        let op2 = register_operator(&mut chain, addr("op2-admin"));
+        join(&mut chain, addr("op2-admin"), op2, svc);
+        delegate_op(&mut chain, bob, op, "100000uatom");
+        delegate_op(&mut chain, addr("carol"), op2, "100000uatom");
+        // The default unbonding time is 72 h: a 72 h veto window is refused.
+        let r = chain.err(MsgSetSlashingRules {
+            sender: admin,
+            service_id: svc,
+            rules: rules("0.1", "0.2", 72 * 3600, SlashDestination::Burn),
+        });
+        assert_code(&r, "slashing", 2);
+        assert!(
+            r.log.contains("shorter than the unbonding time"),
+            "{}",
+            r.log
+        );
+        set_rules(
+            &mut chain,
+            admin,
+            svc,
+            rules("0.1", "0.2", 24 * 3600, SlashDestination::Burn),
+        );
+        chain.advance(Duration::from_secs(1));
+        let infraction = chain.time;
+        chain.advance(Duration::from_hours(1));
+        chain.ok(MsgUndelegateOperator {
+            delegator: bob,
+            operator_id: op,
+            amount: coins("100000uatom"),
+        });
+        chain.ok(MsgLeaveService {
+            sender: addr("op2-admin"),
+            operator_id: op2,
+            service_id: svc,
+        });
+        (chain, svc, op, op2, infraction)
+    };
+
+    // 60 h after the infraction the slash would execute at 84 h, after bob's entry is paid (73 h)
+    // and the departure is forgotten: refused.
+    let (mut chain, svc, _, _, infraction) = left_after_infraction();
+    chain.advance(Duration::from_hours(59));
+    let r = chain.err(submit(svc, None, "0.1", infraction));
+    assert_code(&r, "slashing", 5);
+    assert!(r.log.contains("veto window"), "{}", r.log);
+
+    // 47 h after it, the slash executes at 71 h and reaches both.
+    let (mut chain, svc, op, op2, infraction) = left_after_infraction();
+    chain.advance(Duration::from_hours(46));
+    run_ok(&mut chain, submit(svc, None, "0.1", infraction));
+    chain.advance(Duration::from_hours(24));
+    let entry = restaking::target_unbonding_delegation(&chain.state, TargetRef::operator(op), &bob)
+        .unwrap()
+        .unwrap();
+    assert_eq!(entry.entries[0].balance, coins("90000uatom"));
+    assert_eq!(operator_tokens(&chain, op2), coins("90000uatom"));
+    chain.check_invariants();
+}
+
 #[test]
 fn example_d_rewards_before_a_slash_are_paid_in_full() {
     let mut chain = chain();
@@ -884,6 +955,13 @@ fn a_slash_that_cannot_execute_fails_alone_and_the_chain_goes_on() {
     assert!(record.failure.is_some() && record.slashed.is_empty());
     // Nothing of the slash was applied, and the next blocks run.
     assert_eq!(operator_tokens(&chain, op), tokens);
+    // It took nothing, so it no longer uses up the rolling window: a full slash fits again.
+    let rules_now = slashing::rules(&chain.state, svc).unwrap();
+    let in_effect = rules_now.in_effect(chain.time).unwrap();
+    assert_eq!(
+        slashing::room(&chain.state, svc, in_effect, chain.time).unwrap(),
+        dec("1")
+    );
     chain.ok(MsgSend {
         from_address: alice,
         to_address: admin,

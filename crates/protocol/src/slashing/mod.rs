@@ -227,6 +227,16 @@ pub fn handle_set_rules(ctx: &mut Ctx<'_>, msg: &MsgSetSlashingRules) -> Result<
         )));
     }
     msg.rules.validate()?;
+    let unbonding = restaking::params(ctx.state())?.unbonding_time;
+    if msg.rules.veto_window >= unbonding {
+        return Err(SlashingError::InvalidRules(format!(
+            "veto_window {} must be shorter than the unbonding time {unbonding}: a slash executes at \
+             the end of its veto window, and stake that left after the infraction is slashable only \
+             until one unbonding time after it left",
+            msg.rules.veto_window
+        ))
+        .into());
+    }
     if let SlashDestination::Recipient { address } = &msg.rules.destination {
         crate::bank::check_recipient(address)?;
     }
@@ -305,9 +315,18 @@ pub fn handle_submit(ctx: &mut Ctx<'_>, msg: &MsgSubmitSlash) -> Result<u64> {
         )
         .into());
     }
-    let unbonding = restaking::params(ctx.state())?.unbonding_time;
-    if msg.infraction_time > now || msg.infraction_time < now.saturating_sub(unbonding) {
-        return Err(SlashingError::InfractionOutOfRange(msg.infraction_time.to_string()).into());
+    let executes_at = now.checked_add(r.veto_window)?;
+    // Stake that left after the infraction (unbonding entries, operator departures) stays slashable
+    // until one unbonding time after it left; the slash must execute before the earliest of those
+    // ends, so the infraction may be at most one unbonding time before the execution, not before now.
+    let earliest = executes_at.saturating_sub(restaking::params(ctx.state())?.unbonding_time);
+    if msg.infraction_time > now || msg.infraction_time < earliest {
+        return Err(SlashingError::InfractionOutOfRange(
+            msg.infraction_time.to_string(),
+            earliest.to_string(),
+            now.to_string(),
+        )
+        .into());
     }
     if let Some(op) = msg.operator_id {
         operators::must_operator(ctx.state(), op)?;
@@ -327,7 +346,7 @@ pub fn handle_submit(ctx: &mut Ctx<'_>, msg: &MsgSubmitSlash) -> Result<u64> {
         infraction_time: msg.infraction_time,
         reason: msg.reason.clone(),
         submitted_at: now,
-        executes_at: now.checked_add(r.veto_window)?,
+        executes_at,
         resolver: r.resolver,
         destination: r.destination.clone(),
         status: SlashStatus::Pending,
@@ -458,6 +477,8 @@ pub fn end_block(ctx: &mut Ctx<'_>) -> Result<()> {
                 Ok(()) => s = done,
                 Err(e @ Error::State(_)) => return Err(e),
                 Err(e) => {
+                    // It took nothing, so it no longer counts towards the window cap (as a veto).
+                    ctx.delete(&state_key::window(s.service_id, s.submitted_at, s.id))?;
                     s.status = SlashStatus::Failed;
                     s.failure = Some(e.to_string());
                     ctx.emit(
