@@ -366,10 +366,12 @@ pub(crate) fn delegator_target<const K: u8>(s: &dyn StateRead, r: &Req) -> Answe
     Out::one(kind.as_str(), &untagged(&obj)?)
 }
 
-/// A user's trust preferences (empty when never set).
+/// A user's trust preferences in force (empty when never set), and those asked for that withdraw
+/// trust and wait for the unbonding time (`null` when none).
 pub(crate) fn user_preferences(s: &dyn StateRead, r: &Req) -> Answer {
     let user = r.address("user_address")?;
-    Out::one("preferences", &restaking::user_preferences(s, &user)?)
+    Out::one("preferences", &restaking::user_preferences(s, &user)?)?
+        .with("pending", &restaking::pending_preferences(s, &user)?)
 }
 
 /// Restaking params.

@@ -196,7 +196,7 @@ pub(crate) const ROUTES: &[RouteSpec] = &[
     q("/phalanx/restaking/v1/delegators/{delegator_address}/operators/{operator_id}", "restaking", "An operator a delegator has delegated to", ONE, "{operator}", m::delegator_target::<{ m::OPERATOR }>),
     q("/phalanx/restaking/v1/delegators/{delegator_address}/services", "restaking", "Services a delegator has delegated to", LIST, "{services: Service[], pagination}", m::delegator_targets::<{ m::SERVICE }>),
     q("/phalanx/restaking/v1/delegators/{delegator_address}/services/{service_id}", "restaking", "A service a delegator has delegated to", ONE, "{service}", m::delegator_target::<{ m::SERVICE }>),
-    q("/phalanx/restaking/v1/users/{user_address}/preferences", "restaking", "A user's trust preferences (empty if unset)", ONE, "{preferences: {trusted_services}}", m::user_preferences),
+    q("/phalanx/restaking/v1/users/{user_address}/preferences", "restaking", "A user's trust preferences in force (empty if unset), and a withdrawal of trust waiting for the unbonding time", ONE, "{preferences: {trusted_services}, pending: {preferences, effective_time} | null}", m::user_preferences),
     q("/phalanx/restaking/v1/params", "restaking", "Restaking params", ONE, "{params}", m::restaking_params),
     // ---- rewards
     q("/phalanx/rewards/v1/params", "rewards", "Rewards params", ONE, "{params}", m::rewards_params),

@@ -15,7 +15,8 @@ use crate::math::excerpt;
 use crate::time::{Duration, Timestamp};
 use borsh::{BorshDeserialize, BorshSerialize};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::btree_map::Entry;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Longest moniker, name, website or picture URL accepted, so that records stay small.
 pub const MAX_TEXT_LEN: usize = 256;
@@ -745,6 +746,37 @@ impl UserPreferences {
             }
         }
         Ok(())
+    }
+
+    /// Preferences that trust everything either trusts (a service trusted with all pools by one
+    /// stays trusted with all), entries by service id and pools ascending. A removal of trust waits
+    /// for the unbonding time, and until then the user's stake follows this union.
+    pub fn union(&self, other: &Self) -> Self {
+        let mut pools: BTreeMap<ServiceId, Option<BTreeSet<PoolId>>> = BTreeMap::new();
+        for e in self.trusted_services.iter().chain(&other.trusted_services) {
+            let listed = || e.pool_ids.iter().copied().collect::<BTreeSet<_>>();
+            match pools.entry(e.service_id) {
+                Entry::Vacant(v) => {
+                    v.insert((!e.pool_ids.is_empty()).then(listed));
+                }
+                Entry::Occupied(mut o) => {
+                    let merged = match (o.get(), e.pool_ids.is_empty()) {
+                        (Some(known), false) => Some(known.union(&listed()).copied().collect()),
+                        _ => None,
+                    };
+                    o.insert(merged);
+                }
+            }
+        }
+        Self {
+            trusted_services: pools
+                .into_iter()
+                .map(|(service_id, pools)| TrustedServiceEntry {
+                    service_id,
+                    pool_ids: pools.map(|p| p.into_iter().collect()).unwrap_or_default(),
+                })
+                .collect(),
+        }
     }
 
     /// Whether the user lets `service` use their stake in `pool`.
@@ -1498,5 +1530,39 @@ mod tests {
             trusted_services: vec![prefs.trusted_services[0].clone(); 2],
         };
         assert!(dup.validate().is_err());
+    }
+
+    fn prefs(entries: &[(u32, &[u32])]) -> UserPreferences {
+        UserPreferences {
+            trusted_services: entries
+                .iter()
+                .map(|(s, pools)| TrustedServiceEntry {
+                    service_id: ServiceId(*s),
+                    pool_ids: pools.iter().map(|p| PoolId(*p)).collect(),
+                })
+                .collect(),
+        }
+    }
+
+    /// The union trusts exactly what either side trusts, in canonical order.
+    #[test]
+    fn preferences_union_trusts_what_either_trusts() {
+        let a = prefs(&[(3, &[2, 1]), (1, &[5]), (4, &[])]);
+        let b = prefs(&[(1, &[]), (3, &[1, 7]), (2, &[9])]);
+        let u = a.union(&b);
+        assert_eq!(u, prefs(&[(1, &[]), (2, &[9]), (3, &[1, 2, 7]), (4, &[])]));
+        u.validate().unwrap();
+        assert_eq!(b.union(&a), u);
+        for svc in 1..=5 {
+            for pool in 1..=10 {
+                let (s, p) = (ServiceId(svc), PoolId(pool));
+                assert_eq!(
+                    u.trusts(s, p),
+                    a.trusts(s, p) || b.trusts(s, p),
+                    "{svc} {pool}"
+                );
+            }
+        }
+        assert_eq!(a.union(&UserPreferences::default()), a.union(&a));
     }
 }

@@ -423,11 +423,14 @@ fn user_preferences_are_validated_and_stored() {
     assert_code(&r, "sdk", 4);
     assert_eq!(prefs_of(&chain, &bob), prefs);
 
-    // Replacing with nothing clears them.
+    // Replacing with nothing clears them, once one unbonding time has passed: bob's pool stake
+    // trusts s1 and s2, and withdrawn trust waits like an undelegation.
     chain.ok(MsgSetUserPreferences {
         user: bob,
         preferences: UserPreferences::default(),
     });
+    assert_eq!(prefs_of(&chain, &bob), prefs);
+    chain.advance(Duration::from_hours(72));
     assert_eq!(prefs_of(&chain, &bob), UserPreferences::default());
     assert!(
         phalanx_app::export_genesis(&chain.state)

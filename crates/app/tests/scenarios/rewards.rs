@@ -6,7 +6,7 @@ use crate::delegation::{
     update_restaking_params,
 };
 use crate::harness::*;
-use phalanx_protocol::restaking::TargetRef;
+use phalanx_protocol::restaking::{self, TargetRef};
 use phalanx_protocol::rewards::{self, DecPools};
 use phalanx_types::msgs::*;
 use phalanx_types::{
@@ -346,6 +346,16 @@ fn dropping_trust_pays_rewards_earned_under_it_and_stops_them() {
     let bob = addr("bob");
     let before = chain.balance(&bob, "uphx");
     trust(chain, bob, &[]);
+    // Withdrawn trust takes effect one unbonding time later (docs/slashing.md §5): until then the
+    // stake still secures the service, and still earns from it.
+    assert_eq!(chain.balance(&bob, "uphx"), before);
+    assert!(!pending(chain, TargetRef::pool(ex.p1), &bob).is_empty());
+    chain.advance(Duration::from_hours(72));
+    assert!(
+        restaking::pending_preferences(&chain.state, &bob)
+            .unwrap()
+            .is_none()
+    );
     let earned = chain.balance(&bob, "uphx") - before;
     assert!(
         earned >= 500,

@@ -269,6 +269,108 @@ fn example_b_cascading_slashes_of_a_pool_by_trust_set() {
     chain.check_invariants();
 }
 
+/// Withdrawing trust is leaving, like an undelegation: carol's pool stake stays with service 1 for
+/// one unbonding time after she asks to stop trusting it, so the slash she saw coming still reaches
+/// her. Added trust applies at once, and so does any change for a user without pool stake.
+#[test]
+fn withdrawn_trust_stays_slashable_for_the_unbonding_time() {
+    let (mut chain, s1, s2, pool) = example_b_chain();
+    let (admin, carol) = (addr("svc-admin"), addr("carol"));
+    let p = TargetRef::pool(pool);
+    // Service 1 moves to a one-hour veto window; carol sees its slash submitted and walks away.
+    set_rules(
+        &mut chain,
+        admin,
+        s1,
+        rules(
+            "0.5",
+            "1",
+            3600,
+            SlashDestination::Recipient { address: addr("R") },
+        ),
+    );
+    chain.advance(Duration::from_secs(1));
+    let now = chain.time;
+    run_ok(&mut chain, submit(s1, None, "0.1", now));
+    let r = run_ok(
+        &mut chain,
+        MsgSetUserPreferences {
+            user: carol,
+            preferences: UserPreferences::default(),
+        },
+    );
+    let asked = chain.time;
+    let release = after(asked, Duration::from_hours(72));
+    let event = the_event(&r.events, "set_user_preferences");
+    assert_eq!(
+        event.get("trust_removal_effective_time"),
+        Some(release.to_string().as_str())
+    );
+    // In force: still service 1; pending: nothing, from the release time.
+    let held = restaking::user_preferences(&chain.state, &carol).unwrap();
+    assert!(held.trusts(s1, pool));
+    let pending = restaking::pending_preferences(&chain.state, &carol)
+        .unwrap()
+        .unwrap();
+    assert_eq!(pending.preferences, UserPreferences::default());
+    assert_eq!(pending.effective_time, release);
+    // The slash executes and takes her 10%, as it would have without the request.
+    chain.advance(Duration::from_secs(3600));
+    assert_eq!(value(&chain, p, &carol), coins("270000uatom"));
+    // Adding trust in service 2 meanwhile applies at once, and restarts the wait of the removal.
+    trust(&mut chain, carol, &[s2.0]);
+    let held = restaking::user_preferences(&chain.state, &carol).unwrap();
+    assert!(held.trusts(s1, pool) && held.trusts(s2, pool));
+    let restarted = restaking::pending_preferences(&chain.state, &carol)
+        .unwrap()
+        .unwrap();
+    assert!(restarted.effective_time > release);
+    // The state, pending preferences included, survives an export and import.
+    let json = phalanx_app::export_genesis(&chain.state)
+        .unwrap()
+        .to_json()
+        .unwrap();
+    let copy = Chain::from_genesis(&phalanx_app::Genesis::from_json(&json).unwrap());
+    assert_eq!(
+        phalanx_app::export_genesis(&copy.state)
+            .unwrap()
+            .to_json()
+            .unwrap(),
+        json
+    );
+    // Once the wait is over only service 2 is trusted: a slash of service 1 no longer reaches her.
+    let events = chain.advance(Duration::from_hours(73));
+    assert_eq!(
+        the_event(&events, "apply_user_preferences").get("user"),
+        Some(carol.to_string().as_str())
+    );
+    let held = restaking::user_preferences(&chain.state, &carol).unwrap();
+    assert!(!held.trusts(s1, pool) && held.trusts(s2, pool));
+    assert!(
+        restaking::pending_preferences(&chain.state, &carol)
+            .unwrap()
+            .is_none()
+    );
+    let now = chain.time;
+    run_ok(&mut chain, submit(s1, None, "0.1", now));
+    chain.advance(Duration::from_secs(3600));
+    assert_eq!(value(&chain, p, &carol), coins("270000uatom"));
+    // Frank holds no pool stake, so nothing of his can escape a slash: his change is immediate.
+    let frank = addr("frank");
+    trust(&mut chain, frank, &[s1.0]);
+    trust(&mut chain, frank, &[]);
+    assert_eq!(
+        restaking::user_preferences(&chain.state, &frank).unwrap(),
+        UserPreferences::default()
+    );
+    assert!(
+        restaking::pending_preferences(&chain.state, &frank)
+            .unwrap()
+            .is_none()
+    );
+    chain.check_invariants();
+}
+
 #[test]
 fn exposure_predicts_exactly_what_a_slash_then_costs() {
     let (mut chain, s1, s2, pool) = example_b_chain();

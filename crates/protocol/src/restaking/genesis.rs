@@ -50,8 +50,12 @@ pub struct PoolIdsRecord {
 pub struct UserPreferencesRecord {
     /// The user.
     pub user: Address,
-    /// Their preferences.
+    /// Their preferences in force.
     pub preferences: UserPreferences,
+    /// Preferences withdrawing trust, waiting for the unbonding time; they name only services the
+    /// preferences in force name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending: Option<super::PendingPreferences>,
 }
 
 /// The tranches of one pool (docs/slashing.md §5).
@@ -270,6 +274,16 @@ pub fn init_genesis(ctx: &mut Ctx<'_>, g: &RestakingGenesis) -> Result<()> {
             return Err(bad(format!("empty preferences for {}", r.user)));
         }
         super::relations::store_preferences(ctx, &r.user, &r.preferences)?;
+        if let Some(p) = &r.pending {
+            p.preferences.validate()?;
+            if r.preferences.union(&p.preferences) != r.preferences.union(&r.preferences) {
+                return Err(bad(format!(
+                    "pending preferences of {} trust what their preferences in force do not",
+                    r.user
+                )));
+            }
+            super::relations::set_pending_preferences(ctx, &r.user, Some(p))?;
+        }
     }
     init_tranches(ctx, g)
 }
@@ -365,9 +379,11 @@ pub fn export_genesis(state: &dyn StateRead) -> Result<RestakingGenesis> {
                 .unwrap_or_default()
                 .try_into()
                 .map_err(|_| Error::State("malformed preferences key".into()))?;
+            let user = Address(user);
             Ok(UserPreferencesRecord {
-                user: Address(user),
+                user,
                 preferences: store::decode(&v)?,
+                pending: super::pending_preferences(state, &user)?,
             })
         })
         .collect::<Result<Vec<_>>>()?;

@@ -26,14 +26,15 @@ pub use genesis::{
 };
 pub use queries::*;
 pub use relations::{
-    before_operator_deleted, before_service_deleted, can_operator_validate_service,
-    handle_add_operator_to_allow_list, handle_borrow_pool_security,
+    PendingPreferences, before_operator_deleted, before_service_deleted,
+    can_operator_validate_service, handle_add_operator_to_allow_list, handle_borrow_pool_security,
     handle_cease_pool_security_borrow, handle_join_service, handle_leave_service,
-    handle_remove_operator_from_allow_list, handle_set_user_preferences, user_preferences,
+    handle_remove_operator_from_allow_list, handle_set_user_preferences, pending_preferences,
+    user_preferences,
 };
 pub use target::{Target, TargetObject, TargetRef};
 pub(crate) use unbonding::save_record as save_unbonding_record;
-pub use unbonding::{end_block, has_unbondings, unbondings_of_target};
+pub use unbonding::{has_unbondings, unbondings_of_target};
 
 use crate::context::Ctx;
 use crate::store;
@@ -121,6 +122,13 @@ impl UnbondingDelegation {
             id: self.target_id,
         }
     }
+}
+
+/// End-block work: unbonding entries whose time has come are paid, and pending preferences whose time
+/// has come take effect.
+pub fn end_block(ctx: &mut Ctx<'_>) -> Result<()> {
+    unbonding::end_block(ctx)?;
+    relations::apply_due_preferences(ctx)
 }
 
 /// Current params.

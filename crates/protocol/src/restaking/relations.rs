@@ -7,6 +7,7 @@ use crate::context::Ctx;
 use crate::operators::{self, OperatorStatus};
 use crate::services::{self, Service, ServiceStatus};
 use crate::{pools, store};
+use borsh::{BorshDeserialize, BorshSerialize};
 use phalanx_state::StateRead;
 use phalanx_types::error::{OperatorsError, RestakingError, Result, ServicesError};
 use phalanx_types::msgs::DelegationKind;
@@ -14,7 +15,8 @@ use phalanx_types::msgs::{
     MsgAddOperatorToAllowList, MsgBorrowPoolSecurity, MsgCeasePoolSecurityBorrow, MsgJoinService,
     MsgLeaveService, MsgRemoveOperatorFromAllowList, MsgSetUserPreferences, UserPreferences,
 };
-use phalanx_types::{Address, Error, Event, OperatorId, PoolId, ServiceId};
+use phalanx_types::{Address, Error, Event, OperatorId, PoolId, ServiceId, Timestamp};
+use serde::{Deserialize, Serialize};
 
 /// Whether a key exists.
 pub(super) fn exists(state: &dyn StateRead, key: &[u8]) -> Result<bool> {
@@ -263,7 +265,68 @@ fn change_preferences(ctx: &mut Ctx<'_>, user: &Address, prefs: &UserPreferences
     Ok(())
 }
 
+/// Preferences a user asked for that withdraw trust from stake they hold in a pool: they replace the
+/// preferences in force only one unbonding time after they were asked for (docs/slashing.md §5).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, BorshSerialize, BorshDeserialize)]
+pub struct PendingPreferences {
+    /// The preferences asked for.
+    pub preferences: UserPreferences,
+    /// When they take effect.
+    pub effective_time: Timestamp,
+}
+
+/// A user's preferences waiting to take effect, if any.
+pub fn pending_preferences(
+    state: &dyn StateRead,
+    user: &Address,
+) -> Result<Option<PendingPreferences>> {
+    store::get(state, &state_key::pending_preferences(user))
+}
+
+/// Replaces the user's pending preferences (and their place in the release queue) with `pending`.
+pub(super) fn set_pending_preferences(
+    ctx: &mut Ctx<'_>,
+    user: &Address,
+    pending: Option<&PendingPreferences>,
+) -> Result<()> {
+    if let Some(old) = pending_preferences(ctx.state(), user)? {
+        ctx.delete(&state_key::preferences_queue(old.effective_time, user))?;
+    }
+    let key = state_key::pending_preferences(user);
+    match pending {
+        Some(p) => {
+            ctx.set(state_key::preferences_queue(p.effective_time, user), &())?;
+            ctx.set(key, p)
+        }
+        None => ctx.delete(&key),
+    }
+}
+
+/// Whether going from `held` to `asked` takes a service off the trust set of a pool position the
+/// user holds: stake that could be slashed by that service would stop being so.
+fn withdraws_trust(
+    state: &dyn StateRead,
+    user: &Address,
+    held: &UserPreferences,
+    asked: &UserPreferences,
+) -> Result<bool> {
+    for d in super::delegations_of_kind(state, user, DelegationKind::Pool)? {
+        let pool = PoolId(d.target_id);
+        let kept = trust_set(asked, pool);
+        if trust_set(held, pool).iter().any(|s| !kept.contains(s)) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// Executes `MsgSetUserPreferences`: every referenced service and pool must exist.
+///
+/// Added trust applies at once. Trust withdrawn from stake the user holds in a pool applies only one
+/// unbonding time later, like an undelegation: until then the stake stays in the tranche of the
+/// services it trusted, slashable by them and earning their rewards. Otherwise a restaker who saw a
+/// slash coming (an infraction, a slash in its veto window) could step out of its reach at once. A
+/// newer request replaces a pending one and restarts the wait.
 pub fn handle_set_user_preferences(ctx: &mut Ctx<'_>, msg: &MsgSetUserPreferences) -> Result<()> {
     msg.preferences.validate()?;
     for entry in &msg.preferences.trusted_services {
@@ -272,8 +335,46 @@ pub fn handle_set_user_preferences(ctx: &mut Ctx<'_>, msg: &MsgSetUserPreference
             pools::must_pool(ctx.state(), *pool)?;
         }
     }
-    change_preferences(ctx, &msg.user, &msg.preferences)?;
-    ctx.emit(Event::new("set_user_preferences").attr("user", msg.user));
+    let held = user_preferences(ctx.state(), &msg.user)?;
+    let mut event = Event::new("set_user_preferences").attr("user", msg.user);
+    let pending = if withdraws_trust(ctx.state(), &msg.user, &held, &msg.preferences)? {
+        let wait = super::params(ctx.state())?.unbonding_time;
+        let effective_time = ctx.block.time.checked_add(wait)?;
+        change_preferences(ctx, &msg.user, &held.union(&msg.preferences))?;
+        event = event.attr("trust_removal_effective_time", effective_time);
+        Some(PendingPreferences {
+            preferences: msg.preferences.clone(),
+            effective_time,
+        })
+    } else {
+        change_preferences(ctx, &msg.user, &msg.preferences)?;
+        None
+    };
+    set_pending_preferences(ctx, &msg.user, pending.as_ref())?;
+    ctx.emit(event);
+    Ok(())
+}
+
+/// End-block work: pending preferences whose time has come replace those in force.
+pub(super) fn apply_due_preferences(ctx: &mut Ctx<'_>) -> Result<()> {
+    let now = ctx.block.time;
+    let start = state_key::single(state_key::PREFERENCES_QUEUE);
+    let end = state_key::due_end(state_key::PREFERENCES_QUEUE, now);
+    for (key, _) in ctx.state().range(&start, Some(&end), None)? {
+        let user: [u8; 20] = key
+            .get(key.len().saturating_sub(20)..)
+            .unwrap_or_default()
+            .try_into()
+            .map_err(|_| Error::State("malformed preferences queue key".into()))?;
+        let user = Address(user);
+        let Some(pending) = pending_preferences(ctx.state(), &user)? else {
+            ctx.delete(&key)?;
+            continue;
+        };
+        set_pending_preferences(ctx, &user, None)?;
+        change_preferences(ctx, &user, &pending.preferences)?;
+        ctx.emit(Event::new("apply_user_preferences").attr("user", user));
+    }
     Ok(())
 }
 
@@ -308,6 +409,15 @@ pub fn before_service_deleted(ctx: &mut Ctx<'_>, svc: ServiceId) -> Result<()> {
         let mut prefs = user_preferences(ctx.state(), &user)?;
         prefs.trusted_services.retain(|e| e.service_id != svc);
         change_preferences(ctx, &user, &prefs)?;
+        // Pending preferences name only services the ones in force name, so every user whose
+        // pending preferences name the service is visited here.
+        if let Some(mut pending) = pending_preferences(ctx.state(), &user)? {
+            pending
+                .preferences
+                .trusted_services
+                .retain(|e| e.service_id != svc);
+            ctx.set(state_key::pending_preferences(&user), &pending)?;
+        }
         ctx.delete(&key)?;
     }
     for op in pair_seconds(ctx.state(), state_key::SERVICE_OPERATORS, svc.0)? {

@@ -16,8 +16,10 @@
 //! | `0x24 ‖ operator ‖ service` | () allow-lists an operator is on |
 //! | `0x23 ‖ service ‖ pool` | () pools securing a service |
 //! | `0x30 ‖ completion_time ‖ kind ‖ target ‖ delegator` | () unbonding queue (a set: no duplicates, Q2) |
-//! | `0x40 ‖ user` | `UserPreferences` |
-//! | `0x41 ‖ service ‖ user` | () users whose preferences name the service |
+//! | `0x31 ‖ effective_time ‖ user` | () pending preferences by the time they take effect |
+//! | `0x40 ‖ user` | `UserPreferences` in force |
+//! | `0x41 ‖ service ‖ user` | () users whose preferences in force name the service |
+//! | `0x42 ‖ user` | `PendingPreferences`: a withdrawal of trust waiting for the unbonding time |
 //! | `0x50 ‖ denom` | u128 total restaked in all targets |
 //! | `0x60 ‖ pool ‖ tranche` | `Tranche` |
 //! | `0x61 ‖ pool ‖ service ids` | tranche id of a trust set |
@@ -43,8 +45,10 @@ pub const ALLOW_LIST: u8 = 0x22;
 pub const SECURING_POOLS: u8 = 0x23;
 pub const ALLOWED_BY: u8 = 0x24;
 pub const QUEUE: u8 = 0x30;
+pub const PREFERENCES_QUEUE: u8 = 0x31;
 pub const PREFERENCES: u8 = 0x40;
 pub const TRUSTERS: u8 = 0x41;
+pub const PENDING_PREFERENCES: u8 = 0x42;
 pub const TOTAL_RESTAKED: u8 = 0x50;
 pub const TRANCHE: u8 = 0x60;
 pub const TRANCHE_BY_SET: u8 = 0x61;
@@ -122,16 +126,28 @@ pub fn queue(at: Timestamp, target: TargetRef, delegator: &Address) -> Vec<u8> {
     ])
 }
 
-/// First key after every queue entry due at or before `now`.
-pub fn queue_end(now: Timestamp) -> Vec<u8> {
+/// First key after every entry of the time-ordered queue `sub` due at or before `now`.
+pub fn due_end(sub: u8, now: Timestamp) -> Vec<u8> {
     match now.as_nanos().checked_add(1) {
-        Some(next) => key(&[&[RESTAKING, QUEUE], &next.to_be_bytes()]),
-        None => vec![RESTAKING, QUEUE.saturating_add(1)],
+        Some(next) => key(&[&[RESTAKING, sub], &next.to_be_bytes()]),
+        None => vec![RESTAKING, sub.saturating_add(1)],
     }
+}
+
+pub fn preferences_queue(at: Timestamp, user: &Address) -> Vec<u8> {
+    key(&[
+        &[RESTAKING, PREFERENCES_QUEUE],
+        &at.as_nanos().to_be_bytes(),
+        user.as_bytes(),
+    ])
 }
 
 pub fn preferences(user: &Address) -> Vec<u8> {
     key(&[&[RESTAKING, PREFERENCES], user.as_bytes()])
+}
+
+pub fn pending_preferences(user: &Address) -> Vec<u8> {
+    key(&[&[RESTAKING, PENDING_PREFERENCES], user.as_bytes()])
 }
 
 pub fn total_restaked(denom: &str) -> Vec<u8> {

@@ -156,9 +156,11 @@ fn parse_queue_key(key: &[u8]) -> Result<(TargetRef, Address)> {
 pub fn end_block(ctx: &mut Ctx<'_>) -> Result<()> {
     let now = ctx.block.time;
     let start = state_key::single(state_key::QUEUE);
-    let due = ctx
-        .state()
-        .range(&start, Some(&state_key::queue_end(now)), None)?;
+    let due = ctx.state().range(
+        &start,
+        Some(&state_key::due_end(state_key::QUEUE, now)),
+        None,
+    )?;
     for (key, _) in due {
         ctx.delete(&key)?;
         let (target, delegator) = parse_queue_key(&key)?;
