@@ -395,15 +395,25 @@ fn accrued(
     let mut stake = info.clone();
     let mut from = historical(state, t, info.previous_period)?.cumulative;
     let mut total = DecPools::new();
-    for (k, v) in state.prefix(&prefix)? {
+    // Only the events in (previous_period, end_period], so the cost follows the slashes the
+    // delegation lived through, not every slash its target ever had.
+    let events = match info.previous_period.checked_add(1) {
+        Some(first) if first <= end_period => {
+            let start = state_key::slash_event(t, tranche, first);
+            let end = match end_period.checked_add(1) {
+                Some(next) => Some(state_key::slash_event(t, tranche, next)),
+                None => phalanx_state::prefix_end(&prefix),
+            };
+            state.range(&start, end.as_deref(), None)?
+        }
+        _ => Vec::new(),
+    };
+    for (k, v) in events {
         let period = k
             .get(prefix.len()..)
             .and_then(|b| <[u8; 8]>::try_from(b).ok())
             .map(u64::from_be_bytes)
             .ok_or_else(|| Error::State("malformed slash event key".into()))?;
-        if period <= info.previous_period || period > end_period {
-            continue;
-        }
         let event: SlashEvent = store::decode(&v)?;
         let until = historical(state, t, period)?.cumulative;
         for (denom, coins) in rewards_between(&stake, t, &from, &until, prefs)? {
