@@ -568,6 +568,50 @@ fn stake_that_left_after_the_infraction_cannot_escape_through_the_veto_window() 
     chain.check_invariants();
 }
 
+/// An operator's stake chose a service's risk when the operator joined it: a slash for an earlier
+/// infraction reaches neither it by name nor as part of the service's whole security.
+#[test]
+fn operators_that_joined_after_the_infraction_are_not_reached() {
+    let mut chain = chain();
+    let (admin, op_admin, late_admin) = (addr("svc-admin"), addr("op-admin"), addr("late-admin"));
+    let (svc, op) = operator_securing_a_service(&mut chain, admin, op_admin);
+    let late = register_operator(&mut chain, late_admin);
+    delegate_op(&mut chain, addr("alice"), op, "100000uatom");
+    delegate_op(&mut chain, addr("bob"), late, "100000uatom");
+    set_rules(
+        &mut chain,
+        admin,
+        svc,
+        rules("0.1", "0.3", 0, SlashDestination::Burn),
+    );
+    chain.advance(Duration::from_secs(1));
+    let infraction = chain.time;
+    chain.advance(Duration::from_secs(60));
+    join(&mut chain, late_admin, late, svc);
+    let r = chain.err(submit(svc, Some(late), "0.1", infraction));
+    assert_code(&r, "slashing", 6);
+    run_ok(&mut chain, submit(svc, None, "0.1", infraction));
+    assert_eq!(operator_tokens(&chain, op), coins("90000uatom"));
+    assert_eq!(operator_tokens(&chain, late), coins("100000uatom"));
+    // For an infraction after it joined, it is reached like any other.
+    let now = chain.time;
+    run_ok(&mut chain, submit(svc, Some(late), "0.1", now));
+    assert_eq!(operator_tokens(&chain, late), coins("90000uatom"));
+    // Join times survive an export and import.
+    let g = phalanx_app::export_genesis(&chain.state).unwrap();
+    assert_eq!(g.slashing.joins.len(), 2);
+    let json = g.to_json().unwrap();
+    let copy = Chain::from_genesis(&phalanx_app::Genesis::from_json(&json).unwrap());
+    assert_eq!(
+        phalanx_app::export_genesis(&copy.state)
+            .unwrap()
+            .to_json()
+            .unwrap(),
+        json
+    );
+    chain.check_invariants();
+}
+
 #[test]
 fn example_d_rewards_before_a_slash_are_paid_in_full() {
     let mut chain = chain();

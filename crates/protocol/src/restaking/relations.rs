@@ -51,6 +51,9 @@ pub fn can_operator_validate_service(
 
 fn set_joined(ctx: &mut Ctx<'_>, op: OperatorId, svc: ServiceId, joined: bool) -> Result<()> {
     if joined {
+        if !exists(ctx.state(), &state_key::joined(op, svc))? {
+            crate::slashing::record_join(ctx, op, svc)?;
+        }
         ctx.set(state_key::joined(op, svc), &())?;
         ctx.set(state_key::service_operator(svc, op), &())
     } else {

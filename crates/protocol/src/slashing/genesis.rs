@@ -1,5 +1,5 @@
 //! Genesis of slashing: params, rules, every slash (the queue and window indexes are rebuilt from
-//! them), departures and pending commission changes.
+//! them), operators' joins and departures, and pending commission changes.
 
 use super::{PendingCommission, RulesRecord, SlashRecord, SlashStatus, state_key};
 use crate::context::Ctx;
@@ -19,14 +19,14 @@ pub struct RulesGenesisRecord {
     pub rules: RulesRecord,
 }
 
-/// An operator's departure from a service.
+/// When an operator joined or left a service.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DepartureRecord {
+pub struct MembershipRecord {
     /// The service.
     pub service_id: ServiceId,
     /// The operator.
     pub operator_id: OperatorId,
-    /// When it left.
+    /// When it joined or left.
     pub time: Timestamp,
 }
 
@@ -52,7 +52,11 @@ pub struct SlashingGenesis {
     /// Every slash, by id.
     pub slashes: Vec<SlashRecord>,
     /// Departures, by (service, operator).
-    pub departures: Vec<DepartureRecord>,
+    pub departures: Vec<MembershipRecord>,
+    /// Join times of the operators joined now, by (service, operator); an operator joined without
+    /// one (in an older genesis) counts as joined before any infraction.
+    #[serde(default)]
+    pub joins: Vec<MembershipRecord>,
     /// Pending commission changes, by operator.
     pub pending_commissions: Vec<PendingCommissionRecord>,
 }
@@ -76,17 +80,19 @@ pub fn export_genesis(state: &dyn StateRead) -> Result<SlashingGenesis> {
             })
         })
         .collect::<Result<_>>()?;
-    let departures = state
-        .prefix(&state_key::single(state_key::DEPARTURE))?
-        .into_iter()
-        .map(|(k, v)| {
-            Ok(DepartureRecord {
-                service_id: ServiceId(suffix_u32(&k, 2)?),
-                operator_id: OperatorId(suffix_u32(&k, 6)?),
-                time: store::decode(&v)?,
+    let memberships = |sub| -> Result<Vec<MembershipRecord>> {
+        state
+            .prefix(&state_key::single(sub))?
+            .into_iter()
+            .map(|(k, v)| {
+                Ok(MembershipRecord {
+                    service_id: ServiceId(suffix_u32(&k, 2)?),
+                    operator_id: OperatorId(suffix_u32(&k, 6)?),
+                    time: store::decode(&v)?,
+                })
             })
-        })
-        .collect::<Result<_>>()?;
+            .collect()
+    };
     let pending_commissions = state
         .prefix(&state_key::single(state_key::PENDING_COMMISSION))?
         .into_iter()
@@ -103,7 +109,8 @@ pub fn export_genesis(state: &dyn StateRead) -> Result<SlashingGenesis> {
             .unwrap_or(1),
         rules,
         slashes: store::values(state, &state_key::single(state_key::SLASH))?,
-        departures,
+        departures: memberships(state_key::DEPARTURE)?,
+        joins: memberships(state_key::JOINED_AT)?,
         pending_commissions,
     })
 }
@@ -125,7 +132,8 @@ pub fn init_genesis(ctx: &mut Ctx<'_>, g: &SlashingGenesis) -> Result<()> {
             )));
         }
         ctx.set(state_key::slash(s.id), s)?;
-        if s.status != SlashStatus::Vetoed {
+        // Vetoed and failed slashes took nothing and do not count towards the window cap.
+        if matches!(s.status, SlashStatus::Pending | SlashStatus::Executed) {
             ctx.set(
                 state_key::window(s.service_id, s.submitted_at, s.id),
                 &s.fraction,
@@ -137,6 +145,17 @@ pub fn init_genesis(ctx: &mut Ctx<'_>, g: &SlashingGenesis) -> Result<()> {
     }
     for d in &g.departures {
         ctx.set(state_key::departure(d.service_id, d.operator_id), &d.time)?;
+    }
+    for j in &g.joins {
+        if !crate::restaking::all_joined_services(ctx.state(), j.operator_id)?
+            .contains(&j.service_id)
+        {
+            return Err(Error::InvalidGenesis(format!(
+                "join time of operator {} in service {}, which it has not joined",
+                j.operator_id, j.service_id
+            )));
+        }
+        ctx.set(state_key::joined_at(j.service_id, j.operator_id), &j.time)?;
     }
     for p in &g.pending_commissions {
         ctx.set(state_key::pending_commission(p.operator_id), &p.pending)?;

@@ -9,7 +9,7 @@ mod state_key;
 
 pub use exposure::{Exposure, ServiceExposure, exposure};
 pub use genesis::{
-    DepartureRecord, PendingCommissionRecord, RulesGenesisRecord, SlashingGenesis, export_genesis,
+    MembershipRecord, PendingCommissionRecord, RulesGenesisRecord, SlashingGenesis, export_genesis,
     init_genesis,
 };
 
@@ -191,18 +191,33 @@ pub fn departure(
 /// Records that an operator left a service now (called by restaking whenever a join ends).
 pub fn record_departure(ctx: &mut Ctx<'_>, op: OperatorId, svc: ServiceId) -> Result<()> {
     let now = ctx.block.time;
+    ctx.delete(&state_key::joined_at(svc, op))?;
     ctx.set(state_key::departure(svc, op), &now)
 }
 
+/// Records that an operator joined a service now (called by restaking whenever a join starts): its
+/// stake did not choose the service's risk before that, so earlier infractions cannot reach it.
+pub fn record_join(ctx: &mut Ctx<'_>, op: OperatorId, svc: ServiceId) -> Result<()> {
+    let now = ctx.block.time;
+    ctx.set(state_key::joined_at(svc, op), &now)
+}
+
 /// Operators a whole-security slash of `svc` for an infraction at `infraction` reaches: those joined
-/// now, and those that left after the infraction less than one unbonding time ago.
+/// now that had joined by the infraction (an operator joined before join times were recorded counts
+/// as joined before it), and those that left after the infraction less than one unbonding time ago.
 pub fn reached_operators(
     state: &dyn StateRead,
     svc: ServiceId,
     infraction: Timestamp,
     now: Timestamp,
 ) -> Result<Vec<OperatorId>> {
-    let mut ops = restaking::all_service_operator_ids(state, svc)?;
+    let mut ops = Vec::new();
+    for op in restaking::all_service_operator_ids(state, svc)? {
+        let joined: Option<Timestamp> = store::get(state, &state_key::joined_at(svc, op))?;
+        if joined.is_none_or(|t| t <= infraction) {
+            ops.push(op);
+        }
+    }
     let unbonding = restaking::params(state)?.unbonding_time;
     let prefix = state_key::departures(svc);
     for (k, v) in state.prefix(&prefix)? {

@@ -11,6 +11,7 @@
 //! | `0x07 ‖ service ‖ operator` | time the operator left the service |
 //! | `0x08 ‖ operator` | `PendingCommission` |
 //! | `0x09 ‖ effective_time ‖ operator` | () commission changes waiting to apply |
+//! | `0x0a ‖ service ‖ operator` | time the operator joined the service (while it is joined) |
 
 use crate::store::{key, module_prefix::SLASHING};
 use phalanx_types::{OperatorId, ServiceId, Timestamp};
@@ -24,6 +25,7 @@ pub const WINDOW: u8 = 0x06;
 pub const DEPARTURE: u8 = 0x07;
 pub const PENDING_COMMISSION: u8 = 0x08;
 pub const COMMISSION_QUEUE: u8 = 0x09;
+pub const JOINED_AT: u8 = 0x0a;
 
 pub fn single(sub: u8) -> Vec<u8> {
     vec![SLASHING, sub]
@@ -64,6 +66,14 @@ pub fn departures(svc: ServiceId) -> Vec<u8> {
 
 pub fn departure(svc: ServiceId, op: OperatorId) -> Vec<u8> {
     key(&[&departures(svc), &op.0.to_be_bytes()])
+}
+
+pub fn joined_at(svc: ServiceId, op: OperatorId) -> Vec<u8> {
+    key(&[
+        &[SLASHING, JOINED_AT],
+        &svc.0.to_be_bytes(),
+        &op.0.to_be_bytes(),
+    ])
 }
 
 pub fn pending_commission(op: OperatorId) -> Vec<u8> {
