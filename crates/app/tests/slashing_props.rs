@@ -381,9 +381,11 @@ fn reaches(
     match t.kind {
         DelegationKind::Operator => match s.operator_id {
             Some(op) => op.0 == t.id,
-            None => slashing::reached_operators(state, svc, s.infraction_time, now)
-                .unwrap()
-                .contains(&OperatorId(t.id)),
+            None => {
+                slashing::reached_operators(state, svc, s.infraction_time..=s.infraction_time, now)
+                    .unwrap()
+                    .contains(&OperatorId(t.id))
+            }
         },
         DelegationKind::Pool => {
             s.operator_id.is_none()

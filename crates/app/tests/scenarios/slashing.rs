@@ -588,6 +588,11 @@ fn operators_that_joined_after_the_infraction_are_not_reached() {
     let infraction = chain.time;
     chain.advance(Duration::from_secs(60));
     join(&mut chain, late_admin, late, svc);
+    // From now on bob's stake is exposed to the service (for infractions from now on).
+    let e = slashing::exposure(&chain.state, chain.time, &addr("bob"), None).unwrap();
+    assert_eq!(e.services.len(), 1);
+    assert_eq!(e.services[0].service_id, svc);
+    assert_eq!(e.services[0].at_stake, coins("100000uatom"));
     let r = chain.err(submit(svc, Some(late), "0.1", infraction));
     assert_code(&r, "slashing", 6);
     run_ok(&mut chain, submit(svc, None, "0.1", infraction));

@@ -234,7 +234,12 @@ pub(super) fn execute(ctx: &mut Ctx<'_>, s: &mut SlashRecord) -> Result<()> {
     };
     let operators = match s.operator_id {
         Some(op) => vec![op],
-        None => reached_operators(ctx.state(), svc.id, s.infraction_time, ctx.block.time)?,
+        None => reached_operators(
+            ctx.state(),
+            svc.id,
+            s.infraction_time..=s.infraction_time,
+            ctx.block.time,
+        )?,
     };
     for op in operators {
         let r = TargetRef::operator(op);

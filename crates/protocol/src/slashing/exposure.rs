@@ -75,7 +75,7 @@ fn pieces(
     let accepted = restaking::service_denom_filter(&global, &own);
     let accepted = accepted.as_deref();
     let earliest = now.saturating_sub(restaking::params(state)?.unbonding_time);
-    let operators = reached_operators(state, svc, earliest, now)?;
+    let operators = reached_operators(state, svc, earliest..=now, now)?;
     let prefs = restaking::user_preferences(state, addr)?;
     let reaches = |r: TargetRef| -> Result<bool> {
         Ok(match r.kind {

@@ -28,6 +28,7 @@ use phalanx_types::{
     Address, Coins, Dec, Error, Event, MathError, OperatorId, ServiceId, Timestamp,
 };
 use serde::{Deserialize, Serialize};
+use std::ops::RangeInclusive;
 
 /// Rules set but not yet in effect.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, BorshSerialize, BorshDeserialize)]
@@ -202,19 +203,21 @@ pub fn record_join(ctx: &mut Ctx<'_>, op: OperatorId, svc: ServiceId) -> Result<
     ctx.set(state_key::joined_at(svc, op), &now)
 }
 
-/// Operators a whole-security slash of `svc` for an infraction at `infraction` reaches: those joined
-/// now that had joined by the infraction (an operator joined before join times were recorded counts
-/// as joined before it), and those that left after the infraction less than one unbonding time ago.
+/// Operators a whole-security slash of `svc` reaches for an infraction at some time in `infractions`
+/// (one instant for a slash, every slashable instant for the exposure query): those joined now that
+/// had joined by then (an operator joined before join times were recorded counts as joined before),
+/// and those that left after it less than one unbonding time ago.
 pub fn reached_operators(
     state: &dyn StateRead,
     svc: ServiceId,
-    infraction: Timestamp,
+    infractions: RangeInclusive<Timestamp>,
     now: Timestamp,
 ) -> Result<Vec<OperatorId>> {
+    let (first, last) = infractions.into_inner();
     let mut ops = Vec::new();
     for op in restaking::all_service_operator_ids(state, svc)? {
         let joined: Option<Timestamp> = store::get(state, &state_key::joined_at(svc, op))?;
-        if joined.is_none_or(|t| t <= infraction) {
+        if joined.is_none_or(|t| t <= last) {
             ops.push(op);
         }
     }
@@ -223,7 +226,7 @@ pub fn reached_operators(
     for (k, v) in state.prefix(&prefix)? {
         let left: Timestamp = store::decode(&v)?;
         let op = OperatorId(store::be_u32(k.get(prefix.len()..).unwrap_or_default())?);
-        if left > infraction && now < left.checked_add(unbonding)? {
+        if left > first && now < left.checked_add(unbonding)? {
             ops.push(op);
         }
     }
@@ -345,8 +348,8 @@ pub fn handle_submit(ctx: &mut Ctx<'_>, msg: &MsgSubmitSlash) -> Result<u64> {
     }
     if let Some(op) = msg.operator_id {
         operators::must_operator(ctx.state(), op)?;
-        if !reached_operators(ctx.state(), msg.service_id, msg.infraction_time, now)?.contains(&op)
-        {
+        let at = msg.infraction_time;
+        if !reached_operators(ctx.state(), msg.service_id, at..=at, now)?.contains(&op) {
             return Err(SlashingError::OperatorNotSlashable(op.0, msg.service_id.0).into());
         }
     }
