@@ -733,19 +733,31 @@ fn run(
                 insurance_paid: Coins::empty(),
                 failure: None,
             };
+            // The query answers for every slashable infraction time: the earliest reaches stake
+            // that left since, the latest operators that joined since.
+            let latest = slashing::SlashRecord {
+                infraction_time: time,
+                ..probe.clone()
+            };
+            let reached = |t: TargetRef| {
+                reaches(&state, &probe, t, &prefs, time)
+                    || reaches(&state, &latest, t, &prefs, time)
+            };
             let mut brute = Coins::empty();
             for ((owner, t, entry), v) in positions(&state) {
                 if owner != who {
                     continue;
                 }
                 let hit = if entry == 0 {
-                    reaches(&state, &probe, t, &prefs, time)
+                    reached(t)
                 } else if t.kind == DelegationKind::Pool {
                     let e = unbonding_entry(&state, t, &who, entry);
                     restaking::pool_secures_service(&state, svc, PoolId(t.id)).unwrap()
                         && e.trusted_services.contains(&svc)
                 } else {
-                    reaches(&state, &probe, t, &prefs, time)
+                    // An upper bound: the entry counts whenever its target is reachable, also if
+                    // it started before the operator joined the service.
+                    reached(t)
                 };
                 if hit {
                     brute = brute.checked_add(&v).unwrap();
