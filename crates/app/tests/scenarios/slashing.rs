@@ -197,6 +197,86 @@ fn example_a_an_operator_slash_reaches_only_the_accepted_denoms() {
     chain.check_invariants();
 }
 
+/// What a service's slash reaches is fixed by what its stake accepted at the infraction: widening its
+/// denoms or borrowing a pool afterwards, even in the same transaction as the slash, reaches nothing
+/// more. Later infractions reach the new stake as usual.
+#[test]
+fn a_service_cannot_widen_what_a_slash_of_an_earlier_infraction_reaches() {
+    let (mut chain, s1, _s2, pool) = example_b_chain();
+    let (admin, op_admin, bob) = (addr("svc-admin"), addr("op-admin"), addr("bob"));
+    let only_uatom = |svc| MsgSetServiceParams {
+        sender: admin,
+        service_id: svc,
+        service_params: ServiceParams {
+            allowed_denoms: vec!["uatom".into()],
+        },
+    };
+    chain.ok(only_uatom(s1));
+    let op = register_operator(&mut chain, op_admin);
+    join(&mut chain, op_admin, op, s1);
+    delegate_op(&mut chain, bob, op, "100000uatom,100000utia");
+    // A utia pool that service 1 does not borrow; carol (trusting service 1 with all pools) is in it.
+    chain.ok(MsgDelegatePool {
+        delegator: addr("carol"),
+        amount: Coin::new("utia", 50_000),
+    });
+    let utia_pool = PoolId(2);
+    chain.advance(Duration::from_secs(1));
+    let infraction = chain.time;
+    chain.advance(Duration::from_secs(60));
+    // In one transaction: accept every denom, borrow the utia pool, and slash the whole security.
+    let r = chain.tx(
+        admin,
+        vec![
+            MsgSetServiceParams {
+                sender: admin,
+                service_id: s1,
+                service_params: ServiceParams::default(),
+            }
+            .into(),
+            MsgBorrowPoolSecurity {
+                sender: admin,
+                service_id: s1,
+                pool_id: utia_pool,
+            }
+            .into(),
+        ],
+    );
+    assert!(r.is_ok(), "{}", r.log);
+    run_ok(&mut chain, submit(s1, None, "0.1", infraction));
+    assert_eq!(operator_tokens(&chain, op), coins("90000uatom,100000utia"));
+    let carol_utia = value(&chain, TargetRef::pool(utia_pool), &addr("carol"));
+    assert_eq!(carol_utia, coins("50000utia"));
+    // The uatom pool did secure service 1 at the infraction: carol's 300,000 there lost 10%.
+    assert_eq!(
+        value(&chain, TargetRef::pool(pool), &addr("carol")),
+        coins("270000uatom")
+    );
+    // The records survive an export and import.
+    let g = phalanx_app::export_genesis(&chain.state).unwrap();
+    assert_eq!(g.slashing.denoms_changes.len(), 2);
+    assert_eq!(g.slashing.borrows.len(), 3);
+    let json = g.to_json().unwrap();
+    let copy = Chain::from_genesis(&phalanx_app::Genesis::from_json(&json).unwrap());
+    assert_eq!(
+        phalanx_app::export_genesis(&copy.state)
+            .unwrap()
+            .to_json()
+            .unwrap(),
+        json
+    );
+    // An infraction after the changes reaches the utia stake too.
+    chain.advance(Duration::from_secs(1));
+    let now = chain.time;
+    run_ok(&mut chain, submit(s1, None, "0.1", now));
+    assert_eq!(operator_tokens(&chain, op), coins("81000uatom,90000utia"));
+    assert_eq!(
+        value(&chain, TargetRef::pool(utia_pool), &addr("carol")),
+        coins("45000utia")
+    );
+    chain.check_invariants();
+}
+
 fn run_ok(chain: &mut Chain, msg: impl Into<Msg>) -> phalanx_app::TxResult {
     let msg = msg.into();
     let r = chain.tx(msg.signer(), vec![msg.clone()]);

@@ -192,6 +192,7 @@ pub fn handle_borrow_pool_security(ctx: &mut Ctx<'_>, msg: &MsgBorrowPoolSecurit
         return Err(RestakingError::PoolAlreadySecuring(pool.id.0, svc.id.0).into());
     }
     ctx.set(key, &())?;
+    crate::slashing::record_borrow(ctx, svc.id, pool.id)?;
     ctx.emit(
         Event::new("borrow_pool_security")
             .attr("service_id", svc.id)
@@ -211,6 +212,7 @@ pub fn handle_cease_pool_security_borrow(
         return Err(RestakingError::PoolNotSecuring(msg.pool_id.0, svc.id.0).into());
     }
     ctx.delete(&key)?;
+    crate::slashing::forget_borrow(ctx, svc.id, msg.pool_id)?;
     ctx.emit(
         Event::new("cease_pool_security_borrow")
             .attr("service_id", svc.id)
@@ -431,6 +433,7 @@ pub fn before_service_deleted(ctx: &mut Ctx<'_>, svc: ServiceId) -> Result<()> {
     }
     for pool in pair_seconds(ctx.state(), state_key::SECURING_POOLS, svc.0)? {
         ctx.delete(&state_key::pair(state_key::SECURING_POOLS, svc.0, pool))?;
+        crate::slashing::forget_borrow(ctx, svc, PoolId(pool))?;
     }
     Ok(())
 }

@@ -257,6 +257,10 @@ pub fn handle_transfer_ownership(
 pub fn handle_set_params(ctx: &mut Ctx<'_>, msg: &MsgSetServiceParams) -> Result<()> {
     let svc = admin_service(ctx, msg.service_id, msg.sender)?;
     msg.service_params.validate()?;
+    let before = service_params(ctx.state(), svc.id)?;
+    if before.allowed_denoms != msg.service_params.allowed_denoms {
+        crate::slashing::record_denoms_change(ctx, svc.id, &before.allowed_denoms)?;
+    }
     ctx.set(state_key::service_params(svc.id), &msg.service_params)?;
     emit_admin_event(ctx, "set_service_params", svc.id, msg.sender);
     Ok(())

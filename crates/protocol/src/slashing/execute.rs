@@ -223,11 +223,9 @@ pub(super) fn execute(ctx: &mut Ctx<'_>, s: &mut SlashRecord) -> Result<()> {
     let Some(svc) = services::service(ctx.state(), s.service_id)? else {
         return Ok(());
     };
-    let global = restaking::params(ctx.state())?.allowed_denoms;
-    let own = services::service_params(ctx.state(), svc.id)?.allowed_denoms;
     let mut run = Run {
         fraction: s.fraction,
-        accepted: restaking::service_denom_filter(&global, &own),
+        accepted: super::reached_denoms(ctx.state(), svc.id, s.infraction_time)?,
         taken: BTreeMap::new(),
         insurance_paid: Coins::empty(),
         drawn: BTreeSet::new(),
@@ -250,7 +248,9 @@ pub(super) fn execute(ctx: &mut Ctx<'_>, s: &mut SlashRecord) -> Result<()> {
     }
     if s.operator_id.is_none() {
         for pool in pools::all_pools(ctx.state())? {
-            if !restaking::pool_secures_service(ctx.state(), svc.id, pool.id)? {
+            if !restaking::pool_secures_service(ctx.state(), svc.id, pool.id)?
+                || !super::pool_secured_at(ctx.state(), svc.id, pool.id, s.infraction_time)?
+            {
                 continue;
             }
             let r = TargetRef::pool(pool.id);

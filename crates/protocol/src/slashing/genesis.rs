@@ -7,7 +7,7 @@ use crate::store;
 use phalanx_state::StateRead;
 use phalanx_types::error::Result;
 use phalanx_types::msgs::SlashingParams;
-use phalanx_types::{Error, OperatorId, ServiceId, Timestamp};
+use phalanx_types::{Error, OperatorId, PoolId, ServiceId, Timestamp};
 use serde::{Deserialize, Serialize};
 
 /// A service's rules.
@@ -28,6 +28,28 @@ pub struct MembershipRecord {
     pub operator_id: OperatorId,
     /// When it joined or left.
     pub time: Timestamp,
+}
+
+/// When a service started borrowing a pool's security.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BorrowRecord {
+    /// The service.
+    pub service_id: ServiceId,
+    /// The pool.
+    pub pool_id: PoolId,
+    /// When the borrow started.
+    pub time: Timestamp,
+}
+
+/// A service's allowed denoms before a change, kept for slashes of earlier infractions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DenomsChangeRecord {
+    /// The service.
+    pub service_id: ServiceId,
+    /// When the change happened.
+    pub time: Timestamp,
+    /// The service's allowed denoms until then.
+    pub before: Vec<String>,
 }
 
 /// An operator's pending commission change.
@@ -57,6 +79,13 @@ pub struct SlashingGenesis {
     /// one (in an older genesis) counts as joined before any infraction.
     #[serde(default)]
     pub joins: Vec<MembershipRecord>,
+    /// Start times of the pool borrows in force, by (service, pool); a borrow without one counts as
+    /// older than any infraction.
+    #[serde(default)]
+    pub borrows: Vec<BorrowRecord>,
+    /// Allowed denoms of services before their changes of the last unbonding time, by (service, time).
+    #[serde(default)]
+    pub denoms_changes: Vec<DenomsChangeRecord>,
     /// Pending commission changes, by operator.
     pub pending_commissions: Vec<PendingCommissionRecord>,
 }
@@ -111,6 +140,33 @@ pub fn export_genesis(state: &dyn StateRead) -> Result<SlashingGenesis> {
         slashes: store::values(state, &state_key::single(state_key::SLASH))?,
         departures: memberships(state_key::DEPARTURE)?,
         joins: memberships(state_key::JOINED_AT)?,
+        borrows: state
+            .prefix(&state_key::single(state_key::BORROWED_AT))?
+            .into_iter()
+            .map(|(k, v)| {
+                Ok(BorrowRecord {
+                    service_id: ServiceId(suffix_u32(&k, 2)?),
+                    pool_id: PoolId(suffix_u32(&k, 6)?),
+                    time: store::decode(&v)?,
+                })
+            })
+            .collect::<Result<_>>()?,
+        denoms_changes: state
+            .prefix(&state_key::single(state_key::DENOMS_BEFORE))?
+            .into_iter()
+            .map(|(k, v)| {
+                let time = k
+                    .get(6..14)
+                    .and_then(|b| <[u8; 8]>::try_from(b).ok())
+                    .map(u64::from_be_bytes)
+                    .ok_or_else(|| Error::State("malformed denoms change key".into()))?;
+                Ok(DenomsChangeRecord {
+                    service_id: ServiceId(suffix_u32(&k, 2)?),
+                    time: Timestamp(time),
+                    before: store::decode(&v)?,
+                })
+            })
+            .collect::<Result<_>>()?,
         pending_commissions,
     })
 }
@@ -156,6 +212,18 @@ pub fn init_genesis(ctx: &mut Ctx<'_>, g: &SlashingGenesis) -> Result<()> {
             )));
         }
         ctx.set(state_key::joined_at(j.service_id, j.operator_id), &j.time)?;
+    }
+    for b in &g.borrows {
+        if !crate::restaking::pool_secures_service(ctx.state(), b.service_id, b.pool_id)? {
+            return Err(Error::InvalidGenesis(format!(
+                "borrow time of pool {} by service {}, which does not borrow it",
+                b.pool_id, b.service_id
+            )));
+        }
+        ctx.set(state_key::borrowed_at(b.service_id, b.pool_id), &b.time)?;
+    }
+    for d in &g.denoms_changes {
+        ctx.set(state_key::denoms_before(d.service_id, d.time), &d.before)?;
     }
     for p in &g.pending_commissions {
         ctx.set(state_key::pending_commission(p.operator_id), &p.pending)?;

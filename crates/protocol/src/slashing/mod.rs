@@ -9,8 +9,8 @@ mod state_key;
 
 pub use exposure::{Exposure, ServiceExposure, exposure};
 pub use genesis::{
-    MembershipRecord, PendingCommissionRecord, RulesGenesisRecord, SlashingGenesis, export_genesis,
-    init_genesis,
+    BorrowRecord, DenomsChangeRecord, MembershipRecord, PendingCommissionRecord,
+    RulesGenesisRecord, SlashingGenesis, export_genesis, init_genesis,
 };
 
 use crate::context::Ctx;
@@ -25,7 +25,7 @@ use phalanx_types::msgs::{
     SlashDestination, SlashingParams, SlashingRules,
 };
 use phalanx_types::{
-    Address, Coins, Dec, Error, Event, MathError, OperatorId, ServiceId, Timestamp,
+    Address, Coins, Dec, Error, Event, MathError, OperatorId, PoolId, ServiceId, Timestamp,
 };
 use serde::{Deserialize, Serialize};
 use std::ops::RangeInclusive;
@@ -201,6 +201,82 @@ pub fn record_departure(ctx: &mut Ctx<'_>, op: OperatorId, svc: ServiceId) -> Re
 pub fn record_join(ctx: &mut Ctx<'_>, op: OperatorId, svc: ServiceId) -> Result<()> {
     let now = ctx.block.time;
     ctx.set(state_key::joined_at(svc, op), &now)
+}
+
+/// Records that a service started borrowing a pool's security now: pool stake did not choose the
+/// service's risk before that, so earlier infractions cannot reach it.
+pub fn record_borrow(ctx: &mut Ctx<'_>, svc: ServiceId, pool: PoolId) -> Result<()> {
+    let now = ctx.block.time;
+    ctx.set(state_key::borrowed_at(svc, pool), &now)
+}
+
+/// Forgets a borrow that ended.
+pub fn forget_borrow(ctx: &mut Ctx<'_>, svc: ServiceId, pool: PoolId) -> Result<()> {
+    ctx.delete(&state_key::borrowed_at(svc, pool))
+}
+
+/// Whether a pool the service borrows now secured it at `infraction` (a borrow from before borrow
+/// times were recorded counts as older than any infraction).
+pub fn pool_secured_at(
+    state: &dyn StateRead,
+    svc: ServiceId,
+    pool: PoolId,
+    infraction: Timestamp,
+) -> Result<bool> {
+    let since: Option<Timestamp> = store::get(state, &state_key::borrowed_at(svc, pool))?;
+    Ok(since.is_none_or(|t| t <= infraction))
+}
+
+/// Records the service's allowed denoms as they were before a change now. A slash reaches only the
+/// denoms the service accepted both at the infraction and at execution: a service cannot widen what
+/// its slash reaches after the fact. Records older than one unbonding time can no longer matter (no
+/// slash reaches that far back) and are dropped.
+pub fn record_denoms_change(ctx: &mut Ctx<'_>, svc: ServiceId, before: &[String]) -> Result<()> {
+    let now = ctx.block.time;
+    let key = state_key::denoms_before(svc, now);
+    // Several changes in one block: the list before the first is the one in force until then.
+    if ctx.state().get(&key)?.is_none() {
+        ctx.set(key, &before.to_vec())?;
+    }
+    let oldest = now.saturating_sub(restaking::params(ctx.state())?.unbonding_time);
+    let prefix = state_key::denoms_before_prefix(svc);
+    for (k, _) in ctx
+        .state()
+        .range(&prefix, Some(&state_key::denoms_before(svc, oldest)), None)?
+    {
+        ctx.delete(&k)?;
+    }
+    Ok(())
+}
+
+/// The service's own allowed denoms in force at `at`: the list recorded before the first change
+/// after `at`, or the current one if none came since.
+fn own_denoms_at(state: &dyn StateRead, svc: ServiceId, at: Timestamp) -> Result<Vec<String>> {
+    let after = state_key::denoms_before(svc, Timestamp(at.0.saturating_add(1)));
+    let end = phalanx_state::prefix_end(&state_key::denoms_before_prefix(svc));
+    match state.range(&after, end.as_deref(), Some(1))?.first() {
+        Some((_, v)) => store::decode(v),
+        None => Ok(services::service_params(state, svc)?.allowed_denoms),
+    }
+}
+
+/// Denoms a slash of `svc` for an infraction at `infraction` reaches (`None`: every denom): those
+/// accepted now and at the infraction, each within the chain's allowed denoms.
+pub fn reached_denoms(
+    state: &dyn StateRead,
+    svc: ServiceId,
+    infraction: Timestamp,
+) -> Result<Option<Vec<String>>> {
+    let global = restaking::params(state)?.allowed_denoms;
+    let now = restaking::service_denom_filter(
+        &global,
+        &services::service_params(state, svc)?.allowed_denoms,
+    );
+    let then = restaking::service_denom_filter(&global, &own_denoms_at(state, svc, infraction)?);
+    Ok(match (now, then) {
+        (None, other) | (other, None) => other,
+        (Some(now), Some(then)) => Some(now.into_iter().filter(|d| then.contains(d)).collect()),
+    })
 }
 
 /// Operators a whole-security slash of `svc` reaches for an infraction at some time in `infractions`

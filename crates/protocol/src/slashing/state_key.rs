@@ -12,9 +12,11 @@
 //! | `0x08 ‖ operator` | `PendingCommission` |
 //! | `0x09 ‖ effective_time ‖ operator` | () commission changes waiting to apply |
 //! | `0x0a ‖ service ‖ operator` | time the operator joined the service (while it is joined) |
+//! | `0x0b ‖ service ‖ pool` | time the service started borrowing the pool's security (while it does) |
+//! | `0x0c ‖ service ‖ time` | the service's allowed denoms before a change at that time (one unbonding time kept) |
 
 use crate::store::{key, module_prefix::SLASHING};
-use phalanx_types::{OperatorId, ServiceId, Timestamp};
+use phalanx_types::{OperatorId, PoolId, ServiceId, Timestamp};
 
 pub const PARAMS: u8 = 0x01;
 pub const NEXT_SLASH_ID: u8 = 0x02;
@@ -26,6 +28,8 @@ pub const DEPARTURE: u8 = 0x07;
 pub const PENDING_COMMISSION: u8 = 0x08;
 pub const COMMISSION_QUEUE: u8 = 0x09;
 pub const JOINED_AT: u8 = 0x0a;
+pub const BORROWED_AT: u8 = 0x0b;
+pub const DENOMS_BEFORE: u8 = 0x0c;
 
 pub fn single(sub: u8) -> Vec<u8> {
     vec![SLASHING, sub]
@@ -74,6 +78,22 @@ pub fn joined_at(svc: ServiceId, op: OperatorId) -> Vec<u8> {
         &svc.0.to_be_bytes(),
         &op.0.to_be_bytes(),
     ])
+}
+
+pub fn borrowed_at(svc: ServiceId, pool: PoolId) -> Vec<u8> {
+    key(&[
+        &[SLASHING, BORROWED_AT],
+        &svc.0.to_be_bytes(),
+        &pool.0.to_be_bytes(),
+    ])
+}
+
+pub fn denoms_before_prefix(svc: ServiceId) -> Vec<u8> {
+    key(&[&[SLASHING, DENOMS_BEFORE], &svc.0.to_be_bytes()])
+}
+
+pub fn denoms_before(svc: ServiceId, at: Timestamp) -> Vec<u8> {
+    key(&[&denoms_before_prefix(svc), &at.0.to_be_bytes()])
 }
 
 pub fn pending_commission(op: OperatorId) -> Vec<u8> {
