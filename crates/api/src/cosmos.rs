@@ -6,13 +6,13 @@ use crate::encoding::{base64, decode_base64};
 use crate::error::ApiError;
 use crate::modules::load_account;
 use crate::node::{read_body, wait_committed};
-use crate::query::{self, Out, Req, paginate_sorted};
+use crate::query::{self, Out, Req};
 use crate::view::{SubmitErrorKind, TxHash, TxRecord};
 use axum::extract::{Request, State};
 use axum::response::Response;
 use phalanx_protocol::bank;
 use phalanx_state::StateRead;
-use phalanx_types::{Coin, Event};
+use phalanx_types::Event;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -54,13 +54,19 @@ pub(crate) fn auth_account(s: &dyn StateRead, r: &Req) -> Result<Out, ApiError> 
     )
 }
 
-/// `GET /cosmos/bank/v1beta1/balances/{address}`: `{balances, pagination: {next_key, total}}`.
+/// `GET /cosmos/bank/v1beta1/balances/{address}`: `{balances, pagination: {next_key, total}}`, one
+/// bounded page at a time. `total` counts the balances when they all fit in the first page, and is
+/// "0" otherwise (as in the Cosmos SDK without `count_total`, which would need a full scan).
 pub(crate) fn bank_balances(s: &dyn StateRead, r: &Req) -> Result<Out, ApiError> {
     let addr = r.address("address")?;
     let page = r.page()?;
-    let coins: Vec<Coin> = bank::balances(s, &addr)?.into_vec();
-    let total = coins.len();
-    let (rows, next) = paginate_sorted(coins, |c| c.denom.as_bytes().to_vec(), &page);
+    let first = page.key.is_none();
+    let (rows, next) = bank::balances_page(s, &addr, &page)?;
+    let total = if first && next.next_key.is_none() {
+        rows.len()
+    } else {
+        0
+    };
     let mut pagination = query::pagination(&next);
     if let Value::Object(m) = &mut pagination {
         m.insert("total".into(), Value::String(total.to_string()));

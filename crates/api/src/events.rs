@@ -13,7 +13,7 @@ use futures_util::Stream;
 use std::collections::{BTreeSet, VecDeque};
 use std::convert::Infallible;
 use std::sync::Arc;
-use tokio::sync::{broadcast, watch};
+use tokio::sync::{OwnedSemaphorePermit, broadcast, watch};
 
 /// Parses `types=a,b` into a filter; `None` passes every event.
 pub(crate) fn type_filter(types: Option<&str>) -> Option<BTreeSet<String>> {
@@ -56,6 +56,8 @@ struct Subscriber {
     filter: Option<BTreeSet<String>>,
     stop: watch::Receiver<bool>,
     pending: VecDeque<SseEvent>,
+    /// The stream's place among the open ones, given back when it ends.
+    _slot: OwnedSemaphorePermit,
 }
 
 /// The stream of one subscriber: ends when the server stops or the node stops publishing; a
@@ -89,6 +91,7 @@ pub(crate) async fn events(
     params: Params,
 ) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, ApiError> {
     let sub = Subscriber {
+        _slot: crate::limits::stream_slot(&st)?,
         blocks: st.view().subscribe(),
         filter: type_filter(params.types.as_deref()),
         stop: st.stop_signal(),

@@ -18,6 +18,7 @@ mod cosmos;
 pub mod encoding;
 pub mod error;
 mod events;
+mod limits;
 mod metrics;
 mod modules;
 mod node;
@@ -39,7 +40,7 @@ use axum::http::Method;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::watch;
+use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinHandle;
 
 /// Tunables of the API; the defaults suit a local node.
@@ -54,6 +55,15 @@ pub struct ApiConfig {
     pub sse_keep_alive: Duration,
     /// How long [`ApiServer::shutdown`] lets in-flight requests finish.
     pub shutdown_grace: Duration,
+    /// Requests handled at once; more get a 503 (an event stream counts until its headers are sent).
+    pub max_in_flight: usize,
+    /// Longest time a request may take, reading its body included (a 408 after it); longer than
+    /// `commit_timeout`, which a request may spend waiting for its transaction.
+    pub request_timeout: Duration,
+    /// Event streams open at once; more get a 503.
+    pub max_event_streams: usize,
+    /// Connections open at once; past that, new clients wait to be accepted.
+    pub max_connections: usize,
 }
 
 impl Default for ApiConfig {
@@ -63,6 +73,10 @@ impl Default for ApiConfig {
             max_body_bytes: 2_097_152,
             sse_keep_alive: Duration::from_secs(15),
             shutdown_grace: Duration::from_secs(5),
+            max_in_flight: 512,
+            request_timeout: Duration::from_secs(40),
+            max_event_streams: 256,
+            max_connections: 1024,
         }
     }
 }
@@ -74,6 +88,10 @@ pub(crate) struct AppState(Arc<Inner>);
 struct Inner {
     view: Arc<dyn NodeView>,
     config: ApiConfig,
+    /// Places for requests being handled ([`ApiConfig::max_in_flight`]).
+    in_flight: Semaphore,
+    /// Places for open event streams ([`ApiConfig::max_event_streams`]).
+    event_streams: Arc<Semaphore>,
     metrics: metrics::Metrics,
     openapi: Bytes,
     stop: watch::Receiver<bool>,
@@ -90,6 +108,16 @@ impl AppState {
     /// The configuration.
     pub(crate) fn config(&self) -> &ApiConfig {
         &self.0.config
+    }
+
+    /// Places for requests being handled.
+    pub(crate) fn in_flight(&self) -> &Semaphore {
+        &self.0.in_flight
+    }
+
+    /// Places for open event streams.
+    pub(crate) fn event_streams(&self) -> &Arc<Semaphore> {
+        &self.0.event_streams
     }
 
     /// The metrics registry.
@@ -116,6 +144,8 @@ fn build(
 ) -> Router {
     let openapi = serde_json::to_vec(&openapi::document()).unwrap_or_default();
     let state = AppState(Arc::new(Inner {
+        in_flight: Semaphore::new(config.max_in_flight.max(1)),
+        event_streams: Arc::new(Semaphore::new(config.max_event_streams.max(1))),
         view,
         metrics: metrics::Metrics::default(),
         openapi: Bytes::from(openapi),
@@ -126,6 +156,10 @@ fn build(
     routes::router()
         .fallback(no_route)
         .method_not_allowed_fallback(wrong_method)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limits::guard,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             metrics::track,
@@ -202,6 +236,7 @@ pub async fn serve(
     let local_addr = listener.local_addr()?;
     let (stop_tx, stop_rx) = watch::channel(false);
     let grace = config.shutdown_grace;
+    let listener = limits::BoundedListener::new(listener, config.max_connections);
     let app = build(view, config, stop_rx.clone(), None);
     let mut until = stop_rx;
     let task = tokio::spawn(async move {

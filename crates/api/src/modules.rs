@@ -26,17 +26,13 @@ type Answer = Result<Out, ApiError>;
 /// All balances of an account, paged by denom.
 pub(crate) fn bank_balances(s: &dyn StateRead, r: &Req) -> Answer {
     let addr = r.address("address")?;
-    let page = r.page()?;
-    let coins: Vec<Coin> = bank::balances(s, &addr)?.into_vec();
-    let (rows, next) = paginate_sorted(coins, |c| c.denom.as_bytes().to_vec(), &page);
+    let (rows, next) = bank::balances_page(s, &addr, &r.page()?)?;
     Ok(Out::one("balances", &rows)?.page(&next))
 }
 
 /// Total supply of every denom, paged by denom.
 pub(crate) fn bank_supply(s: &dyn StateRead, r: &Req) -> Answer {
-    let page = r.page()?;
-    let coins: Vec<Coin> = bank::total_supply(s)?.into_vec();
-    let (rows, next) = paginate_sorted(coins, |c| c.denom.as_bytes().to_vec(), &page);
+    let (rows, next) = bank::supply_page(s, &r.page()?)?;
     Ok(Out::one("supply", &rows)?.page(&next))
 }
 

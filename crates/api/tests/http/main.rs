@@ -12,6 +12,7 @@
 )]
 
 mod cosmos;
+mod limits;
 mod liquidvesting;
 mod node_routes;
 mod proofs;

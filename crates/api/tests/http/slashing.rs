@@ -86,13 +86,20 @@ async fn params_rules_slashes_and_veto() {
     assert_eq!(rules["slasher"], json!(addr("bob").to_string()), "{v}");
     assert_eq!(rules["destination"], json!({"type": "burn"}), "{v}");
 
+    // An infraction after the operator joined the service (a slash cannot reach earlier ones).
+    let status = get_ok(&server, "/status").await;
+    let infraction = status["latest_block_time"]
+        .as_str()
+        .unwrap()
+        .parse::<Timestamp>()
+        .unwrap();
     node.ok(vec![
         MsgSubmitSlash {
             slasher: addr("bob"),
             service_id: f.svc,
             operator_id: Some(f.op),
             fraction: dec("0.05"),
-            infraction_time: "2026-01-01T00:00:10Z".parse::<Timestamp>().unwrap(),
+            infraction_time: infraction,
             reason: "double signing".into(),
         }
         .into(),

@@ -44,6 +44,38 @@ pub fn balances(state: &dyn StateRead, addr: &Address) -> Result<Coins> {
     Ok(Coins::new(coins)?)
 }
 
+/// One page of an account's balances, by denom: a bounded range read however many denoms the account
+/// holds (anyone can send it new ones).
+pub fn balances_page(
+    state: &dyn StateRead,
+    addr: &Address,
+    page: &store::PageRequest,
+) -> Result<(Vec<Coin>, store::PageResponse)> {
+    coins_page(state, &state_key::balances_of(addr), page)
+}
+
+/// One page of the total supply, by denom (a bounded range read).
+pub fn supply_page(
+    state: &dyn StateRead,
+    page: &store::PageRequest,
+) -> Result<(Vec<Coin>, store::PageResponse)> {
+    coins_page(state, &state_key::supply_prefix(), page)
+}
+
+/// One page of `denom → amount` entries under `prefix`; page keys are the denoms.
+fn coins_page(
+    state: &dyn StateRead,
+    prefix: &[u8],
+    page: &store::PageRequest,
+) -> Result<(Vec<Coin>, store::PageResponse)> {
+    let (rows, next) = store::paginate::<u128>(state, prefix, page)?;
+    let coins = rows
+        .into_iter()
+        .map(|(denom, amount)| Ok(Coin::new(denom_from_key(&denom, 0)?, amount)))
+        .collect::<Result<Vec<_>>>()?;
+    Ok((coins, next))
+}
+
 /// Total supply of one denom.
 pub fn supply(state: &dyn StateRead, denom: &str) -> Result<u128> {
     Ok(store::get(state, &state_key::supply(denom))?.unwrap_or(0))
