@@ -256,6 +256,15 @@ pub fn pool_secures_service(state: &dyn StateRead, svc: ServiceId, pool: PoolId)
     Ok(state.get(&state_key::securing_pool(svc, pool))?.is_some())
 }
 
+/// Every pool `svc` borrows security from, in id order (unpaginated, for slashing and reward
+/// allocation: the cost follows the service's own pools, not every pool of the chain).
+pub fn all_service_securing_pool_ids(state: &dyn StateRead, svc: ServiceId) -> Result<Vec<PoolId>> {
+    Ok(pair_seconds(state, state_key::SECURING_POOLS, svc.0)?
+        .into_iter()
+        .map(PoolId)
+        .collect())
+}
+
 /// Every operator that joined `svc`, in id order (unpaginated, for reward allocation).
 pub fn all_service_operator_ids(state: &dyn StateRead, svc: ServiceId) -> Result<Vec<OperatorId>> {
     Ok(pair_seconds(state, state_key::SERVICE_OPERATORS, svc.0)?

@@ -136,11 +136,9 @@ fn pool_candidates(
     filter: Option<&[String]>,
 ) -> Result<Vec<Candidate>> {
     let mut out = Vec::new();
-    for pool in pools::all_pools(ctx.state())? {
+    for id in restaking::all_service_securing_pool_ids(ctx.state(), svc)? {
+        let pool = pools::must_pool(ctx.state(), id)?;
         if !global.is_empty() && !global.contains(&pool.denom) {
-            continue;
-        }
-        if !restaking::pool_secures_service(ctx.state(), svc, pool.id)? {
             continue;
         }
         let target = restaking::load_target(ctx.state(), TargetRef::pool(pool.id))?;

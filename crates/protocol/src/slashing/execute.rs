@@ -7,7 +7,7 @@
 use super::{SlashRecord, SlashStatus, reached_operators};
 use crate::context::Ctx;
 use crate::restaking::{self, Target, TargetRef};
-use crate::{bank, liquidvesting, pools, rewards, services};
+use crate::{bank, liquidvesting, rewards, services};
 use phalanx_types::error::Result;
 use phalanx_types::msgs::{SlashDestination, is_locked_denom, underlying_denom};
 use phalanx_types::{Address, Coin, Coins, Dec, Event, MathError, ServiceId};
@@ -247,17 +247,15 @@ pub(super) fn execute(ctx: &mut Ctx<'_>, s: &mut SlashRecord) -> Result<()> {
         }
     }
     if s.operator_id.is_none() {
-        for pool in pools::all_pools(ctx.state())? {
-            if !restaking::pool_secures_service(ctx.state(), svc.id, pool.id)?
-                || !super::pool_secured_at(ctx.state(), svc.id, pool.id, s.infraction_time)?
-            {
+        for pool in restaking::all_service_securing_pool_ids(ctx.state(), svc.id)? {
+            if !super::pool_secured_at(ctx.state(), svc.id, pool, s.infraction_time)? {
                 continue;
             }
-            let r = TargetRef::pool(pool.id);
+            let r = TargetRef::pool(pool);
             slash_locked_holders(ctx, r, Some(svc.id), &mut run)?;
-            for tr in restaking::tranche::tranches(ctx.state(), pool.id)? {
+            for tr in restaking::tranche::tranches(ctx.state(), pool)? {
                 if tr.services.contains(&svc.id) {
-                    let t = restaking::target::load_tranche(ctx.state(), pool.id, tr.id)?;
+                    let t = restaking::target::load_tranche(ctx.state(), pool, tr.id)?;
                     slash_target(ctx, t, &mut run)?;
                 }
             }
