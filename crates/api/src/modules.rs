@@ -507,8 +507,9 @@ pub(crate) fn restaked_locked(s: &dyn StateRead, r: &Req) -> Answer {
 }
 
 /// Burns waiting for their forced unbonding to complete, in completion order.
-pub(crate) fn burn_queue(s: &dyn StateRead, _: &Req) -> Answer {
-    Out::one("burn_queue", &liquidvesting::burn_queue(s)?)
+pub(crate) fn burn_queue(s: &dyn StateRead, r: &Req) -> Answer {
+    let (rows, next) = liquidvesting::burn_queue_page(s, &r.page()?)?;
+    Ok(Out::one("burn_queue", &rows)?.page(&next))
 }
 
 // ---- validators ------------------------------------------------------------------------------------
@@ -565,8 +566,9 @@ pub(crate) fn slash(s: &dyn StateRead, r: &Req) -> Answer {
 }
 
 /// Slashes waiting for their veto window to end, in execution order.
-pub(crate) fn pending_slashes(s: &dyn StateRead, _: &Req) -> Answer {
-    Out::one("slashes", &slashing::pending_slashes(s)?)
+pub(crate) fn pending_slashes(s: &dyn StateRead, r: &Req) -> Answer {
+    let (rows, next) = slashing::pending_slashes_page(s, &r.page()?)?;
+    Ok(Out::one("slashes", &rows)?.page(&next))
 }
 
 /// The slash to simulate from `?service=ID&fraction=F`: both or neither.

@@ -221,13 +221,13 @@ pub(crate) const ROUTES: &[RouteSpec] = &[
     q("/phalanx/liquidvesting/v1/params", "liquidvesting", "Liquid vesting params", ONE, "{params: {insurance_percentage, burners: string[], minters: string[]}}", m::liquidvesting_params),
     q("/phalanx/liquidvesting/v1/insurance_funds/{user_address}", "liquidvesting", "A user's insurance fund, per underlying denom", ONE, "{balance: Coin[]}", m::insurance_fund),
     q("/phalanx/liquidvesting/v1/restaked_locked/{user_address}", "liquidvesting", "A user's restaked locked tokens (delegations and unbondings)", ONE, "{restaked: Coin[]}", m::restaked_locked),
-    q("/phalanx/liquidvesting/v1/burn_queue", "liquidvesting", "Locked tokens waiting for their forced unbonding to complete before being burned", ONE, "{burn_queue: {completion_time, user, amount: Coin[]}[]}", m::burn_queue),
+    q("/phalanx/liquidvesting/v1/burn_queue", "liquidvesting", "Locked tokens waiting for their forced unbonding to complete before being burned", LIST, "{burn_queue: {completion_time, user, amount: Coin[]}[], pagination}", m::burn_queue),
     // ---- slashing
     q("/phalanx/slashing/v1/params", "slashing", "Slashing params", ONE, "{params: {rules_change_delay, commission_change_delay, max_commission_step}}", m::slashing_params),
     q("/phalanx/slashing/v1/services/{service_id}/rules", "slashing", "A service's slashing rules: in effect and pending (null when none)", ONE, "{rules: {active: SlashingRules|null, pending: {rules, effective_time}|null}}", m::slashing_rules),
     q("/phalanx/slashing/v1/slashes", "slashing", "Every slash (any status) in id order", LIST, "{slashes: Slash[], pagination}", m::slashes),
     q("/phalanx/slashing/v1/slashes/{slash_id}", "slashing", "A slash by id", ONE, "{slash}", m::slash),
-    q("/phalanx/slashing/v1/pending_slashes", "slashing", "Slashes inside their veto window, in execution order", ONE, "{slashes: Slash[]}", m::pending_slashes),
+    q("/phalanx/slashing/v1/pending_slashes", "slashing", "Slashes inside their veto window, in execution order", LIST, "{slashes: Slash[], pagination}", m::pending_slashes),
     q("/phalanx/slashing/v1/exposure/{address}", "slashing", "What every service can slash of an address's stake; with service and fraction, the exact loss of that slash now", EXPOSURE, "{address, services: {service_id, at_stake, max_loss_now}[], loss_if_slashed: Coin[]|null}", m::exposure),
     q("/phalanx/slashing/v1/operators/{operator_id}/pending_commission", "slashing", "An operator's commission change waiting to apply (null when none)", ONE, "{pending_commission: {params, effective_time}|null}", m::pending_commission),
     // ---- validators

@@ -1015,8 +1015,9 @@ impl Client {
     }
 
     /// Slashes inside their veto window, in execution order.
-    pub async fn pending_slashes(&self) -> Result<Vec<SlashRecord>> {
-        self.one(paths::pending_slashes(), "slashes").await
+    pub async fn pending_slashes(&self, page: &PageRequest) -> Result<Paged<SlashRecord>> {
+        self.list(Query::list(paths::pending_slashes(), page), "slashes")
+            .await
     }
 
     /// What every service can slash of `address`'s stake now; with `simulate = Some((service,

@@ -62,7 +62,10 @@ async fn funds_restaked_locked_tokens_and_the_burn_queue_are_served() {
         json!({"restaked": [{"denom": "locked/uatom", "amount": "1000000"}]})
     );
     let v = get_ok(&server, &format!("{LV}/burn_queue")).await;
-    assert_eq!(v, json!({"burn_queue": []}));
+    assert_eq!(
+        v,
+        json!({"burn_queue": [], "pagination": {"next_key": null}})
+    );
 
     // Alice holds nothing liquid: burning 400,000 force-unbonds them and queues their burn.
     node.ok(vec![

@@ -464,7 +464,11 @@ pub enum SlashingQuery {
         page: PageOpts,
     },
     /// Slashes inside their veto window, in execution order.
-    Pending,
+    Pending {
+        /// Which page.
+        #[command(flatten)]
+        page: PageOpts,
+    },
     /// What every service can slash of an address's stake; with --service and --fraction, the exact
     /// loss a whole-security slash of that service would cause now.
     Exposure {
@@ -491,7 +495,7 @@ fn slashing_request(cmd: &SlashingQuery, addresses: &dyn AddressResolver) -> Res
         S::Rules { service_id } => Query::get(paths::slashing_rules(ServiceId(*service_id))),
         S::Slash { slash_id } => Query::get(paths::slash(*slash_id)),
         S::Slashes { page } => Query::list(paths::slashes(), &page.page()),
-        S::Pending => Query::get(paths::pending_slashes()),
+        S::Pending { page } => Query::list(paths::pending_slashes(), &page.page()),
         S::Exposure {
             address,
             service,
@@ -621,7 +625,11 @@ pub enum LiquidVestingQuery {
         user: String,
     },
     /// Locked tokens waiting for their forced unbonding to complete before being burned.
-    BurnQueue,
+    BurnQueue {
+        /// Which page.
+        #[command(flatten)]
+        page: PageOpts,
+    },
 }
 
 /// Resolves address arguments: a `phx1...` address, or the name of a key in the keyring.
@@ -772,7 +780,9 @@ impl QueryCmd {
                 LiquidVestingQuery::RestakedLocked { user } => {
                     Query::get(paths::restaked_locked(&addresses.resolve(user)?))
                 }
-                LiquidVestingQuery::BurnQueue => Query::get(paths::burn_queue()),
+                LiquidVestingQuery::BurnQueue { page } => {
+                    Query::list(paths::burn_queue(), &page.page())
+                }
             },
             QueryCmd::Validators(v) => match v {
                 ValidatorsQuery::Set => Query::get(paths::validator_set()),

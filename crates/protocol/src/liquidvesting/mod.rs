@@ -161,24 +161,44 @@ pub fn all_funds(state: &dyn StateRead) -> Result<Vec<(Address, String, FundEntr
 
 /// Every queued burn, in (completion time, user) order.
 pub fn burn_queue(state: &dyn StateRead) -> Result<Vec<BurnEntry>> {
+    let prefix = state_key::burn_queue_prefix();
     state
-        .prefix(&state_key::burn_queue_prefix())?
+        .prefix(&prefix)?
         .into_iter()
-        .map(|(k, v)| burn_entry(&k, &v))
+        .map(|(k, v)| {
+            burn_entry(
+                k.get(prefix.len()..).unwrap_or_default(),
+                store::decode(&v)?,
+            )
+        })
         .collect()
 }
 
-fn burn_entry(key: &[u8], value: &[u8]) -> Result<BurnEntry> {
+/// One page of [`burn_queue`] (a bounded read, however many burns wait).
+pub fn burn_queue_page(
+    state: &dyn StateRead,
+    page: &store::PageRequest,
+) -> Result<(Vec<BurnEntry>, store::PageResponse)> {
+    let (rows, next) = store::paginate::<Coins>(state, &state_key::burn_queue_prefix(), page)?;
+    let entries = rows
+        .into_iter()
+        .map(|(k, amount)| burn_entry(&k, amount))
+        .collect::<Result<_>>()?;
+    Ok((entries, next))
+}
+
+/// A burn from its queue key after the queue prefix (completion time, user) and its amount.
+fn burn_entry(key: &[u8], amount: Coins) -> Result<BurnEntry> {
     let malformed = || Error::State("malformed liquid vesting burn queue key".into());
-    let at = key.get(2..10).ok_or_else(malformed)?;
+    let at = key.get(..8).ok_or_else(malformed)?;
     let user: [u8; 20] = key
-        .get(10..30)
+        .get(8..28)
         .and_then(|b| b.try_into().ok())
         .ok_or_else(malformed)?;
     Ok(BurnEntry {
         completion_time: Timestamp(u64::from_be_bytes(at.try_into().map_err(|_| malformed())?)),
         user: Address(user),
-        amount: store::decode(value)?,
+        amount,
     })
 }
 
@@ -448,7 +468,10 @@ pub fn end_block(ctx: &mut Ctx<'_>) -> Result<()> {
     )?;
     for (key, value) in due {
         ctx.delete(&key)?;
-        let entry = burn_entry(&key, &value)?;
+        let entry = burn_entry(
+            key.get(start.len()..).unwrap_or_default(),
+            store::decode(&value)?,
+        )?;
         let mut burn = Vec::new();
         for c in entry.amount.iter() {
             let held = bank::balance(ctx.state(), &entry.user, &c.denom)?;

@@ -155,21 +155,34 @@ pub fn slashes(
     Ok((rows.into_iter().map(|(_, s)| s).collect(), next))
 }
 
+/// The slash id a queue key ends with.
+fn queued_id(key: &[u8]) -> Result<u64> {
+    key.get(key.len().saturating_sub(8)..)
+        .and_then(|b| <[u8; 8]>::try_from(b).ok())
+        .map(u64::from_be_bytes)
+        .ok_or_else(|| Error::State("malformed slash queue key".into()))
+}
+
 /// Slashes waiting for their veto window to end, in execution order.
 pub fn pending_slashes(state: &dyn StateRead) -> Result<Vec<SlashRecord>> {
-    let prefix = state_key::single(state_key::QUEUE);
     let mut out = Vec::new();
-    for (k, _) in state.prefix(&prefix)? {
-        let id = k
-            .get(k.len().saturating_sub(8)..)
-            .and_then(|b| <[u8; 8]>::try_from(b).ok())
-            .map(u64::from_be_bytes)
-            .ok_or_else(|| Error::State("malformed slash queue key".into()))?;
-        if let Some(s) = slash(state, id)? {
-            out.push(s);
-        }
+    for (k, _) in state.prefix(&state_key::single(state_key::QUEUE))? {
+        out.extend(slash(state, queued_id(&k)?)?);
     }
     Ok(out)
+}
+
+/// One page of [`pending_slashes`] (a bounded read, however many slashes wait).
+pub fn pending_slashes_page(
+    state: &dyn StateRead,
+    page: &PageRequest,
+) -> Result<(Vec<SlashRecord>, PageResponse)> {
+    let (rows, next) = store::paginate::<()>(state, &state_key::single(state_key::QUEUE), page)?;
+    let mut out = Vec::new();
+    for (k, ()) in rows {
+        out.extend(slash(state, queued_id(&k)?)?);
+    }
+    Ok((out, next))
 }
 
 /// An operator's pending commission change.
@@ -555,11 +568,7 @@ pub fn end_block(ctx: &mut Ctx<'_>) -> Result<()> {
         .range(&start, Some(&state_key::queue_end(now)), None)?
     {
         ctx.delete(&key)?;
-        let id = key
-            .get(key.len().saturating_sub(8)..)
-            .and_then(|b| <[u8; 8]>::try_from(b).ok())
-            .map(u64::from_be_bytes)
-            .ok_or_else(|| Error::State("malformed slash queue key".into()))?;
+        let id = queued_id(&key)?;
         let Some(mut s) = slash(ctx.state(), id)? else {
             continue;
         };
