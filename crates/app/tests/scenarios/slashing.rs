@@ -265,6 +265,52 @@ fn a_service_cannot_widen_what_a_slash_of_an_earlier_infraction_reaches() {
             .unwrap(),
         json
     );
+    // Nor can it in the block of the infraction itself: a pool borrowed and denoms widened in the
+    // very transaction that submits the slash do not count for an infraction at that block's time.
+    let (mut same, s1, _s2, _pool) = example_b_chain();
+    same.ok(only_uatom(s1));
+    let op = register_operator(&mut same, op_admin);
+    join(&mut same, op_admin, op, s1);
+    delegate_op(&mut same, bob, op, "100000uatom,100000utia");
+    same.ok(MsgDelegatePool {
+        delegator: addr("carol"),
+        amount: Coin::new("utia", 50_000),
+    });
+    let at = after(same.time, Duration::from_secs(BLOCK_SECS));
+    let r = same.tx(
+        admin,
+        vec![
+            MsgSetServiceParams {
+                sender: admin,
+                service_id: s1,
+                service_params: ServiceParams::default(),
+            }
+            .into(),
+            MsgBorrowPoolSecurity {
+                sender: admin,
+                service_id: s1,
+                pool_id: utia_pool,
+            }
+            .into(),
+        ],
+    );
+    assert!(r.is_ok(), "{}", r.log);
+    assert_eq!(same.time, at);
+    let r = same.block_after(
+        Duration(0),
+        vec![phalanx_app::Tx {
+            sender: slasher(),
+            msgs: vec![submit(s1, None, "0.1", at).into()],
+        }],
+    );
+    assert!(r.tx_results[0].is_ok(), "{}", r.tx_results[0].log);
+    assert_eq!(operator_tokens(&same, op), coins("90000uatom,100000utia"));
+    assert_eq!(
+        value(&same, TargetRef::pool(utia_pool), &addr("carol")),
+        coins("50000utia")
+    );
+    same.check_invariants();
+
     // An infraction after the changes reaches the utia stake too.
     chain.advance(Duration::from_secs(1));
     let now = chain.time;
@@ -635,16 +681,31 @@ fn stake_that_left_after_the_infraction_cannot_escape_through_the_veto_window() 
     assert_code(&r, "slashing", 5);
     assert!(r.log.contains("veto window"), "{}", r.log);
 
-    // 47 h after it, the slash executes at 71 h and reaches both.
+    // 47 h after it, the slash is due at 71 h and reaches both, even if the next block comes only
+    // at 75 h, after bob's entry matured and the departure's unbonding time ran out.
     let (mut chain, svc, op, op2, infraction) = left_after_infraction();
     chain.advance(Duration::from_hours(46));
     run_ok(&mut chain, submit(svc, None, "0.1", infraction));
-    chain.advance(Duration::from_hours(24));
-    let entry = restaking::target_unbonding_delegation(&chain.state, TargetRef::operator(op), &bob)
-        .unwrap()
-        .unwrap();
-    assert_eq!(entry.entries[0].balance, coins("90000uatom"));
+    let held = chain.balance(&bob, "uatom");
+    chain.advance(Duration::from_hours(28));
+    // The slash ran before the block paid bob's matured entry: he got 90% of it.
+    assert!(
+        restaking::target_unbonding_delegation(&chain.state, TargetRef::operator(op), &bob)
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(chain.balance(&bob, "uatom") - held, 90_000);
     assert_eq!(operator_tokens(&chain, op2), coins("90000uatom"));
+    // Governance cannot shorten the unbonding time to the veto window or below.
+    let r = chain.err(MsgUpdateRestakingParams {
+        authority: authority(),
+        params: RestakingParams {
+            unbonding_time: Duration::from_hours(24),
+            ..restaking::params(&chain.state).unwrap()
+        },
+    });
+    assert_code(&r, "restaking", 17);
+    assert!(r.log.contains("veto window"), "{}", r.log);
     chain.check_invariants();
 }
 

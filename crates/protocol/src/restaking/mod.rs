@@ -140,6 +140,19 @@ pub fn params(state: &dyn StateRead) -> Result<RestakingParams> {
 pub fn handle_update_params(ctx: &mut Ctx<'_>, msg: &MsgUpdateRestakingParams) -> Result<()> {
     ctx.require_authority(msg.authority)?;
     msg.params.validate()?;
+    // A slash executes at the end of its veto window and must still find the stake that left after
+    // the infraction, which stays slashable for one unbonding time.
+    if let Some((window, svc)) = crate::slashing::longest_veto_window(ctx.state())?
+        && msg.params.unbonding_time <= window
+    {
+        return Err(phalanx_types::error::RestakingError::InvalidParams(format!(
+            "unbonding_time {} must be longer than the slashing veto window {window} of service \
+             {svc}: stake that left after an infraction must still be slashable when the slash \
+             executes",
+            msg.params.unbonding_time
+        ))
+        .into());
+    }
     ctx.set(state_key::single(state_key::PARAMS), &msg.params)?;
     ctx.emit(Event::new("update_params").attr("module", "restaking"));
     Ok(())

@@ -421,7 +421,10 @@ pub fn before_service_deleted(ctx: &mut Ctx<'_>, svc: ServiceId) -> Result<()> {
                 .preferences
                 .trusted_services
                 .retain(|e| e.service_id != svc);
-            ctx.set(state_key::pending_preferences(&user), &pending)?;
+            // Without the service, the pending preferences may no longer withdraw anything.
+            let canonical = pending.preferences.union(&pending.preferences);
+            let withdraws = prefs.union(&pending.preferences) != canonical;
+            set_pending_preferences(ctx, &user, withdraws.then_some(&pending))?;
         }
         ctx.delete(&key)?;
     }

@@ -228,6 +228,7 @@ pub fn handle_delete(ctx: &mut Ctx<'_>, msg: &MsgDeleteService) -> Result<()> {
     }
     restaking::before_service_deleted(ctx, svc.id)?;
     crate::rewards::before_service_deleted(ctx, svc.id)?;
+    crate::slashing::before_service_deleted(ctx, svc.id)?;
     ctx.delete(&state_key::service(svc.id))?;
     ctx.delete(&state_key::service_params(svc.id))?;
     emit_admin_event(ctx, "delete_service", svc.id, msg.sender);

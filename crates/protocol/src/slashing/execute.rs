@@ -232,11 +232,13 @@ pub(super) fn execute(ctx: &mut Ctx<'_>, s: &mut SlashRecord) -> Result<()> {
     };
     let operators = match s.operator_id {
         Some(op) => vec![op],
+        // Departures are judged at the time the slash was due, not at the (possibly later) block
+        // that runs it: the submission bound guarantees they were reachable then.
         None => reached_operators(
             ctx.state(),
             svc.id,
             s.infraction_time..=s.infraction_time,
-            ctx.block.time,
+            s.executes_at,
         )?,
     };
     for op in operators {

@@ -25,7 +25,8 @@ use phalanx_types::msgs::{
     SlashDestination, SlashingParams, SlashingRules,
 };
 use phalanx_types::{
-    Address, Coins, Dec, Error, Event, MathError, OperatorId, PoolId, ServiceId, Timestamp,
+    Address, Coins, Dec, Duration, Error, Event, MathError, OperatorId, PoolId, ServiceId,
+    Timestamp,
 };
 use serde::{Deserialize, Serialize};
 use std::ops::RangeInclusive;
@@ -140,6 +141,28 @@ pub fn rules(state: &dyn StateRead, svc: ServiceId) -> Result<RulesRecord> {
     Ok(store::get(state, &state_key::rules(svc))?.unwrap_or_default())
 }
 
+/// The longest veto window of any service's rules, in effect or pending, and its service: the
+/// unbonding time must stay longer (see [`handle_set_rules`]).
+pub fn longest_veto_window(state: &dyn StateRead) -> Result<Option<(Duration, ServiceId)>> {
+    let prefix = state_key::single(state_key::RULES);
+    let mut longest: Option<(Duration, ServiceId)> = None;
+    for (k, v) in state.prefix(&prefix)? {
+        let svc = ServiceId(store::be_u32(k.get(prefix.len()..).unwrap_or_default())?);
+        let record: RulesRecord = store::decode(&v)?;
+        let windows = record
+            .active
+            .iter()
+            .chain(record.pending.iter().map(|p| &p.rules))
+            .map(|r| r.veto_window);
+        for w in windows {
+            if longest.is_none_or(|(l, _)| w > l) {
+                longest = Some((w, svc));
+            }
+        }
+    }
+    Ok(longest)
+}
+
 /// A slash by id.
 pub fn slash(state: &dyn StateRead, id: u64) -> Result<Option<SlashRecord>> {
     store::get(state, &state_key::slash(id))
@@ -237,37 +260,41 @@ pub fn pool_secured_at(
     infraction: Timestamp,
 ) -> Result<bool> {
     let since: Option<Timestamp> = store::get(state, &state_key::borrowed_at(svc, pool))?;
-    Ok(since.is_none_or(|t| t <= infraction))
+    // Strictly before: a borrow in the block (or transaction) of the infraction or of the slash
+    // itself must not widen what the slash reaches.
+    Ok(since.is_none_or(|t| t < infraction))
 }
 
 /// Records the service's allowed denoms as they were before a change now. A slash reaches only the
 /// denoms the service accepted both at the infraction and at execution: a service cannot widen what
-/// its slash reaches after the fact. Records older than one unbonding time can no longer matter (no
-/// slash reaches that far back) and are dropped.
+/// its slash reaches after the fact. The records are kept while the service exists (one per change,
+/// each paid for by its transaction): pruning them by the unbonding time of the day would lose the
+/// ones a later, longer unbonding time makes relevant again.
 pub fn record_denoms_change(ctx: &mut Ctx<'_>, svc: ServiceId, before: &[String]) -> Result<()> {
-    let now = ctx.block.time;
-    let key = state_key::denoms_before(svc, now);
+    let key = state_key::denoms_before(svc, ctx.block.time);
     // Several changes in one block: the list before the first is the one in force until then.
     if ctx.state().get(&key)?.is_none() {
         ctx.set(key, &before.to_vec())?;
     }
-    let oldest = now.saturating_sub(restaking::params(ctx.state())?.unbonding_time);
-    let prefix = state_key::denoms_before_prefix(svc);
-    for (k, _) in ctx
-        .state()
-        .range(&prefix, Some(&state_key::denoms_before(svc, oldest)), None)?
-    {
+    Ok(())
+}
+
+/// Before a service is deleted: its history of allowed denoms goes with it (a slash of a deleted
+/// service takes nothing).
+pub fn before_service_deleted(ctx: &mut Ctx<'_>, svc: ServiceId) -> Result<()> {
+    for (k, _) in ctx.prefix(&state_key::denoms_before_prefix(svc))? {
         ctx.delete(&k)?;
     }
     Ok(())
 }
 
-/// The service's own allowed denoms in force at `at`: the list recorded before the first change
-/// after `at`, or the current one if none came since.
+/// The service's own allowed denoms in force at `at`: the list recorded before the first change at
+/// or after `at` (a change in the infraction's own block counts as after it, the narrower reading
+/// once intersected with the current list), or the current one if none came since.
 fn own_denoms_at(state: &dyn StateRead, svc: ServiceId, at: Timestamp) -> Result<Vec<String>> {
-    let after = state_key::denoms_before(svc, Timestamp(at.0.saturating_add(1)));
+    let from = state_key::denoms_before(svc, at);
     let end = phalanx_state::prefix_end(&state_key::denoms_before_prefix(svc));
-    match state.range(&after, end.as_deref(), Some(1))?.first() {
+    match state.range(&from, end.as_deref(), Some(1))?.first() {
         Some((_, v)) => store::decode(v),
         None => Ok(services::service_params(state, svc)?.allowed_denoms),
     }
