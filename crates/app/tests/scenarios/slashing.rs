@@ -1061,6 +1061,49 @@ fn slashing_state_survives_a_genesis_round_trip() {
         json
     );
     copy.check_invariants();
+    // Import refuses what no transaction could have produced.
+    let refused = |g: &phalanx_app::Genesis, what: &str| {
+        let mut state = phalanx_state::MemState::new();
+        let e = phalanx_app::init_genesis(&mut state, g).unwrap_err();
+        assert!(e.to_string().contains(what), "{e}");
+    };
+    let first_rules = |g: &mut phalanx_app::Genesis| {
+        let r = &mut g.slashing.rules[0].rules;
+        match (r.active.as_mut(), r.pending.as_mut()) {
+            (Some(active), _) => active,
+            (None, pending) => &mut pending.unwrap().rules,
+        }
+        .clone()
+    };
+    let mut long_veto = g.clone();
+    let mut rules = first_rules(&mut long_veto);
+    rules.veto_window = Duration::from_hours(72);
+    rules.resolver = Some(resolver());
+    long_veto.slashing.rules[0].rules = slashing::RulesRecord {
+        active: Some(rules),
+        pending: None,
+    };
+    refused(&long_veto, "veto_window");
+    let mut pool_recipient = g.clone();
+    let mut rules = first_rules(&mut pool_recipient);
+    rules.destination = SlashDestination::Recipient {
+        address: rewards::rewards_pool(),
+    };
+    pool_recipient.slashing.rules[0].rules = slashing::RulesRecord {
+        active: Some(rules),
+        pending: None,
+    };
+    refused(&pool_recipient, "rewards pool");
+    let mut ghost = g.clone();
+    ghost
+        .slashing
+        .denoms_changes
+        .push(slashing::DenomsChangeRecord {
+            service_id: ServiceId(99),
+            time: chain.time,
+            before: vec![],
+        });
+    refused(&ghost, "99");
 }
 
 #[test]

@@ -407,6 +407,7 @@ pub fn init_genesis(ctx: &mut Ctx<'_>, g: &OperatorsGenesis) -> Result<()> {
         if op.moniker.trim().is_empty() {
             return Err(bad(format!("operator {} has a blank moniker", op.id)));
         }
+        crate::bank::check_recipient(&op.admin)?;
         save_operator(ctx, op)?;
     }
     // Exactly one queue entry per INACTIVATING operator: a missing one would leave it stuck, a second

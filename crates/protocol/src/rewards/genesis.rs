@@ -251,6 +251,7 @@ pub fn init_genesis(ctx: &mut Ctx<'_>, g: &RewardsGenesis) -> Result<()> {
         ctx.set(state_key::single(state_key::LAST_ALLOCATION), &t)?;
     }
     for w in &g.withdraw_addresses {
+        crate::bank::check_recipient(&w.withdraw_address)?;
         ctx.set(state_key::withdraw_address(&w.address), &w.withdraw_address)?;
     }
     for t in &g.targets {

@@ -367,6 +367,7 @@ pub fn init_genesis(ctx: &mut Ctx<'_>, g: &ServicesGenesis) -> Result<()> {
         if svc.name.trim().is_empty() {
             return Err(bad(format!("service {} has a blank name", svc.id)));
         }
+        crate::bank::check_recipient(&svc.admin)?;
         save_service(ctx, svc)?;
     }
     for r in &g.services_params {

@@ -6,7 +6,7 @@ use crate::context::Ctx;
 use crate::store;
 use phalanx_state::StateRead;
 use phalanx_types::error::Result;
-use phalanx_types::msgs::SlashingParams;
+use phalanx_types::msgs::{ServiceParams, SlashDestination, SlashingParams};
 use phalanx_types::{Error, OperatorId, PoolId, ServiceId, Timestamp};
 use serde::{Deserialize, Serialize};
 
@@ -177,7 +177,25 @@ pub fn init_genesis(ctx: &mut Ctx<'_>, g: &SlashingGenesis) -> Result<()> {
     ctx.set(state_key::single(state_key::PARAMS), &g.params)?;
     let next = g.next_slash_id.max(1);
     ctx.set(state_key::single(state_key::NEXT_SLASH_ID), &next)?;
+    let unbonding = crate::restaking::params(ctx.state())?.unbonding_time;
     for r in &g.rules {
+        for rules in r
+            .rules
+            .active
+            .iter()
+            .chain(r.rules.pending.iter().map(|p| &p.rules))
+        {
+            rules.validate()?;
+            if rules.veto_window >= unbonding {
+                return Err(Error::InvalidGenesis(format!(
+                    "service {}: veto_window {} must be shorter than the unbonding time {unbonding}",
+                    r.service_id, rules.veto_window
+                )));
+            }
+            if let SlashDestination::Recipient { address } = &rules.destination {
+                crate::bank::check_recipient(address)?;
+            }
+        }
         ctx.set(state_key::rules(r.service_id), &r.rules)?;
     }
     for s in &g.slashes {
@@ -222,7 +240,17 @@ pub fn init_genesis(ctx: &mut Ctx<'_>, g: &SlashingGenesis) -> Result<()> {
         }
         ctx.set(state_key::borrowed_at(b.service_id, b.pool_id), &b.time)?;
     }
+    crate::genesis_util::require_sorted_unique(
+        &g.denoms_changes,
+        |d| (d.service_id, d.time),
+        "slashing denoms_changes",
+    )?;
     for d in &g.denoms_changes {
+        crate::services::must_service(ctx.state(), d.service_id)?;
+        ServiceParams {
+            allowed_denoms: d.before.clone(),
+        }
+        .validate()?;
         ctx.set(state_key::denoms_before(d.service_id, d.time), &d.before)?;
     }
     for p in &g.pending_commissions {
