@@ -64,6 +64,9 @@ pub struct ApiConfig {
     pub max_event_streams: usize,
     /// Connections open at once; past that, new clients wait to be accepted.
     pub max_connections: usize,
+    /// A connection the server wrote nothing to for this long is closed (an idle client, or one
+    /// trickling its request headers); longer than `request_timeout` and `sse_keep_alive`.
+    pub idle_timeout: Duration,
 }
 
 impl Default for ApiConfig {
@@ -77,6 +80,7 @@ impl Default for ApiConfig {
             request_timeout: Duration::from_secs(40),
             max_event_streams: 256,
             max_connections: 1024,
+            idle_timeout: Duration::from_secs(60),
         }
     }
 }
@@ -236,7 +240,8 @@ pub async fn serve(
     let local_addr = listener.local_addr()?;
     let (stop_tx, stop_rx) = watch::channel(false);
     let grace = config.shutdown_grace;
-    let listener = limits::BoundedListener::new(listener, config.max_connections);
+    let listener =
+        limits::BoundedListener::new(listener, config.max_connections, config.idle_timeout);
     let app = build(view, config, stop_rx.clone(), None);
     let mut until = stop_rx;
     let task = tokio::spawn(async move {

@@ -10,13 +10,16 @@ use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::serve::Listener;
+use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
+use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::time::Sleep;
 
 /// Middleware: refuses a request when `max_in_flight` are being handled already, and answers 408
 /// when one takes longer than `request_timeout`. An event stream counts only until its headers are
@@ -58,18 +61,22 @@ pub(crate) fn stream_slot(st: &AppState) -> Result<OwnedSemaphorePermit, ApiErro
 }
 
 /// A TCP listener that holds at most `slots` connections open: past that it stops accepting, and
-/// new clients wait in the kernel's queue until a connection closes.
+/// new clients wait in the kernel's queue until a connection closes. A connection the server has
+/// written nothing to for `idle` is closed, so idle or trickling clients cannot keep the places.
 pub(crate) struct BoundedListener {
     inner: TcpListener,
     slots: Arc<Semaphore>,
+    idle: Duration,
 }
 
 impl BoundedListener {
-    /// Wraps `inner`, allowing `max_connections` (at least 1) open connections.
-    pub(crate) fn new(inner: TcpListener, max_connections: usize) -> Self {
+    /// Wraps `inner`, allowing `max_connections` (at least 1) open connections, each closed once the
+    /// server has written nothing to it for `idle`.
+    pub(crate) fn new(inner: TcpListener, max_connections: usize, idle: Duration) -> Self {
         Self {
             inner,
             slots: Arc::new(Semaphore::new(max_connections.max(1))),
+            idle,
         }
     }
 }
@@ -89,6 +96,8 @@ impl Listener for BoundedListener {
                     SlottedStream {
                         stream,
                         _slot: slot,
+                        idle: self.idle,
+                        quiet_until: Box::pin(tokio::time::sleep(self.idle)),
                     },
                     addr,
                 );
@@ -101,10 +110,15 @@ impl Listener for BoundedListener {
     }
 }
 
-/// A connection holding its slot until it is dropped.
+/// A connection holding its slot until it is dropped. Reading fails once the server has written
+/// nothing for `idle`: every request is answered within the request timeout and every event stream
+/// sends keep-alives, so only a client that sends no complete request (idle, or trickling its
+/// headers) gets there. Bytes from the client do not count, or trickling would keep it open.
 pub(crate) struct SlottedStream {
     stream: TcpStream,
     _slot: OwnedSemaphorePermit,
+    idle: Duration,
+    quiet_until: Pin<Box<Sleep>>,
 }
 
 impl AsyncRead for SlottedStream {
@@ -113,7 +127,26 @@ impl AsyncRead for SlottedStream {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.stream).poll_read(cx, buf)
+        match Pin::new(&mut self.stream).poll_read(cx, buf) {
+            Poll::Pending => match self.quiet_until.as_mut().poll(cx) {
+                Poll::Ready(()) => Poll::Ready(Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    "no request completed within the connection idle timeout",
+                ))),
+                Poll::Pending => Poll::Pending,
+            },
+            ready => ready,
+        }
+    }
+}
+
+impl SlottedStream {
+    /// The server wrote: the connection is in use, so its idle deadline moves.
+    fn wrote(&mut self, written: &Poll<io::Result<usize>>) {
+        if matches!(written, Poll::Ready(Ok(n)) if *n > 0) {
+            let next = tokio::time::Instant::now() + self.idle;
+            self.quiet_until.as_mut().reset(next);
+        }
     }
 }
 
@@ -123,7 +156,9 @@ impl AsyncWrite for SlottedStream {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.stream).poll_write(cx, buf)
+        let written = Pin::new(&mut self.stream).poll_write(cx, buf);
+        self.wrote(&written);
+        written
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
@@ -139,7 +174,9 @@ impl AsyncWrite for SlottedStream {
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.stream).poll_write_vectored(cx, bufs)
+        let written = Pin::new(&mut self.stream).poll_write_vectored(cx, bufs);
+        self.wrote(&written);
+        written
     }
 
     fn is_write_vectored(&self) -> bool {

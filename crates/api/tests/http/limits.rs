@@ -128,3 +128,39 @@ async fn open_connections_are_bounded() {
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     server.shutdown().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_and_trickling_connections_lose_their_place() {
+    let config = ApiConfig {
+        max_connections: 1,
+        idle_timeout: Duration::from_millis(400),
+        ..ApiConfig::default()
+    };
+    let (_node, server, _) = start_with(config).await;
+    let at = server.local_addr();
+    // A client that sends nothing holds the only place only until the idle timeout.
+    let idle = TcpStream::connect(at).await.unwrap();
+    let mut next = TcpStream::connect(at).await.unwrap();
+    next.write_all(STATUS).await.unwrap();
+    let answer = read_some(&mut next, Duration::from_secs(10)).await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    drop(next);
+    drop(idle);
+    // Nor does one that trickles its headers a byte at a time: bytes from the client do not count.
+    let mut trickle = TcpStream::connect(at).await.unwrap();
+    let mut waiting = TcpStream::connect(at).await.unwrap();
+    waiting.write_all(STATUS).await.unwrap();
+    let feeder = tokio::spawn(async move {
+        for b in b"GET /status HTTP/1.1\r\nhost: te".iter() {
+            if trickle.write_all(&[*b]).await.is_err() {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        false
+    });
+    let answer = read_some(&mut waiting, Duration::from_secs(10)).await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    feeder.abort();
+    server.shutdown().await.unwrap();
+}
