@@ -105,6 +105,10 @@ pub struct Authenticated {
     pub fee: Coins,
     /// The sign-doc digest the signature is valid over, for a [`SignatureCache`].
     pub digest: [u8; 32],
+    /// The signer's balance of the fee denom that the fee was checked against: the mempool holds
+    /// the fees of all the signer's waiting transactions to it, so that it does not admit more
+    /// transactions than the balance can pay for.
+    pub fee_balance: u128,
 }
 
 /// Verifies a SIGN_MODE_DIRECT signature: sha256 of the sign doc, compact (r || s), low-S only so a
@@ -390,5 +394,6 @@ pub fn authenticate_preverified(
         gas_used,
         fee,
         digest,
+        fee_balance: held,
     })
 }

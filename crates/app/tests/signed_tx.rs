@@ -579,6 +579,126 @@ mod mempool {
         assert!(!pool.contains(&tx_hash(&b0)));
     }
 
+    /// Regression (review #1): admission checked each fee against the balance alone, so an account
+    /// holding one fee filled the pool with transactions of which all but the first could not pay.
+    #[test]
+    fn a_signer_s_waiting_fees_must_fit_its_balance_together() {
+        let (alice, bob) = (key(1), key(2));
+        let mut chain = Chain::new(&[&alice, &bob]);
+        // Alice keeps exactly three fees (2,000 uphx each) and one coin to send.
+        let held = bank::balance(&chain.state, &alice.address, "uphx").unwrap();
+        let give = sign(
+            &chain.signing(&alice),
+            &[send(
+                &alice,
+                bob.address,
+                &format!("{}uphx", held - 2_000 - 6_001),
+            )],
+        );
+        assert!(chain.block(vec![give]).iter().all(TxResult::is_ok));
+        assert_eq!(
+            bank::balance(&chain.state, &alice.address, "uphx").unwrap(),
+            6_001
+        );
+        let mut pool = Mempool::new(100, 1 << 20);
+        let at = |sequence: u64, amount: &str| {
+            sign(
+                &Signing {
+                    sequence,
+                    ..chain.signing(&alice)
+                },
+                &[send(&alice, bob.address, amount)],
+            )
+        };
+        // The first sends her spare coin: after it, the balance covers the two others' fees.
+        let txs = [
+            at(1, "1uphx"),
+            at(2, "1uatom"),
+            at(3, "1uatom"),
+            at(4, "1uatom"),
+        ];
+        for tx in &txs[..3] {
+            pool.insert(&chain.state, tx.clone(), 2).unwrap();
+        }
+        assert_eq!(pool.pending_fees(&alice.address, "uphx"), 6_000);
+        let err = pool.insert(&chain.state, txs[3].clone(), 2).unwrap_err();
+        assert!(
+            matches!(
+                &err,
+                MempoolError::Rejected(phalanx_types::Error::Auth(
+                    phalanx_types::error::AuthError::PendingFeesExceedBalance(..)
+                ))
+            ),
+            "{err}"
+        );
+        let text = err.to_string();
+        assert!(
+            text.contains("insufficient funds for fee")
+                && text.contains("the pool already holds 6000uphx")
+                && text.contains("balance is 6001uphx"),
+            "{text}"
+        );
+        assert_eq!(pool.len(), 3);
+
+        // A block carries the first; the balance (6,001 - 2,000 fee - 1 sent = 4,000) still pays
+        // the two left, whose total is re-checked against it and kept.
+        let first = txs[0].clone();
+        assert!(chain.block(vec![first.clone()]).iter().all(TxResult::is_ok));
+        let written = pool.written_keys(&chain.written);
+        pool.update(&chain.state, chain.height, &[tx_hash(&first)], written);
+        assert_eq!(pool.len(), 2);
+        assert_eq!(pool.pending_fees(&alice.address, "uphx"), 4_000);
+        // Still no room for the fourth: the two waiting use all 4,000.
+        assert!(pool.insert(&chain.state, txs[3].clone(), 3).is_err());
+    }
+
+    /// After a block lowers a signer's balance, its waiting transactions are kept from the lowest
+    /// sequence up while their fees fit, and the rest dropped, so no gap is left.
+    #[test]
+    fn a_block_that_lowers_a_balance_drops_the_highest_sequences_that_no_longer_fit() {
+        let (alice, bob) = (key(1), key(2));
+        let mut chain = Chain::new(&[&alice, &bob]);
+        let mut pool = Mempool::new(100, 1 << 20);
+        let held = bank::balance(&chain.state, &alice.address, "uphx").unwrap();
+        // Sequence 0 sends all but 5,000 above its own fee: 5,000 pays two more fees, not three.
+        let txs: Vec<Vec<u8>> = (0..4)
+            .map(|sequence| {
+                let amount = if sequence == 0 {
+                    format!("{}uphx", held - 2_000 - 5_000)
+                } else {
+                    "1uatom".to_string()
+                };
+                sign(
+                    &Signing {
+                        sequence,
+                        ..chain.signing(&alice)
+                    },
+                    &[send(&alice, bob.address, &amount)],
+                )
+            })
+            .collect();
+        for tx in &txs {
+            pool.insert(&chain.state, tx.clone(), 1).unwrap();
+        }
+        assert_eq!(pool.pending_fees(&alice.address, "uphx"), 8_000);
+        assert!(
+            chain
+                .block(vec![txs[0].clone()])
+                .iter()
+                .all(TxResult::is_ok)
+        );
+        let written = pool.written_keys(&chain.written);
+        pool.update(&chain.state, chain.height, &[tx_hash(&txs[0])], written);
+        assert_eq!(
+            pool.reap(usize::MAX, u64::MAX),
+            vec![txs[1].clone(), txs[2].clone()]
+        );
+        assert_eq!(pool.pending_fees(&alice.address, "uphx"), 4_000);
+        // Those two execute, and pay.
+        let results = chain.block(pool.reap(usize::MAX, u64::MAX));
+        assert!(results.iter().all(TxResult::is_ok));
+    }
+
     /// The state after the chain's last block, as a snapshot a node's API may hold.
     struct Past {
         height: u64,

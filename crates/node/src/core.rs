@@ -304,6 +304,29 @@ fn internal(e: impl std::fmt::Display) -> NodeError {
     NodeError::Internal(e.to_string())
 }
 
+/// How a submission the mempool refused is reported to the client.
+fn submit_error(e: MempoolError) -> SubmitError {
+    match e {
+        MempoolError::Rejected(e) => e.into(),
+        e @ MempoolError::Duplicate(_) => SubmitError {
+            kind: phalanx_api::SubmitErrorKind::Rejected,
+            code: 19,
+            codespace: "sdk".into(),
+            message: e.to_string(),
+        },
+        e @ MempoolError::Full(_) => SubmitError::unavailable(e.to_string()),
+    }
+}
+
+impl NodeCore {
+    /// The mempool, or the error a submission reports when its lock is poisoned.
+    fn lock_mempool(&self) -> Result<std::sync::MutexGuard<'_, Mempool>, SubmitError> {
+        self.mempool
+            .lock()
+            .map_err(|_| SubmitError::unavailable("mempool lock poisoned"))
+    }
+}
+
 impl NodeView for NodeCore {
     fn snapshot(&self) -> Result<Box<dyn StateSnapshot>, NodeError> {
         Ok(Box::new(ApiSnapshot(
@@ -373,30 +396,21 @@ impl NodeView for NodeCore {
             .snapshot()
             .map_err(|e| SubmitError::unavailable(e.to_string()))?;
         let next = snap.height().unwrap_or(0).saturating_add(1);
+        // A duplicate, or a full pool, is refused before the signature is verified: otherwise
+        // anyone could make a full node verify (and cache) signatures for nothing.
+        self.lock_mempool()?
+            .check_room(&tx_hash(&tx_bytes), tx_bytes.len())
+            .map_err(submit_error)?;
         // The costly checks (the signature above all) before the mempool's lock is taken.
         let checked = Mempool::check_ahead(&snap, tx_bytes, next, &self.signatures);
         let copy = self.gossip.get().map(|_| checked.bytes().to_vec());
-        let mut pool = self
-            .mempool
-            .lock()
-            .map_err(|_| SubmitError::unavailable("mempool lock poisoned"))?;
-        match pool.insert_checked(&snap, checked) {
-            Ok(hash) => {
-                drop(pool);
-                if let (Some(gossip), Some(bytes)) = (self.gossip.get(), copy) {
-                    gossip.broadcast(bytes);
-                }
-                Ok(TxHash(hash))
-            }
-            Err(MempoolError::Rejected(e)) => Err(e.into()),
-            Err(e @ MempoolError::Duplicate(_)) => Err(SubmitError {
-                kind: phalanx_api::SubmitErrorKind::Rejected,
-                code: 19,
-                codespace: "sdk".into(),
-                message: e.to_string(),
-            }),
-            Err(e @ MempoolError::Full(_)) => Err(SubmitError::unavailable(e.to_string())),
+        let mut pool = self.lock_mempool()?;
+        let hash = pool.insert_checked(&snap, checked).map_err(submit_error)?;
+        drop(pool);
+        if let (Some(gossip), Some(bytes)) = (self.gossip.get(), copy) {
+            gossip.broadcast(bytes);
         }
+        Ok(TxHash(hash))
     }
 
     fn subscribe(&self) -> broadcast::Receiver<Arc<BlockEvents>> {

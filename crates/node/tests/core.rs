@@ -1,0 +1,92 @@
+//! The node core on its own (no consensus): what a submission, a restart and a block check find.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    missing_docs
+)]
+
+use phalanx_api::{NodeView, SubmitErrorKind};
+use phalanx_app::mempool::Mempool;
+use phalanx_client::SigningKey;
+use phalanx_client::tx::{SignerData, TxOptions, build_signed_tx};
+use phalanx_node::core::NodeCore;
+use phalanx_node::home::demo_genesis;
+use phalanx_node::index::Index;
+use phalanx_state::PersistentState;
+use phalanx_types::msgs::MsgSend;
+use phalanx_types::{Address, Coins, Timestamp};
+use std::path::Path;
+use std::sync::Arc;
+
+const CHAIN_ID: &str = "phalanx-core";
+
+fn keys() -> Vec<SigningKey> {
+    (1..=3u8)
+        .map(|i| SigningKey::from_bytes(&[i; 32]).unwrap())
+        .collect()
+}
+
+fn genesis(chain_id: &str) -> phalanx_app::Genesis {
+    let addresses: Vec<Address> = keys().iter().map(SigningKey::address).collect();
+    demo_genesis(chain_id, Timestamp(0), &addresses).unwrap()
+}
+
+fn open(
+    dir: &Path,
+    genesis: &phalanx_app::Genesis,
+    pool: Mempool,
+) -> Result<Arc<NodeCore>, phalanx_node::core::CoreError> {
+    let store = PersistentState::open(dir.join("state.redb")).unwrap();
+    let index = Index::open(&dir.join("index.redb")).unwrap();
+    NodeCore::open(store, index, genesis, pool, "test".into(), "0".into())
+}
+
+/// A signed send of 1 uphx from `key` (account number `number`) at `sequence`.
+fn send(key: &SigningKey, number: u64, sequence: u64) -> Vec<u8> {
+    let msg = MsgSend {
+        from_address: key.address(),
+        to_address: keys()[0].address(),
+        amount: Coins::single("uphx", 1).unwrap(),
+    };
+    let signer = SignerData {
+        chain_id: CHAIN_ID.to_string(),
+        account_number: number,
+        sequence,
+    };
+    build_signed_tx(key, &[msg.into()], &signer, &TxOptions::default())
+        .unwrap()
+        .bytes
+}
+
+fn account_number(core: &NodeCore, key: &SigningKey) -> u64 {
+    let snapshot = core.snapshot().unwrap();
+    phalanx_protocol::auth::account(snapshot.as_ref(), &key.address())
+        .unwrap()
+        .unwrap()
+        .account_number
+}
+
+/// Regression (review #1): a full pool verified each submission's signature, and remembered it,
+/// before finding there was no room.
+#[test]
+fn a_full_pool_refuses_a_submission_before_verifying_its_signature() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pool = Mempool::new(1, 1 << 20);
+    let signatures = pool.signatures();
+    let core = open(tmp.path(), &genesis(CHAIN_ID), pool).unwrap();
+    let keys = keys();
+    let first = send(&keys[1], account_number(&core, &keys[1]), 0);
+    core.submit_tx(first.clone()).unwrap();
+    assert_eq!(signatures.len(), 1);
+    let second = send(&keys[2], account_number(&core, &keys[2]), 0);
+    let err = core.submit_tx(second).unwrap_err();
+    assert_eq!(err.kind, SubmitErrorKind::Unavailable, "{}", err.message);
+    assert!(err.message.contains("mempool is full"), "{}", err.message);
+    assert_eq!(signatures.len(), 1, "no signature verified for a full pool");
+    // A duplicate is refused as such, before any check.
+    let err = core.submit_tx(first).unwrap_err();
+    assert_eq!((err.codespace.as_str(), err.code), ("sdk", 19));
+}
