@@ -151,6 +151,7 @@ impl Chain {
             "{}",
             r.log
         );
+        assert!(!r.admitted, "refused at admission");
         let after = phalanx_app::export_genesis(&self.state).unwrap();
         assert_eq!(before.auth, after.auth, "no sequence or key change");
         assert_eq!(before.bank, after.bank, "no fee charged");
@@ -242,6 +243,7 @@ fn a_signed_send_pays_its_fee_and_bumps_the_sequence() {
     );
     let r = chain.block(vec![tx.clone()]).remove(0);
     assert!(r.is_ok(), "{}", r.log);
+    assert!(r.admitted);
     assert_eq!(r.gas_wanted, 200_000);
     assert!(r.gas_used > 20_000 && r.gas_used < 200_000);
     assert_eq!(
@@ -274,6 +276,7 @@ fn a_failing_message_still_pays_the_fee_and_uses_the_sequence() {
         .block(vec![sign(&chain.signing(&alice), &[msg])])
         .remove(0);
     assert_eq!((r.codespace.as_str(), r.code), ("operators", 100));
+    assert!(r.admitted, "the message failed, not admission");
     assert_eq!(chain.account(&alice).sequence, 1);
     assert_eq!(
         bank::balance(&chain.state, &fee_collector(), "uphx").unwrap(),
