@@ -422,6 +422,27 @@ fn fees_gas_size_and_timeouts_are_enforced() {
     chain.refused(b"not a transaction".to_vec(), "sdk", 18);
 }
 
+/// Regression (review #6): a `max_tx_bytes` above what the consensus layer carries let the pool
+/// admit transactions that could never be proposed.
+#[test]
+fn max_tx_bytes_is_bounded_by_what_consensus_carries() {
+    let carried = phalanx_types::proto::tx::MAX_TX_BYTES as u64;
+    let at = |max_tx_bytes| TxParams {
+        max_tx_bytes,
+        ..TxParams::default()
+    };
+    assert!(at(carried).validate().is_ok());
+    let err = at(carried + 1).validate().unwrap_err().to_string();
+    assert!(
+        err.contains("max_tx_bytes is 65537") && err.contains("consensus"),
+        "{err}"
+    );
+    let start: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+    let mut g = Genesis::new(CHAIN, start, Address::module("authority"));
+    g.tx_params = at(2 * carried);
+    assert!(phalanx_app::init_genesis(&mut MemState::new(), &g).is_err());
+}
+
 #[test]
 fn a_block_admits_gas_limits_up_to_its_maximum() {
     let (alice, bob) = (key(1), key(2));

@@ -31,6 +31,10 @@ pub struct NodeCore {
     /// consensus has started (before that, they wait in the local mempool only).
     gossip: OnceLock<TxGossip>,
     events: broadcast::Sender<Arc<BlockEvents>>,
+    /// The decoding limits of the chain's tx params, which [`ChainApp::check_block`] holds proposed
+    /// transactions to. Read once at open: the params are set at genesis and never written after,
+    /// so every node holds the same limits whatever height it has executed.
+    tx_limits: TxLimits,
     chain_id: String,
     moniker: String,
     node_id: String,
@@ -68,6 +72,10 @@ impl NodeCore {
             phalanx_app::init_genesis(&mut buffer, genesis)?;
             buffer.commit()?;
         }
+        // Params stored by a build that did not bound max_tx_bytes are refused here rather than
+        // leave oversized transactions stuck in the pool.
+        let params = phalanx_app::ante::tx_params(&store.snapshot()?)?;
+        params.validate()?;
         let (events, _) = broadcast::channel(256);
         Ok(Arc::new(Self {
             store,
@@ -76,6 +84,7 @@ impl NodeCore {
             mempool: Mutex::new(mempool),
             gossip: OnceLock::new(),
             events,
+            tx_limits: params.tx_limits(),
             chain_id: genesis.chain_id.clone(),
             moniker,
             node_id,
@@ -227,14 +236,15 @@ impl ChainApp for NodeApp {
     }
 
     fn check_block(&mut self, block: &Block) -> bool {
-        // Only what every honest node can check without state: each transaction decodes within the
-        // limits. Signatures, sequences and fees are checked at execution, where a failure costs the
-        // proposer's block space, not the chain's safety.
-        let limits = TxLimits::default();
+        // Only what every honest node can check the same way, whatever it has executed: each
+        // transaction decodes within the chain's limits (fixed at genesis). Signatures, sequences
+        // and fees are checked at execution, where a failure costs the proposer's block space, not
+        // the chain's safety.
+        let limits = &self.0.tx_limits;
         block
             .txs()
             .iter()
-            .all(|t| decode_tx_with_limits(t, &limits).is_ok())
+            .all(|t| decode_tx_with_limits(t, limits).is_ok())
     }
 
     fn execute_finalized(&mut self, block: &Block) -> Result<AppHash, CoreError> {

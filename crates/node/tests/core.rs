@@ -8,11 +8,13 @@
     missing_docs
 )]
 
+use commonware_cryptography::Digestible as _;
 use phalanx_api::{NodeView, SubmitErrorKind};
 use phalanx_app::mempool::Mempool;
 use phalanx_client::SigningKey;
 use phalanx_client::tx::{SignerData, TxOptions, build_signed_tx};
-use phalanx_node::core::NodeCore;
+use phalanx_consensus::{Block, BlockLimits, ChainApp as _};
+use phalanx_node::core::{NodeApp, NodeCore};
 use phalanx_node::home::demo_genesis;
 use phalanx_node::index::Index;
 use phalanx_state::PersistentState;
@@ -39,6 +41,7 @@ fn open(
     genesis: &phalanx_app::Genesis,
     pool: Mempool,
 ) -> Result<Arc<NodeCore>, phalanx_node::core::CoreError> {
+    std::fs::create_dir_all(dir).unwrap();
     let store = PersistentState::open(dir.join("state.redb")).unwrap();
     let index = Index::open(&dir.join("index.redb")).unwrap();
     NodeCore::open(store, index, genesis, pool, "test".into(), "0".into())
@@ -89,4 +92,48 @@ fn a_full_pool_refuses_a_submission_before_verifying_its_signature() {
     // A duplicate is refused as such, before any check.
     let err = core.submit_tx(first).unwrap_err();
     assert_eq!((err.codespace.as_str(), err.code), ("sdk", 19));
+}
+
+/// A block at height 1 carrying `txs`.
+fn block_of(txs: Vec<Vec<u8>>) -> Block {
+    let genesis = Block::genesis(0, [0u8; 32]);
+    Block::new(1, genesis.digest(), 1, 0, [0u8; 32], txs)
+}
+
+/// Regression (review #6): `check_block` decoded with the default limits, whatever the chain's
+/// `max_tx_bytes`.
+#[test]
+fn check_block_holds_transactions_to_the_chain_s_max_tx_bytes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut small = genesis(CHAIN_ID);
+    small.tx_params.max_tx_bytes = 100;
+    let core = open(&tmp.path().join("small"), &small, Mempool::new(10, 1 << 20)).unwrap();
+    let keys = keys();
+    let tx = send(&keys[1], account_number(&core, &keys[1]), 0);
+    assert!(tx.len() > 100);
+    assert!(!NodeApp(core).check_block(&block_of(vec![tx.clone()])));
+    let core = open(
+        &tmp.path().join("default"),
+        &genesis(CHAIN_ID),
+        Mempool::new(10, 1 << 20),
+    )
+    .unwrap();
+    assert!(NodeApp(core).check_block(&block_of(vec![tx])));
+}
+
+/// The chain's `max_tx_bytes` is bounded by `MAX_TX_BYTES` (`TxParams::validate`), which must be
+/// what the consensus layer carries, or an admitted transaction could never be proposed.
+#[test]
+fn consensus_carries_every_transaction_the_chain_params_allow() {
+    assert_eq!(
+        BlockLimits::default().max_tx_bytes,
+        phalanx_types::proto::tx::MAX_TX_BYTES
+    );
+    let mut g = genesis(CHAIN_ID);
+    g.tx_params.max_tx_bytes = 2 * phalanx_types::proto::tx::MAX_TX_BYTES as u64;
+    let tmp = tempfile::tempdir().unwrap();
+    let Err(err) = open(tmp.path(), &g, Mempool::new(10, 1 << 20)) else {
+        panic!("a genesis whose transactions consensus cannot carry is refused");
+    };
+    assert!(err.to_string().contains("max_tx_bytes"), "{err}");
 }

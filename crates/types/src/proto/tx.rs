@@ -24,7 +24,9 @@ use prost::{Message, Name};
 use sha2::{Digest, Sha256};
 
 /// Default largest encoded transaction accepted (64 KiB): far above any real restaking transaction, small
-/// enough that decoding cost and mempool memory stay bounded.
+/// enough that decoding cost and mempool memory stay bounded. Also the largest transaction the
+/// consensus layer carries (its default `BlockLimits::max_tx_bytes`, which a node test holds equal to
+/// this), so the chain's `max_tx_bytes` parameter may not exceed it.
 pub const MAX_TX_BYTES: usize = 64 * 1024;
 /// Default most messages per transaction.
 pub const MAX_MSGS_PER_TX: usize = 32;
