@@ -55,10 +55,27 @@ pub enum CoreError {
     /// A validator key in state is not a usable consensus key.
     #[error("validator set in state: {0}")]
     Validator(String),
+    /// The genesis file is another chain's than the stored state's: signatures would verify
+    /// against the stored chain id while the node reports the file's.
+    #[error(
+        "the genesis file is for chain {genesis:?} but the stored state is chain {stored:?}; \
+         use the genesis file of {stored:?}, or start chain {genesis:?} from an empty data directory"
+    )]
+    ChainIdMismatch {
+        /// The genesis file's chain id.
+        genesis: String,
+        /// The chain id in the stored state.
+        stored: String,
+    },
 }
 
 impl NodeCore {
-    /// Opens the node's state; a fresh store gets `genesis` committed as height 0.
+    /// Opens the node's state; a fresh store gets `genesis` committed as height 0. Refuses a store
+    /// whose recorded app hash, block record and tree root disagree
+    /// ([`PersistentState::check_consistency`]), one of another chain than `genesis`, and stored tx
+    /// params that the consensus layer cannot carry: each would otherwise surface later, as a
+    /// diverging app hash, signatures checked against another chain id than the one reported, or
+    /// transactions stuck in the pool.
     pub fn open(
         store: PersistentState,
         index: Index,
@@ -72,9 +89,18 @@ impl NodeCore {
             phalanx_app::init_genesis(&mut buffer, genesis)?;
             buffer.commit()?;
         }
+        store.check_consistency()?;
+        let snapshot = store.snapshot()?;
+        let stored = phalanx_app::chain_id(&snapshot)?;
+        if stored != genesis.chain_id {
+            return Err(CoreError::ChainIdMismatch {
+                genesis: genesis.chain_id.clone(),
+                stored,
+            });
+        }
         // Params stored by a build that did not bound max_tx_bytes are refused here rather than
         // leave oversized transactions stuck in the pool.
-        let params = phalanx_app::ante::tx_params(&store.snapshot()?)?;
+        let params = phalanx_app::ante::tx_params(&snapshot)?;
         params.validate()?;
         let (events, _) = broadcast::channel(256);
         Ok(Arc::new(Self {

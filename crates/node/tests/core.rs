@@ -137,3 +137,47 @@ fn consensus_carries_every_transaction_the_chain_params_allow() {
     };
     assert!(err.to_string().contains("max_tx_bytes"), "{err}");
 }
+
+/// Regression (review #7): a store was opened with any genesis file, and the node reported the
+/// file's chain id while signatures verified against the stored one.
+#[test]
+fn a_store_of_another_chain_is_refused_at_open() {
+    let tmp = tempfile::tempdir().unwrap();
+    drop(open(tmp.path(), &genesis(CHAIN_ID), Mempool::new(10, 1 << 20)).unwrap());
+    let Err(err) = open(
+        tmp.path(),
+        &genesis("other-chain"),
+        Mempool::new(10, 1 << 20),
+    ) else {
+        panic!("another chain's genesis must be refused");
+    };
+    let text = err.to_string();
+    assert!(
+        text.contains("\"other-chain\"") && text.contains("\"phalanx-core\""),
+        "{text}"
+    );
+    // The right genesis still opens it.
+    open(tmp.path(), &genesis(CHAIN_ID), Mempool::new(10, 1 << 20)).unwrap();
+}
+
+/// Regression (review #7): `check_consistency` was documented as run on start but never called.
+#[test]
+fn an_inconsistent_store_is_refused_at_open() {
+    let tmp = tempfile::tempdir().unwrap();
+    drop(open(tmp.path(), &genesis(CHAIN_ID), Mempool::new(10, 1 << 20)).unwrap());
+    // The recorded app hash no longer matches the tree or the block record.
+    {
+        let meta: redb::TableDefinition<&str, &[u8]> = redb::TableDefinition::new("meta");
+        let db = redb::Database::open(tmp.path().join("state.redb")).unwrap();
+        let w = db.begin_write().unwrap();
+        w.open_table(meta)
+            .unwrap()
+            .insert("app_hash", [0xAB_u8; 32].as_slice())
+            .unwrap();
+        w.commit().unwrap();
+    }
+    let Err(err) = open(tmp.path(), &genesis(CHAIN_ID), Mempool::new(10, 1 << 20)) else {
+        panic!("an inconsistent store must be refused");
+    };
+    assert!(err.to_string().contains("state consistency"), "{err}");
+}
