@@ -11,7 +11,9 @@ use phalanx_api::{
 use phalanx_app::mempool::{Checked, Mempool, MempoolError};
 use phalanx_app::signature_cache::SignatureCache;
 use phalanx_app::{BlockHeader, Genesis, execute_signed_block_with};
-use phalanx_consensus::{AppHash, Block, ChainApp, EpochValidator, PublicKey, TxGossip};
+use phalanx_consensus::{
+    AppHash, Block, ChainApp, EpochValidator, PublicKey, TxGossip, TxReceiver,
+};
 use phalanx_state::{Entry, PersistentState, Snapshot, StateError, StateRead};
 use phalanx_types::Timestamp;
 use phalanx_types::proto::tx::{TxLimits, decode_tx_with_limits, tx_hash};
@@ -121,11 +123,24 @@ impl NodeCore {
     pub fn set_gossip(&self, gossip: TxGossip) {
         let _ = self.gossip.set(gossip);
     }
+}
 
+/// Consensus hands gossiped transactions to the core itself, not to [`NodeApp`] under the engine's
+/// lock: their signature checks then hold up neither block execution nor voting.
+impl TxReceiver for NodeCore {
     /// Admits transactions gossiped by another validator (no re-gossip); invalid ones and
     /// duplicates are dropped, as the sender's own checks may have run against a different state.
-    /// The checks run before the mempool's lock is taken, so concurrent admissions run in parallel.
-    fn admit_gossiped(&self, txs: Vec<Vec<u8>>) {
+    /// The checks run before the mempool's lock is taken, so concurrent admissions run in parallel;
+    /// as for a submission, those already waiting or without room in the pool are dropped first,
+    /// so a peer resending them costs no signature verification.
+    fn receive_txs(&self, txs: Vec<Vec<u8>>) {
+        let txs: Vec<Vec<u8>> = match self.mempool.lock() {
+            Ok(pool) => txs
+                .into_iter()
+                .filter(|tx| pool.check_room(&tx_hash(tx), tx.len()).is_ok())
+                .collect(),
+            Err(_) => return,
+        };
         let Ok(snap) = self.store.snapshot() else {
             return;
         };
@@ -140,7 +155,9 @@ impl NodeCore {
             }
         }
     }
+}
 
+impl NodeCore {
     /// The last executed height and the app hash after it.
     pub fn last_executed(&self) -> Result<(u64, AppHash), StateError> {
         Ok((
@@ -257,8 +274,8 @@ impl ChainApp for NodeApp {
         }
     }
 
-    fn receive_txs(&mut self, txs: Vec<Vec<u8>>) {
-        self.0.admit_gossiped(txs);
+    fn tx_receiver(&self) -> Arc<dyn TxReceiver> {
+        self.0.clone()
     }
 
     fn check_block(&mut self, block: &Block) -> bool {

@@ -181,3 +181,31 @@ fn an_inconsistent_store_is_refused_at_open() {
     };
     assert!(err.to_string().contains("state consistency"), "{err}");
 }
+
+/// Regression (review #3): gossiped transactions were admitted (a signature check each) under the
+/// lock the consensus engine holds around every call into the app, stalling execution and voting
+/// behind them. The engine now takes the app's `TxReceiver` once and admits through it, which
+/// needs no access to the app: here it admits while the app is locked, as during an execution.
+#[test]
+fn gossiped_transactions_are_admitted_while_the_app_is_locked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let core = open(tmp.path(), &genesis(CHAIN_ID), Mempool::new(10, 1 << 20)).unwrap();
+    let keys = keys();
+    let tx = send(&keys[1], account_number(&core, &keys[1]), 0);
+    let app = std::sync::Mutex::new(NodeApp(core.clone()));
+    let receiver = app.lock().unwrap().tx_receiver();
+    let executing = app.lock().unwrap();
+    let gossiped = tx.clone();
+    std::thread::spawn(move || receiver.receive_txs(vec![gossiped]))
+        .join()
+        .unwrap();
+    drop(executing);
+    // It waits in the pool: the same bytes submitted again are a duplicate.
+    let err = core.submit_tx(tx).unwrap_err();
+    assert_eq!(
+        (err.codespace.as_str(), err.code),
+        ("sdk", 19),
+        "{}",
+        err.message
+    );
+}
