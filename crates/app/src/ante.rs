@@ -12,7 +12,7 @@ use phalanx_protocol::auth::{self, Account};
 use phalanx_protocol::store;
 use phalanx_state::StateRead;
 use phalanx_types::error::{AuthError, Result};
-use phalanx_types::proto::tx::{DecodedTx, TxLimits, decode_tx_with_limits, tx_hash};
+use phalanx_types::proto::tx::{DecodedTx, MAX_TX_BYTES, TxLimits, decode_tx_with_limits, tx_hash};
 use phalanx_types::{Address, Coin, Coins, Dec, Error, MathError};
 use secp256k1::{Message, PublicKey, ecdsa::Signature};
 use serde::{Deserialize, Serialize};
@@ -33,7 +33,8 @@ pub struct TxParams {
     pub max_tx_gas: u64,
     /// Largest total of gas limits in one block.
     pub max_block_gas: u64,
-    /// Largest encoded transaction, in bytes.
+    /// Largest encoded transaction, in bytes; at most [`MAX_TX_BYTES`], the largest the consensus
+    /// layer carries.
     pub max_tx_bytes: u64,
 }
 
@@ -53,7 +54,10 @@ impl Default for TxParams {
 }
 
 impl TxParams {
-    /// Limits must be positive and consistent.
+    /// Limits must be positive and consistent, and `max_tx_bytes` no larger than the consensus
+    /// layer carries ([`MAX_TX_BYTES`]): a larger transaction would be admitted to the mempool but
+    /// never gossiped nor proposed, holding its place in the pool forever, and the signer's later
+    /// transactions would be proposed behind a sequence gap.
     pub fn validate(&self) -> Result<()> {
         phalanx_types::coin::validate_denom(&self.fee_denom)?;
         if self.max_tx_gas == 0 || self.max_block_gas < self.max_tx_gas || self.max_tx_bytes == 0 {
@@ -62,7 +66,25 @@ impl TxParams {
                     .into(),
             ));
         }
+        let carried = u64::try_from(MAX_TX_BYTES).unwrap_or(u64::MAX);
+        if self.max_tx_bytes > carried {
+            return Err(Error::InvalidGenesis(format!(
+                "tx params: max_tx_bytes is {}, above {carried}, the largest transaction the \
+                 consensus layer carries; lower it to at most {carried}",
+                self.max_tx_bytes
+            )));
+        }
         Ok(())
+    }
+
+    /// The decoding limits these params set: [`TxLimits`] with `max_tx_bytes`. Admission, the
+    /// ahead-of-execution signature pass and a node's check of proposed blocks all decode with
+    /// them, so they agree on which transactions decode.
+    pub fn tx_limits(&self) -> TxLimits {
+        TxLimits {
+            max_tx_bytes: usize::try_from(self.max_tx_bytes).unwrap_or(usize::MAX),
+            ..TxLimits::default()
+        }
     }
 
     /// Fee owed for a gas limit: `ceil(gas_limit × min_gas_price)`, so rounding never lowers the fee.
@@ -105,6 +127,10 @@ pub struct Authenticated {
     pub fee: Coins,
     /// The sign-doc digest the signature is valid over, for a [`SignatureCache`].
     pub digest: [u8; 32],
+    /// The signer's balance of the fee denom that the fee was checked against: the mempool holds
+    /// the fees of all the signer's waiting transactions to it, so that it does not admit more
+    /// transactions than the balance can pay for.
+    pub fee_balance: u128,
 }
 
 /// Verifies a SIGN_MODE_DIRECT signature: sha256 of the sign doc, compact (r || s), low-S only so a
@@ -174,10 +200,7 @@ pub fn preverify_signatures(
         None => vec![None; txs.len()],
     };
     let chain_id = chain_id(state)?;
-    let limits = TxLimits {
-        max_tx_bytes: usize::try_from(tx_params(state)?.max_tx_bytes).unwrap_or(usize::MAX),
-        ..TxLimits::default()
-    };
+    let limits = tx_params(state)?.tx_limits();
     // State is read here, sequentially; only the pure verification runs on the worker threads.
     let mut work: Vec<Work> = Vec::with_capacity(txs.len());
     for (bytes, remembered) in txs.iter().zip(remembered) {
@@ -314,14 +337,10 @@ pub fn authenticate_preverified(
     check: SignatureCheck<'_>,
 ) -> Result<Authenticated> {
     let params = tx_params(state)?;
-    let max_bytes = usize::try_from(params.max_tx_bytes).unwrap_or(usize::MAX);
-    if tx_bytes.len() > max_bytes {
-        return Err(AuthError::TxTooLarge(tx_bytes.len(), max_bytes).into());
+    let limits = params.tx_limits();
+    if tx_bytes.len() > limits.max_tx_bytes {
+        return Err(AuthError::TxTooLarge(tx_bytes.len(), limits.max_tx_bytes).into());
     }
-    let limits = TxLimits {
-        max_tx_bytes: max_bytes,
-        ..TxLimits::default()
-    };
     let tx = decode_tx_with_limits(tx_bytes, &limits)?;
     for msg in &tx.msgs {
         msg.validate_stateless()?;
@@ -390,5 +409,6 @@ pub fn authenticate_preverified(
         gas_used,
         fee,
         digest,
+        fee_balance: held,
     })
 }

@@ -72,9 +72,22 @@ pub struct TxResult {
     pub gas_wanted: u64,
     /// Gas metered before and during execution.
     pub gas_used: u64,
+    /// Whether the transaction passed admission (signature, sequence, fee): then it paid its fee
+    /// and used its sequence, even if a message failed. One refused at admission changed nothing,
+    /// so the same bytes may be included again later and succeed; the block index relies on this
+    /// to let that later inclusion replace the record of the refused one. Records written before
+    /// this field existed read as admitted, which keeps their first inclusion as before.
+    #[serde(default = "admitted_by_default")]
+    pub admitted: bool,
+}
+
+/// What a [`TxResult`] recorded without [`TxResult::admitted`] reads as.
+fn admitted_by_default() -> bool {
+    true
 }
 
 impl TxResult {
+    /// A transaction whose messages failed after it was admitted (or that needs no admission).
     fn failed(e: &Error) -> Self {
         TxResult {
             codespace: e.code().codespace.to_string(),
@@ -84,6 +97,15 @@ impl TxResult {
             events: Vec::new(),
             gas_wanted: 0,
             gas_used: 0,
+            admitted: true,
+        }
+    }
+
+    /// A transaction refused at admission: no fee paid, no sequence used.
+    fn not_admitted(e: &Error) -> Self {
+        TxResult {
+            admitted: false,
+            ..Self::failed(e)
         }
     }
 }
@@ -147,6 +169,7 @@ pub fn execute_tx(state: &mut dyn StateWrite, block: BlockInfo, tx: &Tx) -> Resu
                 events,
                 gas_wanted: 0,
                 gas_used: 0,
+                admitted: true,
             })
         }
         // A storage fault is not the transaction's fault: stop the block rather than diverge.
@@ -217,7 +240,7 @@ fn deliver_tx_preverified(
     let a = match admitted {
         Ok(a) => a,
         Err(e @ Error::State(_)) => return Err(e),
-        Err(e) => return Ok(TxResult::failed(&e)),
+        Err(e) => return Ok(TxResult::not_admitted(&e)),
     };
     *block_gas_left = block_gas_left.saturating_sub(a.tx.gas_limit);
     {

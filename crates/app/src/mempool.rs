@@ -12,6 +12,13 @@
 //! Per signer, admitted sequences are contiguous from the account's sequence, so reaping in arrival
 //! order always proposes each signer's transactions in sequence order.
 //!
+//! Per signer and fee denom, the pool keeps the sum of the fees of the signer's waiting transactions
+//! and admits a transaction only if that sum and its fee together fit the signer's balance: checked
+//! against the balance alone, an account holding a single fee could fill the pool, and blocks, with
+//! transactions of which all but the first then fail admission and pay nothing. After a block the
+//! sums are checked again against the new balances, and a signer's transactions that no longer fit
+//! are dropped from its highest sequence down, so its sequences stay contiguous.
+//!
 //! Each signature is verified once: the pool remembers the valid ones in a [`SignatureCache`] that
 //! its re-checks and the execution of the block that carries the transaction consult.
 
@@ -19,9 +26,9 @@ use crate::ante::{self, Authenticated};
 use crate::signature_cache::SignatureCache;
 use phalanx_state::StateRead;
 use phalanx_types::encoding::hex_upper;
-use phalanx_types::error::Result;
+use phalanx_types::error::{AuthError, Result};
 use phalanx_types::proto::tx::tx_hash;
-use phalanx_types::{Address, Error};
+use phalanx_types::{Address, Coin, Error};
 use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
 use std::hash::{BuildHasher, RandomState};
 use std::sync::Arc;
@@ -76,9 +83,14 @@ struct Pending {
     sequence: u64,
     gas_limit: u64,
     timeout_height: u64,
+    /// The fee it pays, counted in its signer's pending fees; `None` for a zero fee.
+    fee: Option<Coin>,
     /// The height of the state the transaction last passed admission against.
     checked_after: u64,
 }
+
+/// A signer and a fee denom: what pending fees are summed by.
+type FeeKey = (Address, String);
 
 /// Bounded pool of admitted transactions.
 pub struct Mempool {
@@ -92,6 +104,8 @@ pub struct Mempool {
     by_hash: BTreeMap<TxHash, u64>,
     /// (signer, sequence) → arrival number.
     by_signer: BTreeMap<(Address, u64), u64>,
+    /// (signer, denom) → sum of the fees of the signer's waiting transactions; no zero entries.
+    pending_fees: BTreeMap<FeeKey, u128>,
     /// Signatures found valid, shared with block execution.
     signatures: Arc<SignatureCache>,
     /// What each of the last [`WRITTEN_HISTORY`] blocks wrote, oldest first.
@@ -130,6 +144,7 @@ impl Mempool {
             by_arrival: BTreeMap::new(),
             by_hash: BTreeMap::new(),
             by_signer: BTreeMap::new(),
+            pending_fees: BTreeMap::new(),
             signatures: Arc::new(SignatureCache::new(max_txs.saturating_mul(2))),
             written: VecDeque::new(),
             key_hasher: RandomState::new(),
@@ -229,6 +244,15 @@ impl Mempool {
         self.by_hash.contains_key(hash)
     }
 
+    /// The sum of the fees in `denom` of `signer`'s waiting transactions: what its balance must
+    /// cover besides the fee of any transaction it adds.
+    pub fn pending_fees(&self, signer: &Address, denom: &str) -> u128 {
+        self.pending_fees
+            .get(&(*signer, denom.to_string()))
+            .copied()
+            .unwrap_or(0)
+    }
+
     /// The sequence the signer's next transaction must carry, counting those already waiting.
     fn next_sequence(&self, state: &dyn StateRead, signer: &Address) -> Result<Option<u64>> {
         let Some(account) = phalanx_protocol::auth::account(state, signer)? else {
@@ -280,12 +304,23 @@ impl Mempool {
             Ok(a) if expected == Some(a.account.sequence) => a,
             _ => Self::check(state, &hash, &bytes, height, expected, &self.signatures)?,
         };
-        self.push(hash, bytes, &admitted, height.saturating_sub(1));
+        let fee = fee_of(&admitted);
+        if let Some(fee) = &fee {
+            fee_fits(
+                self.pending_fees(&signer, &fee.denom),
+                fee,
+                admitted.fee_balance,
+            )?;
+        }
+        self.push(hash, bytes, &admitted, fee, height.saturating_sub(1));
         Ok(hash)
     }
 
-    /// Refuses a transaction already waiting, or one the pool has no room for.
-    fn check_room(&self, hash: &TxHash, len: usize) -> std::result::Result<(), MempoolError> {
+    /// Refuses a transaction already waiting, or one the pool has no room for. Cheap: a caller
+    /// runs it before [`Mempool::check_ahead`], so that a full pool costs a submission no signature
+    /// verification (and no entry in the signature cache); [`Mempool::insert_checked`] runs it
+    /// again under the lock.
+    pub fn check_room(&self, hash: &TxHash, len: usize) -> std::result::Result<(), MempoolError> {
         if self.by_hash.contains_key(hash) {
             return Err(MempoolError::Duplicate(hex_upper(hash)));
         }
@@ -298,10 +333,26 @@ impl Mempool {
         Ok(())
     }
 
-    fn push(&mut self, hash: TxHash, bytes: Vec<u8>, a: &Authenticated, checked_after: u64) {
+    /// Adds an admitted transaction whose fee [`fee_fits`] the signer's pending fees.
+    fn push(
+        &mut self,
+        hash: TxHash,
+        bytes: Vec<u8>,
+        a: &Authenticated,
+        fee: Option<Coin>,
+        checked_after: u64,
+    ) {
         let arrival = self.next_arrival;
         self.next_arrival = self.next_arrival.saturating_add(1);
         self.total_bytes = self.total_bytes.saturating_add(bytes.len());
+        if let Some(fee) = &fee {
+            // Cannot saturate: the sum was found to fit a balance, itself a u128.
+            let total = self
+                .pending_fees
+                .entry((a.tx.signer, fee.denom.clone()))
+                .or_insert(0);
+            *total = total.saturating_add(fee.amount);
+        }
         self.by_hash.insert(hash, arrival);
         self.by_signer.insert((a.tx.signer, a.tx.sequence), arrival);
         self.by_arrival.insert(
@@ -314,6 +365,7 @@ impl Mempool {
                     sequence: a.tx.sequence,
                     gas_limit: a.tx.gas_limit,
                     timeout_height: a.tx.timeout_height,
+                    fee,
                     checked_after,
                 },
             ),
@@ -325,6 +377,15 @@ impl Mempool {
             self.total_bytes = self.total_bytes.saturating_sub(p.bytes.len());
             self.by_hash.remove(&hash);
             self.by_signer.remove(&(p.signer, p.sequence));
+            if let Some(fee) = p.fee {
+                let key = (p.signer, fee.denom);
+                if let Some(total) = self.pending_fees.get_mut(&key) {
+                    *total = total.saturating_sub(fee.amount);
+                    if *total == 0 {
+                        self.pending_fees.remove(&key);
+                    }
+                }
+            }
         }
     }
 
@@ -398,18 +459,30 @@ impl Mempool {
         let fee_denom = ante::tx_params(state).ok().map(|p| p.fee_denom);
         // Per signer, the sequence its next waiting transaction must carry; `None` after a drop.
         let mut expected: BTreeMap<Address, Option<u64>> = BTreeMap::new();
+        // Per signer and denom, the fees of its transactions kept so far. A signer's transactions
+        // arrive in sequence order, so each is held to the fees of those ahead of it, and the ones
+        // that no longer fit are its highest sequences.
+        let mut kept_fees: BTreeMap<FeeKey, u128> = BTreeMap::new();
         let arrivals: Vec<u64> = self.by_arrival.keys().copied().collect();
         for arrival in arrivals {
             let Some((hash, p)) = self.by_arrival.get(&arrival) else {
                 continue;
             };
             let signer = p.signer;
+            let fee_key = p.fee.as_ref().map(|f| (signer, f.denom.clone()));
+            let ahead = fee_key
+                .as_ref()
+                .and_then(|k| kept_fees.get(k))
+                .copied()
+                .unwrap_or(0);
             let prior = expected.get(&signer).copied();
             let ok = match prior {
                 // Everything after a dropped transaction of this signer would have a gap.
                 Some(None) => false,
-                // Unaffected: the account is as it was at the check, and so are the signer's
-                // transactions before this one, so its sequence is still the one expected.
+                // Unaffected: the account and balance are as they were at the check, and so are
+                // the signer's transactions before this one, so its sequence is still the one
+                // expected; the fees ahead of it can only have shrunk since, as transactions
+                // leave the pool, and its fee fitted them then.
                 _ if prior.is_none_or(|w| w == Some(p.sequence))
                     && fee_denom
                         .as_deref()
@@ -425,7 +498,7 @@ impl Mempool {
                             .flatten()
                             .map(|a| a.sequence)
                     })
-                    .is_some_and(|w| {
+                    .and_then(|w| {
                         Self::check(
                             state,
                             hash,
@@ -434,13 +507,21 @@ impl Mempool {
                             Some(w),
                             &self.signatures,
                         )
-                        .is_ok()
+                        .ok()
+                    })
+                    .is_some_and(|a| {
+                        p.fee
+                            .as_ref()
+                            .is_none_or(|fee| fee_fits(ahead, fee, a.fee_balance).is_ok())
                     }),
             };
             match self.by_arrival.get_mut(&arrival) {
                 Some((_, p)) if ok => {
                     p.checked_after = height;
                     expected.insert(signer, Some(p.sequence.saturating_add(1)));
+                    if let (Some(key), Some(fee)) = (fee_key, &p.fee) {
+                        kept_fees.insert(key, ahead.saturating_add(fee.amount));
+                    }
                 }
                 _ => {
                     expected.insert(signer, None);
@@ -448,6 +529,7 @@ impl Mempool {
                 }
             }
         }
+        debug_assert_eq!(self.pending_fees, kept_fees, "pending fees track the pool");
     }
 
     /// Whether `p`, last checked after block `p.checked_after`, would pass admission after block
@@ -469,5 +551,25 @@ impl Mempool {
             seen = block.height;
         }
         seen == height
+    }
+}
+
+/// The fee `a` pays, to count in its signer's pending fees: admission takes fees in the fee denom
+/// only, so there is at most one coin; `None` for a zero fee.
+fn fee_of(a: &Authenticated) -> Option<Coin> {
+    a.fee.iter().find(|c| c.amount > 0).cloned()
+}
+
+/// Whether `fee` fits the signer's `balance` of its denom besides the `pending` fees of the
+/// signer's transactions ahead of it; the CheckTx error otherwise, saying what the pool holds.
+fn fee_fits(pending: u128, fee: &Coin, balance: u128) -> Result<()> {
+    match pending.checked_add(fee.amount) {
+        Some(total) if total <= balance => Ok(()),
+        _ => Err(AuthError::PendingFeesExceedBalance(
+            Coin::new(fee.denom.clone(), pending).to_string(),
+            Coin::new(fee.denom.clone(), balance).to_string(),
+            fee.to_string(),
+        )
+        .into()),
     }
 }

@@ -151,6 +151,7 @@ impl Chain {
             "{}",
             r.log
         );
+        assert!(!r.admitted, "refused at admission");
         let after = phalanx_app::export_genesis(&self.state).unwrap();
         assert_eq!(before.auth, after.auth, "no sequence or key change");
         assert_eq!(before.bank, after.bank, "no fee charged");
@@ -242,6 +243,7 @@ fn a_signed_send_pays_its_fee_and_bumps_the_sequence() {
     );
     let r = chain.block(vec![tx.clone()]).remove(0);
     assert!(r.is_ok(), "{}", r.log);
+    assert!(r.admitted);
     assert_eq!(r.gas_wanted, 200_000);
     assert!(r.gas_used > 20_000 && r.gas_used < 200_000);
     assert_eq!(
@@ -274,6 +276,7 @@ fn a_failing_message_still_pays_the_fee_and_uses_the_sequence() {
         .block(vec![sign(&chain.signing(&alice), &[msg])])
         .remove(0);
     assert_eq!((r.codespace.as_str(), r.code), ("operators", 100));
+    assert!(r.admitted, "the message failed, not admission");
     assert_eq!(chain.account(&alice).sequence, 1);
     assert_eq!(
         bank::balance(&chain.state, &fee_collector(), "uphx").unwrap(),
@@ -417,6 +420,27 @@ fn fees_gas_size_and_timeouts_are_enforced() {
 
     chain.refused(vec![0u8; params.max_tx_bytes as usize + 1], "sdk", 21);
     chain.refused(b"not a transaction".to_vec(), "sdk", 18);
+}
+
+/// Regression (review #6): a `max_tx_bytes` above what the consensus layer carries let the pool
+/// admit transactions that could never be proposed.
+#[test]
+fn max_tx_bytes_is_bounded_by_what_consensus_carries() {
+    let carried = phalanx_types::proto::tx::MAX_TX_BYTES as u64;
+    let at = |max_tx_bytes| TxParams {
+        max_tx_bytes,
+        ..TxParams::default()
+    };
+    assert!(at(carried).validate().is_ok());
+    let err = at(carried + 1).validate().unwrap_err().to_string();
+    assert!(
+        err.contains("max_tx_bytes is 65537") && err.contains("consensus"),
+        "{err}"
+    );
+    let start: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+    let mut g = Genesis::new(CHAIN, start, Address::module("authority"));
+    g.tx_params = at(2 * carried);
+    assert!(phalanx_app::init_genesis(&mut MemState::new(), &g).is_err());
 }
 
 #[test]
@@ -577,6 +601,126 @@ mod mempool {
         // a1 is still valid (next sequence); b0 now reuses a spent sequence and is dropped.
         assert_eq!(pool.reap(1 << 20, u64::MAX), vec![a1]);
         assert!(!pool.contains(&tx_hash(&b0)));
+    }
+
+    /// Regression (review #1): admission checked each fee against the balance alone, so an account
+    /// holding one fee filled the pool with transactions of which all but the first could not pay.
+    #[test]
+    fn a_signer_s_waiting_fees_must_fit_its_balance_together() {
+        let (alice, bob) = (key(1), key(2));
+        let mut chain = Chain::new(&[&alice, &bob]);
+        // Alice keeps exactly three fees (2,000 uphx each) and one coin to send.
+        let held = bank::balance(&chain.state, &alice.address, "uphx").unwrap();
+        let give = sign(
+            &chain.signing(&alice),
+            &[send(
+                &alice,
+                bob.address,
+                &format!("{}uphx", held - 2_000 - 6_001),
+            )],
+        );
+        assert!(chain.block(vec![give]).iter().all(TxResult::is_ok));
+        assert_eq!(
+            bank::balance(&chain.state, &alice.address, "uphx").unwrap(),
+            6_001
+        );
+        let mut pool = Mempool::new(100, 1 << 20);
+        let at = |sequence: u64, amount: &str| {
+            sign(
+                &Signing {
+                    sequence,
+                    ..chain.signing(&alice)
+                },
+                &[send(&alice, bob.address, amount)],
+            )
+        };
+        // The first sends her spare coin: after it, the balance covers the two others' fees.
+        let txs = [
+            at(1, "1uphx"),
+            at(2, "1uatom"),
+            at(3, "1uatom"),
+            at(4, "1uatom"),
+        ];
+        for tx in &txs[..3] {
+            pool.insert(&chain.state, tx.clone(), 2).unwrap();
+        }
+        assert_eq!(pool.pending_fees(&alice.address, "uphx"), 6_000);
+        let err = pool.insert(&chain.state, txs[3].clone(), 2).unwrap_err();
+        assert!(
+            matches!(
+                &err,
+                MempoolError::Rejected(phalanx_types::Error::Auth(
+                    phalanx_types::error::AuthError::PendingFeesExceedBalance(..)
+                ))
+            ),
+            "{err}"
+        );
+        let text = err.to_string();
+        assert!(
+            text.contains("insufficient funds for fee")
+                && text.contains("the pool already holds 6000uphx")
+                && text.contains("balance is 6001uphx"),
+            "{text}"
+        );
+        assert_eq!(pool.len(), 3);
+
+        // A block carries the first; the balance (6,001 - 2,000 fee - 1 sent = 4,000) still pays
+        // the two left, whose total is re-checked against it and kept.
+        let first = txs[0].clone();
+        assert!(chain.block(vec![first.clone()]).iter().all(TxResult::is_ok));
+        let written = pool.written_keys(&chain.written);
+        pool.update(&chain.state, chain.height, &[tx_hash(&first)], written);
+        assert_eq!(pool.len(), 2);
+        assert_eq!(pool.pending_fees(&alice.address, "uphx"), 4_000);
+        // Still no room for the fourth: the two waiting use all 4,000.
+        assert!(pool.insert(&chain.state, txs[3].clone(), 3).is_err());
+    }
+
+    /// After a block lowers a signer's balance, its waiting transactions are kept from the lowest
+    /// sequence up while their fees fit, and the rest dropped, so no gap is left.
+    #[test]
+    fn a_block_that_lowers_a_balance_drops_the_highest_sequences_that_no_longer_fit() {
+        let (alice, bob) = (key(1), key(2));
+        let mut chain = Chain::new(&[&alice, &bob]);
+        let mut pool = Mempool::new(100, 1 << 20);
+        let held = bank::balance(&chain.state, &alice.address, "uphx").unwrap();
+        // Sequence 0 sends all but 5,000 above its own fee: 5,000 pays two more fees, not three.
+        let txs: Vec<Vec<u8>> = (0..4)
+            .map(|sequence| {
+                let amount = if sequence == 0 {
+                    format!("{}uphx", held - 2_000 - 5_000)
+                } else {
+                    "1uatom".to_string()
+                };
+                sign(
+                    &Signing {
+                        sequence,
+                        ..chain.signing(&alice)
+                    },
+                    &[send(&alice, bob.address, &amount)],
+                )
+            })
+            .collect();
+        for tx in &txs {
+            pool.insert(&chain.state, tx.clone(), 1).unwrap();
+        }
+        assert_eq!(pool.pending_fees(&alice.address, "uphx"), 8_000);
+        assert!(
+            chain
+                .block(vec![txs[0].clone()])
+                .iter()
+                .all(TxResult::is_ok)
+        );
+        let written = pool.written_keys(&chain.written);
+        pool.update(&chain.state, chain.height, &[tx_hash(&txs[0])], written);
+        assert_eq!(
+            pool.reap(usize::MAX, u64::MAX),
+            vec![txs[1].clone(), txs[2].clone()]
+        );
+        assert_eq!(pool.pending_fees(&alice.address, "uphx"), 4_000);
+        // Those two execute, and pay.
+        let results = chain.block(pool.reap(usize::MAX, u64::MAX));
+        assert!(results.iter().all(TxResult::is_ok));
     }
 
     /// The state after the chain's last block, as a snapshot a node's API may hold.

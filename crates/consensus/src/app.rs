@@ -7,6 +7,20 @@
 
 use crate::block::{AppHash, Block};
 use crate::epochs::EpochValidator;
+use std::sync::Arc;
+
+/// Admits transactions gossiped by other validators, without the lock the engine holds around
+/// every [`ChainApp`] call. The gossip task asks [`ChainApp::tx_receiver`] for it once, at start:
+/// admission verifies a signature per transaction and a batch may carry thousands, which under the
+/// application's lock would stall proposal, verification and execution of finalized blocks.
+pub trait TxReceiver: Send + Sync + 'static {
+    /// Transactions another validator admitted and gossiped to us.
+    ///
+    /// Admit the valid ones to the mempool (duplicates and invalid ones are simply dropped) and do
+    /// not gossip them again: validators are fully connected, so the sender reached everyone.
+    /// Called concurrently with the [`ChainApp`] methods, so the mempool needs its own lock.
+    fn receive_txs(&self, txs: Vec<Vec<u8>>);
+}
 
 /// What consensus needs from the application.
 ///
@@ -32,11 +46,9 @@ pub trait ChainApp: Send + 'static {
     /// again, or the same transaction would be included twice.
     fn propose_txs(&mut self, max_bytes: usize, pending: &[&Block]) -> Vec<Vec<u8>>;
 
-    /// Transactions another validator admitted and gossiped to us.
-    ///
-    /// Admit the valid ones to the mempool (duplicates and invalid ones are simply dropped) and do
-    /// not gossip them again: validators are fully connected, so the sender reached everyone.
-    fn receive_txs(&mut self, txs: Vec<Vec<u8>>);
+    /// Where transactions gossiped by other validators are admitted, outside this trait's lock
+    /// (see [`TxReceiver`]). Asked once, when the engine starts.
+    fn tx_receiver(&self) -> Arc<dyn TxReceiver>;
 
     /// Cheap, stateless checks of a proposed block's transactions (decoding, signatures, sizes).
     ///

@@ -44,7 +44,9 @@ pub struct BlockLimits {
 }
 
 impl Default for BlockLimits {
-    /// Generous limits for a restaking chain: 10,000 txs, 64 KiB each, 4 MiB in total.
+    /// Generous limits for a restaking chain: 10,000 txs, 64 KiB each, 4 MiB in total. The chain's
+    /// own `max_tx_bytes` parameter is bounded by the 64 KiB (`phalanx_types`' `MAX_TX_BYTES`, held
+    /// equal to it by a node test), so that every transaction the mempool admits can be proposed.
     fn default() -> Self {
         Self {
             max_txs: 10_000,

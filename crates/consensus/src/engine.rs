@@ -973,10 +973,11 @@ where
     let gossip_out = context
         .child("tx_gossip_out")
         .spawn(move |_| gossip::broadcast(txs_sender, gossip_rx, config.limits));
-    let gossip_in = context.child("tx_gossip_in").spawn({
-        let shared = shared.clone();
-        move |_| gossip::receive(shared, txs_receiver, config.limits)
-    });
+    // Asked for once, so gossiped transactions are admitted without the application's lock.
+    let tx_receiver = shared.app.lock().tx_receiver();
+    let gossip_in = context
+        .child("tx_gossip_in")
+        .spawn(move |_| gossip::receive(tx_receiver, txs_receiver, config.limits));
 
     let archive = marshal_mailbox.clone();
     let switch = EpochSwitch {

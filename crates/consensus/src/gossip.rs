@@ -7,8 +7,7 @@
 //! send), so the per-peer message rate stays far below the channel quota under load.
 
 use crate::{
-    adapter::Shared,
-    app::ChainApp,
+    app::TxReceiver,
     block::{BlockLimits, read_txs, txs_encode_size, write_txs},
     error::Error,
 };
@@ -109,14 +108,14 @@ where
     }
 }
 
-/// Hands transactions gossiped by peers to the application.
-pub(crate) async fn receive<A, R>(
-    shared: Arc<Shared<A>>,
+/// Hands transactions gossiped by peers to the application's [`TxReceiver`], without the lock
+/// the engine's other calls into the application take.
+pub(crate) async fn receive<R>(
+    app: Arc<dyn TxReceiver>,
     mut receiver: R,
     limits: BlockLimits,
 ) -> Result<(), Error>
 where
-    A: ChainApp,
     R: Receiver<PublicKey = PublicKey>,
 {
     loop {
@@ -125,7 +124,7 @@ where
             .await
             .map_err(|err| Error::Stopped(format!("transaction gossip channel: {err}")))?;
         match TxBatch::decode_cfg(message, &limits) {
-            Ok(TxBatch(txs)) => shared.app.lock().receive_txs(txs),
+            Ok(TxBatch(txs)) => app.receive_txs(txs),
             Err(err) => warn!(%peer, %err, "ignoring undecodable transaction gossip"),
         }
     }

@@ -38,7 +38,7 @@ mod gossip;
 #[cfg(feature = "sim")]
 pub mod sim;
 
-pub use app::ChainApp;
+pub use app::{ChainApp, TxReceiver};
 pub use block::{APP_HASH_LEN, AppHash, Block, BlockDigest, BlockLimits};
 pub use engine::{
     CHANNEL_BACKFILL, CHANNEL_BLOCKS, CHANNEL_CERTIFICATES, CHANNEL_RESOLVER, CHANNEL_TXS,

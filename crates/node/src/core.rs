@@ -11,7 +11,9 @@ use phalanx_api::{
 use phalanx_app::mempool::{Checked, Mempool, MempoolError};
 use phalanx_app::signature_cache::SignatureCache;
 use phalanx_app::{BlockHeader, Genesis, execute_signed_block_with};
-use phalanx_consensus::{AppHash, Block, ChainApp, EpochValidator, PublicKey, TxGossip};
+use phalanx_consensus::{
+    AppHash, Block, ChainApp, EpochValidator, PublicKey, TxGossip, TxReceiver,
+};
 use phalanx_state::{Entry, PersistentState, Snapshot, StateError, StateRead};
 use phalanx_types::Timestamp;
 use phalanx_types::proto::tx::{TxLimits, decode_tx_with_limits, tx_hash};
@@ -31,6 +33,10 @@ pub struct NodeCore {
     /// consensus has started (before that, they wait in the local mempool only).
     gossip: OnceLock<TxGossip>,
     events: broadcast::Sender<Arc<BlockEvents>>,
+    /// The decoding limits of the chain's tx params, which [`ChainApp::check_block`] holds proposed
+    /// transactions to. Read once at open: the params are set at genesis and never written after,
+    /// so every node holds the same limits whatever height it has executed.
+    tx_limits: TxLimits,
     chain_id: String,
     moniker: String,
     node_id: String,
@@ -51,10 +57,27 @@ pub enum CoreError {
     /// A validator key in state is not a usable consensus key.
     #[error("validator set in state: {0}")]
     Validator(String),
+    /// The genesis file is another chain's than the stored state's: signatures would verify
+    /// against the stored chain id while the node reports the file's.
+    #[error(
+        "the genesis file is for chain {genesis:?} but the stored state is chain {stored:?}; \
+         use the genesis file of {stored:?}, or start chain {genesis:?} from an empty data directory"
+    )]
+    ChainIdMismatch {
+        /// The genesis file's chain id.
+        genesis: String,
+        /// The chain id in the stored state.
+        stored: String,
+    },
 }
 
 impl NodeCore {
-    /// Opens the node's state; a fresh store gets `genesis` committed as height 0.
+    /// Opens the node's state; a fresh store gets `genesis` committed as height 0. Refuses a store
+    /// whose recorded app hash, block record and tree root disagree
+    /// ([`PersistentState::check_consistency`]), one of another chain than `genesis`, and stored tx
+    /// params that the consensus layer cannot carry: each would otherwise surface later, as a
+    /// diverging app hash, signatures checked against another chain id than the one reported, or
+    /// transactions stuck in the pool.
     pub fn open(
         store: PersistentState,
         index: Index,
@@ -68,6 +91,19 @@ impl NodeCore {
             phalanx_app::init_genesis(&mut buffer, genesis)?;
             buffer.commit()?;
         }
+        store.check_consistency()?;
+        let snapshot = store.snapshot()?;
+        let stored = phalanx_app::chain_id(&snapshot)?;
+        if stored != genesis.chain_id {
+            return Err(CoreError::ChainIdMismatch {
+                genesis: genesis.chain_id.clone(),
+                stored,
+            });
+        }
+        // Params stored by a build that did not bound max_tx_bytes are refused here rather than
+        // leave oversized transactions stuck in the pool.
+        let params = phalanx_app::ante::tx_params(&snapshot)?;
+        params.validate()?;
         let (events, _) = broadcast::channel(256);
         Ok(Arc::new(Self {
             store,
@@ -76,6 +112,7 @@ impl NodeCore {
             mempool: Mutex::new(mempool),
             gossip: OnceLock::new(),
             events,
+            tx_limits: params.tx_limits(),
             chain_id: genesis.chain_id.clone(),
             moniker,
             node_id,
@@ -86,11 +123,24 @@ impl NodeCore {
     pub fn set_gossip(&self, gossip: TxGossip) {
         let _ = self.gossip.set(gossip);
     }
+}
 
+/// Consensus hands gossiped transactions to the core itself, not to [`NodeApp`] under the engine's
+/// lock: their signature checks then hold up neither block execution nor voting.
+impl TxReceiver for NodeCore {
     /// Admits transactions gossiped by another validator (no re-gossip); invalid ones and
     /// duplicates are dropped, as the sender's own checks may have run against a different state.
-    /// The checks run before the mempool's lock is taken, so concurrent admissions run in parallel.
-    fn admit_gossiped(&self, txs: Vec<Vec<u8>>) {
+    /// The checks run before the mempool's lock is taken, so concurrent admissions run in parallel;
+    /// as for a submission, those already waiting or without room in the pool are dropped first,
+    /// so a peer resending them costs no signature verification.
+    fn receive_txs(&self, txs: Vec<Vec<u8>>) {
+        let txs: Vec<Vec<u8>> = match self.mempool.lock() {
+            Ok(pool) => txs
+                .into_iter()
+                .filter(|tx| pool.check_room(&tx_hash(tx), tx.len()).is_ok())
+                .collect(),
+            Err(_) => return,
+        };
         let Ok(snap) = self.store.snapshot() else {
             return;
         };
@@ -105,7 +155,9 @@ impl NodeCore {
             }
         }
     }
+}
 
+impl NodeCore {
     /// The last executed height and the app hash after it.
     pub fn last_executed(&self) -> Result<(u64, AppHash), StateError> {
         Ok((
@@ -222,19 +274,20 @@ impl ChainApp for NodeApp {
         }
     }
 
-    fn receive_txs(&mut self, txs: Vec<Vec<u8>>) {
-        self.0.admit_gossiped(txs);
+    fn tx_receiver(&self) -> Arc<dyn TxReceiver> {
+        self.0.clone()
     }
 
     fn check_block(&mut self, block: &Block) -> bool {
-        // Only what every honest node can check without state: each transaction decodes within the
-        // limits. Signatures, sequences and fees are checked at execution, where a failure costs the
-        // proposer's block space, not the chain's safety.
-        let limits = TxLimits::default();
+        // Only what every honest node can check the same way, whatever it has executed: each
+        // transaction decodes within the chain's limits (fixed at genesis). Signatures, sequences
+        // and fees are checked at execution, where a failure costs the proposer's block space, not
+        // the chain's safety.
+        let limits = &self.0.tx_limits;
         block
             .txs()
             .iter()
-            .all(|t| decode_tx_with_limits(t, &limits).is_ok())
+            .all(|t| decode_tx_with_limits(t, limits).is_ok())
     }
 
     fn execute_finalized(&mut self, block: &Block) -> Result<AppHash, CoreError> {
@@ -302,6 +355,29 @@ impl StateSnapshot for ApiSnapshot {
 
 fn internal(e: impl std::fmt::Display) -> NodeError {
     NodeError::Internal(e.to_string())
+}
+
+/// How a submission the mempool refused is reported to the client.
+fn submit_error(e: MempoolError) -> SubmitError {
+    match e {
+        MempoolError::Rejected(e) => e.into(),
+        e @ MempoolError::Duplicate(_) => SubmitError {
+            kind: phalanx_api::SubmitErrorKind::Rejected,
+            code: 19,
+            codespace: "sdk".into(),
+            message: e.to_string(),
+        },
+        e @ MempoolError::Full(_) => SubmitError::unavailable(e.to_string()),
+    }
+}
+
+impl NodeCore {
+    /// The mempool, or the error a submission reports when its lock is poisoned.
+    fn lock_mempool(&self) -> Result<std::sync::MutexGuard<'_, Mempool>, SubmitError> {
+        self.mempool
+            .lock()
+            .map_err(|_| SubmitError::unavailable("mempool lock poisoned"))
+    }
 }
 
 impl NodeView for NodeCore {
@@ -373,30 +449,21 @@ impl NodeView for NodeCore {
             .snapshot()
             .map_err(|e| SubmitError::unavailable(e.to_string()))?;
         let next = snap.height().unwrap_or(0).saturating_add(1);
+        // A duplicate, or a full pool, is refused before the signature is verified: otherwise
+        // anyone could make a full node verify (and cache) signatures for nothing.
+        self.lock_mempool()?
+            .check_room(&tx_hash(&tx_bytes), tx_bytes.len())
+            .map_err(submit_error)?;
         // The costly checks (the signature above all) before the mempool's lock is taken.
         let checked = Mempool::check_ahead(&snap, tx_bytes, next, &self.signatures);
         let copy = self.gossip.get().map(|_| checked.bytes().to_vec());
-        let mut pool = self
-            .mempool
-            .lock()
-            .map_err(|_| SubmitError::unavailable("mempool lock poisoned"))?;
-        match pool.insert_checked(&snap, checked) {
-            Ok(hash) => {
-                drop(pool);
-                if let (Some(gossip), Some(bytes)) = (self.gossip.get(), copy) {
-                    gossip.broadcast(bytes);
-                }
-                Ok(TxHash(hash))
-            }
-            Err(MempoolError::Rejected(e)) => Err(e.into()),
-            Err(e @ MempoolError::Duplicate(_)) => Err(SubmitError {
-                kind: phalanx_api::SubmitErrorKind::Rejected,
-                code: 19,
-                codespace: "sdk".into(),
-                message: e.to_string(),
-            }),
-            Err(e @ MempoolError::Full(_)) => Err(SubmitError::unavailable(e.to_string())),
+        let mut pool = self.lock_mempool()?;
+        let hash = pool.insert_checked(&snap, checked).map_err(submit_error)?;
+        drop(pool);
+        if let (Some(gossip), Some(bytes)) = (self.gossip.get(), copy) {
+            gossip.broadcast(bytes);
         }
+        Ok(TxHash(hash))
     }
 
     fn subscribe(&self) -> broadcast::Receiver<Arc<BlockEvents>> {

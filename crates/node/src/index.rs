@@ -74,8 +74,8 @@ impl Index {
         Ok(Self { db })
     }
 
-    /// Records a block and its transactions in one write, keeping the first inclusion of each
-    /// transaction hash.
+    /// Records a block and its transactions in one write, keeping the first admitted inclusion of
+    /// each transaction hash: an inclusion refused at admission is replaced by a later one.
     pub fn record(
         &self,
         block: &IndexedBlock,
@@ -99,14 +99,17 @@ impl Index {
                     result: result.clone(),
                     tx_bytes: bytes.clone(),
                 };
-                // The first inclusion of a transaction is the one that executed; a later copy of
-                // the same bytes fails (its sequence is used) and must not replace that record.
-                // An entry at this same position is a re-execution after a crash and is
-                // rewritten with the same content.
+                // The first admitted inclusion of a transaction is the one that executed; a later
+                // copy of the same bytes fails (its sequence is used) and must not replace that
+                // record. An inclusion refused at admission used nothing, so the same bytes may
+                // run later: a later inclusion replaces its record. An entry at this same position
+                // is a re-execution after a crash and is rewritten with the same content.
                 if let Some(existing) = table.get(hash).map_err(err)? {
                     let existing: IndexedTx =
                         serde_json::from_slice(existing.value()).map_err(err)?;
-                    if (existing.height, existing.index) < (tx.height, tx.index) {
+                    if existing.result.admitted
+                        && (existing.height, existing.index) < (tx.height, tx.index)
+                    {
                         continue;
                     }
                 }
@@ -147,7 +150,17 @@ mod tests {
     )]
     use super::*;
 
+    /// A block whose transactions end with `codes`, all admitted.
     fn block(height: u64, hashes: &[[u8; 32]], codes: &[u32]) -> IndexedBlock {
+        with_admission(
+            height,
+            hashes,
+            &codes.iter().map(|c| (*c, true)).collect::<Vec<_>>(),
+        )
+    }
+
+    /// A block whose transactions end with these (code, admitted) pairs.
+    fn with_admission(height: u64, hashes: &[[u8; 32]], codes: &[(u32, bool)]) -> IndexedBlock {
         IndexedBlock {
             height,
             time: Timestamp(height),
@@ -157,7 +170,7 @@ mod tests {
             results: BlockResult {
                 tx_results: codes
                     .iter()
-                    .map(|code| TxResult {
+                    .map(|(code, admitted)| TxResult {
                         codespace: String::new(),
                         code: *code,
                         log: String::new(),
@@ -165,6 +178,7 @@ mod tests {
                         events: Vec::new(),
                         gas_wanted: 0,
                         gas_used: 0,
+                        admitted: *admitted,
                     })
                     .collect(),
                 begin_events: Vec::new(),
@@ -196,5 +210,50 @@ mod tests {
             .unwrap();
         let found = index.tx(&other).unwrap().unwrap();
         assert_eq!((found.index, found.result.code), (0, 0));
+    }
+
+    /// Regression (review #2): an inclusion refused at admission (a sequence out of order, a fee
+    /// the balance could not pay) used nothing, and the same bytes succeeding later must replace
+    /// its record, or `GET /txs/{hash}` and `commit=true` report the stale failure forever.
+    #[test]
+    fn an_inclusion_refused_at_admission_is_replaced_by_a_later_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = Index::open(&dir.path().join("index.redb")).unwrap();
+        let hash = [9u8; 32];
+        let tx = vec![(b"tx".to_vec(), hash)];
+        // Refused at admission with a wrong sequence at height 3, run at 5.
+        index
+            .record(&with_admission(3, &[hash], &[(32, false)]), &tx)
+            .unwrap();
+        index
+            .record(&with_admission(5, &[hash], &[(0, true)]), &tx)
+            .unwrap();
+        let found = index.tx(&hash).unwrap().unwrap();
+        assert_eq!((found.height, found.result.code), (5, 0));
+        // That admitted inclusion stays, whatever comes later.
+        index
+            .record(&with_admission(6, &[hash], &[(32, false)]), &tx)
+            .unwrap();
+        assert_eq!(index.tx(&hash).unwrap().unwrap().height, 5);
+        // An admitted inclusion whose message failed is final too: its fee and sequence are used.
+        let other = [10u8; 32];
+        let tx = vec![(b"other".to_vec(), other)];
+        index
+            .record(&with_admission(7, &[other], &[(5, true)]), &tx)
+            .unwrap();
+        index
+            .record(&with_admission(8, &[other], &[(0, true)]), &tx)
+            .unwrap();
+        assert_eq!(index.tx(&other).unwrap().unwrap().height, 7);
+    }
+
+    /// Records written before `admitted` existed read as admitted, keeping their first inclusion.
+    #[test]
+    fn a_result_recorded_without_the_admission_flag_reads_as_admitted() {
+        let mut json =
+            serde_json::to_value(&block(1, &[[1; 32]], &[0]).results.tx_results[0]).unwrap();
+        json.as_object_mut().unwrap().remove("admitted");
+        let read: TxResult = serde_json::from_value(json).unwrap();
+        assert!(read.admitted);
     }
 }

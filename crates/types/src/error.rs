@@ -269,6 +269,10 @@ module_error!(
     AuthError, "sdk" {
         /// The signature does not verify (wrong key, wrong chain id, wrong account number, tampering).
         4 => SignatureInvalid(String) = "signature verification failed: {0}; check the chain id, account number and sequence you signed",
+        /// The fees of the signer's transactions already waiting in the mempool, with this one's, are
+        /// more than the signer holds: only the first of them could pay, so the others would take
+        /// pool and block space for free. Fields: the fees already pending, the balance, this fee.
+        5 => PendingFeesExceedBalance(String, String, String) = "insufficient funds for fee: the pool already holds {0} of fees from this account; balance is {1}, which does not cover another {2}; wait for the pending transactions to be included or top up the account",
         /// The public key does not belong to the signer, or differs from the one already on the account.
         8 => PubKeyMismatch(String) = "invalid public key: {0}",
         /// The signer has no account yet.

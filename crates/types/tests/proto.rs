@@ -2820,6 +2820,74 @@ fn a_signed_transaction_decodes_and_verifies() {
     assert_eq!(shown.body.unwrap().messages.len(), 2);
 }
 
+/// Regression (review #5): prost accepts duplicate fields (keeping the last) and overlong varints,
+/// so anyone relaying a signed transaction could give it another hash with the same valid
+/// signature. Only the canonical encoding of a `TxRaw` decodes.
+#[test]
+fn only_the_canonical_encoding_of_a_tx_raw_decodes() {
+    let w = wallet(0x21);
+    let tx = signed_tx(&w, &[delegate(&w)], &coins(&[("uphx", 2_500)]));
+    let raw = TxRaw::decode(tx.as_slice()).unwrap();
+    assert!(decode_tx(&tx).is_ok());
+    // The canonical encoding is what prost writes (CosmJS writes the same: see the vector below).
+    assert_eq!(raw.encode_to_vec(), tx);
+
+    let field = |number: u8, value: &[u8]| {
+        let mut out = vec![number << 3 | 2];
+        let mut len = value.len();
+        while len >= 0x80 {
+            out.push((len as u8) | 0x80);
+            len >>= 7;
+        }
+        out.push(len as u8);
+        out.extend_from_slice(value);
+        out
+    };
+    let body = field(1, &raw.body_bytes);
+    let auth = field(2, &raw.auth_info_bytes);
+    let sig = field(3, &raw.signatures[0]);
+    assert_eq!([&body[..], &auth, &sig].concat(), tx);
+    // The body's length with one needless continuation byte (the same value, one byte longer).
+    let overlong = {
+        let len = raw.body_bytes.len();
+        assert!(len < 0x80, "a one-byte length in this test");
+        let mut out = vec![0x0a, len as u8 | 0x80, 0x00];
+        out.extend_from_slice(&raw.body_bytes);
+        out
+    };
+    let variants = [
+        (
+            "an empty body_bytes first",
+            [&[0x0a, 0x00][..], &tx].concat(),
+        ),
+        ("the body twice", [&body[..], &body, &auth, &sig].concat()),
+        (
+            "auth info before the body",
+            [&auth[..], &body, &sig].concat(),
+        ),
+        (
+            "the signature before the rest",
+            [&sig[..], &body, &auth].concat(),
+        ),
+        ("an overlong length", [&overlong[..], &auth, &sig].concat()),
+        (
+            "an overlong field key",
+            [&[0x8a, 0x00, 0x00][..], &tx].concat(),
+        ),
+    ];
+    for (what, bytes) in variants {
+        // Each variant decodes, leniently, to the same transaction, under another hash.
+        assert_eq!(
+            TxRaw::decode(bytes.as_slice()).ok().as_ref(),
+            Some(&raw),
+            "{what}"
+        );
+        assert_ne!(pb::tx_hash(&bytes), pb::tx_hash(&tx), "{what}");
+        let err = decode_tx(&bytes).unwrap_err().to_string();
+        assert!(err.contains("not canonically encoded"), "{what}: {err}");
+    }
+}
+
 /// Re-encodes a valid transaction after `edit` changes its parts (the signature is left as is: decoding
 /// does not verify it).
 fn edited(w: &Wallet, edit: impl FnOnce(&mut TxBody, &mut AuthInfo, &mut TxRaw)) -> Vec<u8> {

@@ -10,7 +10,7 @@
     missing_docs
 )]
 
-use phalanx_consensus::{AppHash, Block, ChainApp};
+use phalanx_consensus::{AppHash, Block, ChainApp, TxReceiver};
 use sha2::{Digest as _, Sha256};
 use std::{
     collections::VecDeque,
@@ -37,6 +37,20 @@ impl ChainState {
             hashes: vec![Sha256::digest(b"genesis").into()],
             timestamps: vec![0],
             ..Self::default()
+        }
+    }
+}
+
+/// Admits gossiped transactions to a [`HashChainApp`]'s mempool, skipping those it holds.
+struct GossipedTxs(Arc<Mutex<VecDeque<Vec<u8>>>>);
+
+impl TxReceiver for GossipedTxs {
+    fn receive_txs(&self, txs: Vec<Vec<u8>>) {
+        let mut mempool = self.0.lock().unwrap();
+        for tx in txs {
+            if !mempool.contains(&tx) {
+                mempool.push_back(tx);
+            }
         }
     }
 }
@@ -124,13 +138,8 @@ impl ChainApp for HashChainApp {
         out
     }
 
-    fn receive_txs(&mut self, txs: Vec<Vec<u8>>) {
-        let mut mempool = self.mempool.lock().unwrap();
-        for tx in txs {
-            if !mempool.contains(&tx) {
-                mempool.push_back(tx);
-            }
-        }
+    fn tx_receiver(&self) -> Arc<dyn TxReceiver> {
+        Arc::new(GossipedTxs(self.mempool.clone()))
     }
 
     fn check_block(&mut self, block: &Block) -> bool {

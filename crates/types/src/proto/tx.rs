@@ -24,7 +24,9 @@ use prost::{Message, Name};
 use sha2::{Digest, Sha256};
 
 /// Default largest encoded transaction accepted (64 KiB): far above any real restaking transaction, small
-/// enough that decoding cost and mempool memory stay bounded.
+/// enough that decoding cost and mempool memory stay bounded. Also the largest transaction the
+/// consensus layer carries (its default `BlockLimits::max_tx_bytes`, which a node test holds equal to
+/// this), so the chain's `max_tx_bytes` parameter may not exceed it.
 pub const MAX_TX_BYTES: usize = 64 * 1024;
 /// Default most messages per transaction.
 pub const MAX_MSGS_PER_TX: usize = 32;
@@ -185,7 +187,17 @@ pub fn encode_tx_raw(
     .encode_to_vec()
 }
 
-/// Decodes a `TxRaw`, rejecting inputs over `max_tx_bytes` and any field `TxRaw` does not declare.
+/// Decodes a `TxRaw`, rejecting inputs over `max_tx_bytes`, any field `TxRaw` does not declare, and
+/// any encoding other than the canonical one.
+///
+/// Canonical, as Cosmos ADR 027 asks: the bytes must be exactly what a standard protobuf encoder
+/// (prost, CosmJS) writes for the decoded value: fields 1, 2, 3 in order, the two byte fields once
+/// each and omitted when empty, minimal varints. The signature covers the body and auth info bytes,
+/// not the envelope, so without this anyone relaying a signed transaction could re-encode its
+/// envelope (a duplicate field, an overlong length) into bytes that decode to the same transaction,
+/// with the same valid signature, under another hash: the transaction could be included under a
+/// hash its signer never saw, and the hash-based duplicate checks of the mempool and the index
+/// would not recognise it.
 pub fn decode_tx_raw(tx_bytes: &[u8], max_tx_bytes: usize) -> Result<TxRaw> {
     if tx_bytes.len() > max_tx_bytes {
         return Err(invalid(format!(
@@ -196,7 +208,16 @@ pub fn decode_tx_raw(tx_bytes: &[u8], max_tx_bytes: usize) -> Result<TxRaw> {
     if tx_bytes.is_empty() {
         return Err(invalid("transaction is empty"));
     }
-    decode_strict(tx_bytes, false, "TxRaw")
+    let raw: TxRaw = decode_strict(tx_bytes, false, "TxRaw")?;
+    // The length alone settles most cases without encoding anything.
+    if raw.encoded_len() != tx_bytes.len() || raw.encode_to_vec() != tx_bytes {
+        return Err(invalid(
+            "TxRaw is not canonically encoded (a repeated or out-of-order field, an empty field \
+             written out, or a varint longer than needed); encode it with a standard protobuf \
+             encoder: body_bytes (1), auth_info_bytes (2), then the signatures (3)",
+        ));
+    }
+    Ok(raw)
 }
 
 /// [`decode_tx_with_limits`] with the default [`TxLimits`].
