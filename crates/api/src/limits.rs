@@ -143,8 +143,9 @@ impl AsyncRead for SlottedStream {
 impl SlottedStream {
     /// The server wrote: the connection is in use, so its idle deadline moves.
     fn wrote(&mut self, written: &Poll<io::Result<usize>>) {
-        if matches!(written, Poll::Ready(Ok(n)) if *n > 0) {
-            let next = tokio::time::Instant::now() + self.idle;
+        if matches!(written, Poll::Ready(Ok(n)) if *n > 0)
+            && let Some(next) = tokio::time::Instant::now().checked_add(self.idle)
+        {
             self.quiet_until.as_mut().reset(next);
         }
     }
