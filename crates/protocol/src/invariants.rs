@@ -252,5 +252,11 @@ pub fn check_all(state: &dyn StateRead) -> Result<Option<String>> {
     if let Some(v) = restaking::check_delegation_indexes(state)? {
         return Ok(Some(v));
     }
+    if let Some(v) = restaking::check_pending_preferences(state)? {
+        return Ok(Some(v));
+    }
+    if let Some(v) = crate::slashing::check_reach_records(state)? {
+        return Ok(Some(v));
+    }
     targets_are_consistent(state)
 }

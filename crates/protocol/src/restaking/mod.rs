@@ -27,10 +27,10 @@ pub use genesis::{
 pub use queries::*;
 pub use relations::{
     PendingPreferences, before_operator_deleted, before_service_deleted,
-    can_operator_validate_service, handle_add_operator_to_allow_list, handle_borrow_pool_security,
-    handle_cease_pool_security_borrow, handle_join_service, handle_leave_service,
-    handle_remove_operator_from_allow_list, handle_set_user_preferences, pending_preferences,
-    user_preferences,
+    can_operator_validate_service, check_pending_preferences, handle_add_operator_to_allow_list,
+    handle_borrow_pool_security, handle_cease_pool_security_borrow, handle_join_service,
+    handle_leave_service, handle_remove_operator_from_allow_list, handle_set_user_preferences,
+    pending_preferences, user_preferences,
 };
 pub use target::{Target, TargetObject, TargetRef};
 pub(crate) use unbonding::save_record as save_unbonding_record;

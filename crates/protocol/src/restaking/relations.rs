@@ -360,6 +360,50 @@ pub fn handle_set_user_preferences(ctx: &mut Ctx<'_>, msg: &MsgSetUserPreference
     Ok(())
 }
 
+/// Invariant: every pending preferences record trusts nothing the preferences in force do not (they
+/// only withdraw trust), and has exactly one release-queue entry at its effective time, and every
+/// queue entry belongs to such a record. The first violation, if any.
+pub fn check_pending_preferences(state: &dyn StateRead) -> Result<Option<String>> {
+    let prefix = state_key::single(state_key::PENDING_PREFERENCES);
+    let mut due: Vec<(Timestamp, Address)> = Vec::new();
+    for (k, v) in state.prefix(&prefix)? {
+        let user: [u8; 20] = k
+            .get(prefix.len()..)
+            .unwrap_or_default()
+            .try_into()
+            .map_err(|_| Error::State("malformed pending preferences key".into()))?;
+        let user = Address(user);
+        let pending: PendingPreferences = store::decode(&v)?;
+        let held = user_preferences(state, &user)?;
+        if held.union(&pending.preferences) != held.union(&held) {
+            return Ok(Some(format!(
+                "pending preferences of {user} trust what the preferences in force do not"
+            )));
+        }
+        due.push((pending.effective_time, user));
+    }
+    let queue = state_key::single(state_key::PREFERENCES_QUEUE);
+    let queued = state.prefix(&queue)?;
+    if queued.len() != due.len() {
+        return Ok(Some(format!(
+            "{} pending preferences but {} release-queue entries",
+            due.len(),
+            queued.len()
+        )));
+    }
+    for (at, user) in due {
+        if state
+            .get(&state_key::preferences_queue(at, &user))?
+            .is_none()
+        {
+            return Ok(Some(format!(
+                "pending preferences of {user} have no release-queue entry at {at}"
+            )));
+        }
+    }
+    Ok(None)
+}
+
 /// End-block work: pending preferences whose time has come replace those in force.
 pub(super) fn apply_due_preferences(ctx: &mut Ctx<'_>) -> Result<()> {
     let now = ctx.block.time;

@@ -239,6 +239,34 @@ pub fn record_join(ctx: &mut Ctx<'_>, op: OperatorId, svc: ServiceId) -> Result<
     ctx.set(state_key::joined_at(svc, op), &now)
 }
 
+/// Invariant: join times are kept only for operators joined to the service, and borrow times only
+/// for pools the service borrows. The first violation, if any.
+pub fn check_reach_records(state: &dyn StateRead) -> Result<Option<String>> {
+    let pair = |k: &[u8]| -> Result<(u32, u32)> {
+        Ok((
+            store::be_u32(k.get(2..6).unwrap_or_default())?,
+            store::be_u32(k.get(6..10).unwrap_or_default())?,
+        ))
+    };
+    for (k, _) in state.prefix(&state_key::single(state_key::JOINED_AT))? {
+        let (svc, op) = pair(&k)?;
+        if !restaking::all_joined_services(state, OperatorId(op))?.contains(&ServiceId(svc)) {
+            return Ok(Some(format!(
+                "a join time of operator {op} in service {svc}, which it has not joined"
+            )));
+        }
+    }
+    for (k, _) in state.prefix(&state_key::single(state_key::BORROWED_AT))? {
+        let (svc, pool) = pair(&k)?;
+        if !restaking::pool_secures_service(state, ServiceId(svc), PoolId(pool))? {
+            return Ok(Some(format!(
+                "a borrow time of pool {pool} by service {svc}, which does not borrow it"
+            )));
+        }
+    }
+    Ok(None)
+}
+
 /// Records that a service started borrowing a pool's security now: pool stake did not choose the
 /// service's risk before that, so earlier infractions cannot reach it.
 pub fn record_borrow(ctx: &mut Ctx<'_>, svc: ServiceId, pool: PoolId) -> Result<()> {
