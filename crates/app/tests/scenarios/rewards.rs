@@ -855,3 +855,34 @@ fn stake_changes_in_one_block_end_one_period_and_accrue_alike() {
     assert_eq!(pending(chain, t, &carol), a);
     chain.check_invariants();
 }
+
+/// Category weights are summed without saturating: with two weights at `u32::MAX` each category gets
+/// half, not all, of the block's amount, and the block (and the chain) goes on.
+#[test]
+fn the_largest_weights_split_the_amount_instead_of_halting_the_chain() {
+    let mut ex = worked_example();
+    let chain = &mut ex.chain;
+    let admin = addr("svc-admin");
+    let (now, end) = (chain.time, far(chain));
+    let mut t = terms(Coin::new("uphx", 86_400_000), now, end);
+    t.pools_distribution = basic(u32::MAX);
+    t.operators_distribution = basic(u32::MAX);
+    let plan = create_plan(chain, admin, ex.svc, t);
+    fund(chain, admin, plan, Coin::new("uphx", 100_000_000));
+    let plans = |c: &Chain| {
+        c.balance(&rewards::plan_address(ex.plan), "uphx")
+            + c.balance(&rewards::plan_address(plan), "uphx")
+    };
+    let (held, pool) = (plans(chain), chain.balance(&rewards::rewards_pool(), "uphx"));
+    for _ in 0..3 {
+        let r = chain.block_after(Duration::from_secs(6), vec![]);
+        assert!(r.begin_events.iter().all(|e| e.kind != "rewards_plan_failed"));
+        chain.check_invariants();
+    }
+    // Both plans moved their 1,000 uphx a second for 18 s into the rewards pool, no more.
+    assert_eq!(held - plans(chain), 2 * 18_000);
+    assert_eq!(
+        chain.balance(&rewards::rewards_pool(), "uphx") - pool,
+        2 * 18_000
+    );
+}

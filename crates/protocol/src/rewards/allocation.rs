@@ -14,7 +14,7 @@ use crate::services::ServiceStatus;
 use crate::{assets, bank, operators, pools, services};
 use phalanx_types::error::Result;
 use phalanx_types::msgs::{DistributionType, PlanTerms};
-use phalanx_types::{Coin, Coins, Dec, DecCoin, DecCoins, Event, ServiceId, Timestamp};
+use phalanx_types::{Coin, Coins, Dec, DecCoin, DecCoins, Error, Event, ServiceId, Timestamp};
 
 /// Milliseconds in the day `amount_per_day` is paid over.
 const DAY_MS: u128 = 86_400_000;
@@ -29,12 +29,34 @@ pub(super) fn accrue(per_day: u128, ms: u64, carry: u128) -> Option<(u128, u128)
     Some((whole.checked_add(part / DAY_MS)?, part % DAY_MS))
 }
 
+/// Runs one plan's work for this block all or nothing. A plan whose work fails (an amount beyond the
+/// arithmetic's range, say) is skipped with a `rewards_plan_failed` event: one plan must never halt
+/// the chain. A storage fault still stops the block.
+fn isolated(
+    ctx: &mut Ctx<'_>,
+    plan_id: u64,
+    work: impl FnOnce(&mut Ctx<'_>) -> Result<()>,
+) -> Result<()> {
+    match ctx.atomically(work) {
+        Ok(()) => Ok(()),
+        Err(e @ Error::State(_)) => Err(e),
+        Err(e) => {
+            ctx.emit(
+                Event::new("rewards_plan_failed")
+                    .attr("rewards_plan_id", plan_id)
+                    .attr("error", e.to_string()),
+            );
+            Ok(())
+        }
+    }
+}
+
 /// Ends every plan whose end time has come, then allocates the running ones.
 pub fn begin_block(ctx: &mut Ctx<'_>) -> Result<()> {
     let now = ctx.block.time;
     for p in super::all_plans(ctx.state())? {
         if now >= p.terms.end_time {
-            terminate(ctx, &p)?;
+            isolated(ctx, p.id, |c| terminate(c, &p))?;
         }
     }
     let last_key = state_key::single(state_key::LAST_ALLOCATION);
@@ -50,7 +72,7 @@ pub fn begin_block(ctx: &mut Ctx<'_>) -> Result<()> {
     let global = restaking::params(ctx.state())?.allowed_denoms;
     for p in super::all_plans(ctx.state())? {
         if p.terms.start_time <= now && now < p.terms.end_time {
-            allocate_plan(ctx, p, elapsed_ms, &global)?;
+            isolated(ctx, p.id, |c| allocate_plan(c, p, elapsed_ms, &global))?;
         }
     }
     Ok(())
@@ -176,7 +198,7 @@ fn category_share(
     r: Dec,
     weight: u32,
     value: Dec,
-    total_weight: u32,
+    total_weight: u64,
     total_value: Dec,
 ) -> Result<Dec> {
     if value.is_zero() {
@@ -304,10 +326,13 @@ fn allocate_plan(
         (vu, terms.users_distribution.weight),
     ];
     // Only categories with value count towards the weight total, and only they get a share (Q16).
-    let total_weight: u32 = weights
+    // Summed in u64, where three u32 weights cannot overflow: a saturated total would hand out more
+    // than `r`.
+    let total_weight: u64 = weights
         .iter()
         .filter(|(v, _)| !v.is_zero())
-        .fold(0u32, |acc, (_, w)| acc.saturating_add(*w));
+        .map(|(_, w)| u64::from(*w))
+        .sum();
 
     plan.accrual_carry = carry;
     if due > 0 {
