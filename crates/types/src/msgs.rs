@@ -284,6 +284,12 @@ impl PlanTerms {
         if self.amount_per_day.is_zero() {
             return Err(bad("amount_per_day must be positive"));
         }
+        if is_locked_denom(&self.amount_per_day.denom) {
+            return Err(bad(
+                "amount_per_day cannot be in a locked/... denom: locked tokens are vesting claims \
+                 that can only be restaked, never paid out",
+            ));
+        }
         if self.end_time <= self.start_time {
             return Err(bad("end_time must be after start_time"));
         }

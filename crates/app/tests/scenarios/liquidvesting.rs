@@ -7,7 +7,7 @@ use crate::harness::*;
 use phalanx_protocol::restaking::{self, TargetRef};
 use phalanx_protocol::{bank, liquidvesting};
 use phalanx_types::msgs::*;
-use phalanx_types::{Address, Coin, Dec, Duration};
+use phalanx_types::{Address, Coin, Coins, Dec, Duration, Timestamp};
 
 const CODESPACE: &str = "liquidvesting";
 
@@ -277,6 +277,46 @@ fn locked_tokens_move_only_between_accounts_and_custody() {
         liquidvesting::insurance_address(),
         "1uatom",
     ));
+    // Nor do locked tokens leave through a rewards plan or a registration fee.
+    chain.ok(mint("alice", "100uatom"));
+    let svc = active_service(&mut chain, addr("alice"));
+    let now = chain.time;
+    let r = chain.err(MsgCreateRewardsPlan {
+        sender: addr("alice"),
+        service_id: svc,
+        terms: PlanTerms {
+            description: String::new(),
+            amount_per_day: Coin::new("locked/uatom", 1_000),
+            start_time: now,
+            end_time: Timestamp(now.0 + 3_600_000_000_000),
+            pools_distribution: Distribution {
+                weight: 1,
+                kind: DistributionType::Basic,
+            },
+            operators_distribution: Distribution {
+                weight: 1,
+                kind: DistributionType::Basic,
+            },
+            users_distribution: UsersDistribution { weight: 0 },
+        },
+        fee_amount: Coins::empty(),
+    });
+    assert!(r.log.contains("locked"), "{}", r.log);
+    chain.ok(MsgUpdateOperatorsParams {
+        authority: authority(),
+        params: OperatorsParams {
+            operator_registration_fee: coins("1locked/uatom"),
+            ..OperatorsParams::default()
+        },
+    });
+    let r = chain.err(MsgRegisterOperator {
+        sender: addr("alice"),
+        moniker: "locked fee".into(),
+        website: String::new(),
+        picture_url: String::new(),
+        fee_amount: coins("1locked/uatom"),
+    });
+    assert_code(&r, CODESPACE, 6);
     chain.check_invariants();
 }
 

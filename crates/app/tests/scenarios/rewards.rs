@@ -873,10 +873,17 @@ fn the_largest_weights_split_the_amount_instead_of_halting_the_chain() {
         c.balance(&rewards::plan_address(ex.plan), "uphx")
             + c.balance(&rewards::plan_address(plan), "uphx")
     };
-    let (held, pool) = (plans(chain), chain.balance(&rewards::rewards_pool(), "uphx"));
+    let (held, pool) = (
+        plans(chain),
+        chain.balance(&rewards::rewards_pool(), "uphx"),
+    );
     for _ in 0..3 {
         let r = chain.block_after(Duration::from_secs(6), vec![]);
-        assert!(r.begin_events.iter().all(|e| e.kind != "rewards_plan_failed"));
+        assert!(
+            r.begin_events
+                .iter()
+                .all(|e| e.kind != "rewards_plan_failed")
+        );
         chain.check_invariants();
     }
     // Both plans moved their 1,000 uphx a second for 18 s into the rewards pool, no more.

@@ -131,6 +131,8 @@ pub(crate) fn charge_registration_fee(
     if !offered.is_any_gte(required) {
         return Ok(false);
     }
+    // The transfer rules of a plain send apply: locked tokens cannot pay a fee.
+    crate::liquidvesting::check_send(ctx.state(), payer, &bank::community_pool(), offered)?;
     bank::send(ctx, payer, &bank::community_pool(), offered)?;
     Ok(true)
 }

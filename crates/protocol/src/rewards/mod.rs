@@ -244,6 +244,8 @@ pub fn handle_fund_plan(ctx: &mut Ctx<'_>, msg: &MsgFundRewardsPlan) -> Result<(
         .into());
     }
     let amount = Coins::new(vec![msg.amount.clone()])?;
+    // The transfer rules of a plain send apply: locked tokens cannot leave their owner this way.
+    crate::liquidvesting::check_send(ctx.state(), &msg.sender, &plan.rewards_pool, &amount)?;
     bank::send(ctx, &msg.sender, &plan.rewards_pool, &amount)?;
     ctx.emit(
         Event::new("fund_rewards_plan")
