@@ -444,3 +444,48 @@ fn genesis_round_trips_funds_and_the_burn_queue() {
     );
     reimported.check_invariants();
 }
+
+/// A holder who keeps the unbonding-entry limit full cannot keep its locked stake from the burner:
+/// forced unbonding is not held to the limit.
+#[test]
+fn a_full_unbonding_queue_does_not_block_a_forced_burn() {
+    let mut chain = chain();
+    chain.ok(mint("alice", "1000uatom"));
+    chain.ok(deposit("alice", "20uatom"));
+    chain.ok(delegate_pool("alice", "locked/uatom", 1000));
+    let max = restaking::params(&chain.state).unwrap().max_entries;
+    for _ in 0..max {
+        chain.ok(MsgUndelegatePool {
+            delegator: addr("alice"),
+            amount: Coin::new("locked/uatom", 1),
+        });
+    }
+    // The limit holds for alice herself...
+    let r = chain.err(MsgUndelegatePool {
+        delegator: addr("alice"),
+        amount: Coin::new("locked/uatom", 1),
+    });
+    assert_code(&r, "restaking", 16);
+    // ...but not for the burner: everything still restaked is force-unbonded and queued.
+    let pool = phalanx_protocol::pools::pool_by_denom(&chain.state, "locked/uatom")
+        .unwrap()
+        .unwrap();
+    let pool = TargetRef::pool(pool.id);
+    assert!(
+        restaking::delegation(&chain.state, pool, &addr("alice"))
+            .unwrap()
+            .is_some()
+    );
+    let left = 1000 - u128::from(max);
+    let r = chain.tx(
+        burner(),
+        vec![burn("alice", &format!("{left}locked/uatom")).into()],
+    );
+    assert!(r.is_ok(), "{}", r.log);
+    assert!(
+        restaking::delegation(&chain.state, pool, &addr("alice"))
+            .unwrap()
+            .is_none()
+    );
+    chain.check_invariants();
+}

@@ -758,6 +758,40 @@ fn operators_that_joined_after_the_infraction_are_not_reached() {
     chain.check_invariants();
 }
 
+/// After a slash moved the exchange rate, undelegating exactly the value a query shows takes the
+/// whole delegation: no dust shares stay behind that nobody could ever withdraw.
+#[test]
+fn undelegating_the_shown_value_after_a_slash_leaves_no_dust() {
+    let mut chain = chain();
+    let (_admin, alice, svc, op) =
+        alice_behind_a_slashable_operator(&mut chain, rules("0.5", "1", 0, SlashDestination::Burn));
+    delegate_op(&mut chain, addr("bob"), op, "1000000uatom");
+    let now = chain.time;
+    run_ok(&mut chain, submit(svc, Some(op), "0.09", now));
+    let t = TargetRef::operator(op);
+    let shown = value(&chain, t, &alice);
+    assert_eq!(shown, coins("910000uatom"));
+    // An odd share count: 1,000,000 shares at 0.91 each, and a rate that does not divide evenly.
+    let now = chain.time;
+    run_ok(&mut chain, submit(svc, Some(op), "0.0000003", now));
+    let shown = value(&chain, t, &alice);
+    chain.ok(MsgUndelegateOperator {
+        delegator: alice,
+        operator_id: op,
+        amount: shown.clone(),
+    });
+    assert!(
+        restaking::delegation(&chain.state, t, &alice)
+            .unwrap()
+            .is_none()
+    );
+    let entry = restaking::target_unbonding_delegation(&chain.state, t, &alice)
+        .unwrap()
+        .unwrap();
+    assert_eq!(entry.entries[0].balance, shown);
+    chain.check_invariants();
+}
+
 #[test]
 fn example_d_rewards_before_a_slash_are_paid_in_full() {
     let mut chain = chain();

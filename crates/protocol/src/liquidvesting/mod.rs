@@ -425,7 +425,8 @@ fn force_unbond(ctx: &mut Ctx<'_>, user: &Address, amount: &Coins) -> Result<()>
             if take.is_empty() {
                 continue;
             }
-            let (completion, payout) = restaking::undelegate(ctx, target, user, &take)?;
+            let (completion, payout) =
+                restaking::undelegate(ctx, target, user, &take, restaking::Unbond::Forced)?;
             let burned = Coins::new(
                 payout
                     .iter()

@@ -423,15 +423,29 @@ pub fn handle_delegate_service(ctx: &mut Ctx<'_>, msg: &MsgDelegateService) -> R
     delegate(ctx, t, &msg.delegator, &msg.amount)
 }
 
-/// The shared undelegation path. Asking for more than the delegation holds in a denom unbonds all of
-/// that denom and only that denom (fixes Q13, where over-asking in one denom unbonded every denom).
-/// Asking for a denom the delegation does not hold is an error. Returns the completion time and the
-/// tokens that entered unbonding (liquid vesting's forced unbonding queues their burn).
+/// Why stake leaves a target: it decides whether the unbonding-entry limit applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Unbond {
+    /// The delegator asked: at most `max_entries` entries per target (a delegator cannot flood the
+    /// queue).
+    Requested,
+    /// Liquid vesting's forced unbonding of locked tokens: no limit, or a holder could keep the limit
+    /// full with small undelegations and so keep its locked stake out of the burner's reach.
+    Forced,
+}
+
+/// The shared undelegation path. Asking for at least what the delegation is worth in a denom (its
+/// shares' value, rounded down, as queries show it) unbonds all of that denom and only that denom
+/// (fixes Q13, where over-asking in one denom unbonded every denom); asking for exactly the value
+/// shown therefore never leaves dust shares behind, also after a slash moved the rate. Asking for a
+/// denom the delegation does not hold is an error. Returns the completion time and the tokens that
+/// entered unbonding (liquid vesting's forced unbonding queues their burn).
 pub(crate) fn undelegate(
     ctx: &mut Ctx<'_>,
     r: TargetRef,
     delegator: &Address,
     amount: &Coins,
+    cause: Unbond,
 ) -> Result<(Timestamp, Coins)> {
     if delegation(ctx.state(), r, delegator)?.is_none() {
         return Err(
@@ -444,6 +458,7 @@ pub(crate) fn undelegate(
         .ok_or_else(|| RestakingError::DelegationNotFound(delegator.to_string(), r.to_string()))?;
     let mut t = target::must_load_position(ctx.state(), r, delegator)?;
     let wanted = t.shares_from_tokens(amount)?;
+    let worth = t.tokens_from_shares(&d.shares)?.truncate_decimal()?.0;
     let mut shares = Vec::with_capacity(wanted.len());
     for c in amount.iter() {
         let held = d.shares.amount_of(&c.denom);
@@ -454,10 +469,12 @@ pub(crate) fn undelegate(
             ))
             .into());
         }
-        shares.push(DecCoin::new(
-            c.denom.clone(),
-            wanted.amount_of(&c.denom).min(held),
-        ));
+        let taken = if c.amount >= worth.amount_of(&c.denom) {
+            held
+        } else {
+            wanted.amount_of(&c.denom).min(held)
+        };
+        shares.push(DecCoin::new(c.denom.clone(), taken));
     }
     let shares = DecCoins::new(shares)?;
     d.shares = d.shares.checked_sub(&shares)?;
@@ -474,7 +491,7 @@ pub(crate) fn undelegate(
         .as_ref()
         .map(|tr| tr.services.clone())
         .unwrap_or_default();
-    unbonding::add_entry(ctx, r, delegator, &payout, completion, trusted)?;
+    unbonding::add_entry(ctx, r, delegator, &payout, completion, trusted, cause)?;
     crate::rewards::after_delegation_modified(ctx, r, delegator)?;
     let event = Event::new(format!("unbond_{}", r.kind.as_str()))
         .attr("amount", &payout)
@@ -493,7 +510,14 @@ pub fn handle_undelegate_pool(ctx: &mut Ctx<'_>, msg: &MsgUndelegatePool) -> Res
     let pool = pools::pool_by_denom(ctx.state(), &msg.amount.denom)?
         .ok_or_else(|| PoolsError::PoolNotFound(format!("of denom {}", msg.amount.denom)))?;
     let amount = Coins::new(vec![msg.amount.clone()])?;
-    undelegate(ctx, TargetRef::pool(pool.id), &msg.delegator, &amount).map(|(t, _)| t)
+    undelegate(
+        ctx,
+        TargetRef::pool(pool.id),
+        &msg.delegator,
+        &amount,
+        Unbond::Requested,
+    )
+    .map(|(t, _)| t)
 }
 
 /// Executes `MsgUndelegateOperator` (allowed whatever the operator's status).
@@ -506,6 +530,7 @@ pub fn handle_undelegate_operator(
         TargetRef::operator(msg.operator_id),
         &msg.delegator,
         &msg.amount,
+        Unbond::Requested,
     )
     .map(|(t, _)| t)
 }
@@ -520,6 +545,7 @@ pub fn handle_undelegate_service(
         TargetRef::service(msg.service_id),
         &msg.delegator,
         &msg.amount,
+        Unbond::Requested,
     )
     .map(|(t, _)| t)
 }

@@ -12,8 +12,8 @@ pub mod tranche;
 mod unbonding;
 
 pub(crate) use delegation::{
-    adjust_total_restaked, all_rewards_starts, rewards_start, set_rewards_start, slash_delegation,
-    undelegate,
+    Unbond, adjust_total_restaked, all_rewards_starts, rewards_start, set_rewards_start,
+    slash_delegation, undelegate,
 };
 pub use delegation::{
     check_delegation_indexes, delegation, handle_delegate_operator, handle_delegate_pool,

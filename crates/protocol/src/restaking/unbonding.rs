@@ -87,6 +87,7 @@ pub(super) fn add_entry(
     amount: &Coins,
     completion: Timestamp,
     trusted_services: Vec<phalanx_types::ServiceId>,
+    cause: super::delegation::Unbond,
 ) -> Result<()> {
     if amount.is_empty() {
         return Ok(());
@@ -111,7 +112,9 @@ pub(super) fn add_entry(
         }
         None => {
             let max = params(ctx.state())?.max_entries;
-            if ubd.entries.len() >= usize::try_from(max).unwrap_or(usize::MAX) {
+            if cause == super::delegation::Unbond::Requested
+                && ubd.entries.len() >= usize::try_from(max).unwrap_or(usize::MAX)
+            {
                 return Err(RestakingError::TooManyUnbondingEntries(max).into());
             }
             let id = last_unbonding_id(ctx.state())?
