@@ -1202,3 +1202,37 @@ fn the_invariants_catch_a_delegation_index_out_of_step() {
         "{found:?}"
     );
 }
+
+/// With a cap set, a registered asset without a fresh price cannot be valued, so the cap check fails
+/// closed instead of counting that stake as worth nothing; a fresh price opens it again.
+#[test]
+fn restaking_cap_fails_closed_on_a_stale_price() {
+    let mut chain = Chain::new();
+    let alice = addr("alice");
+    update_restaking_params(&mut chain, |p| {
+        p.restaking_cap = Dec::from_int(1_000_000_000)
+    });
+    chain.ok(MsgDelegatePool {
+        delegator: alice,
+        amount: Coin::new("uatom", 1_000_000),
+    });
+    chain.advance(Duration::from_hours(25));
+    let r = chain.err(MsgDelegatePool {
+        delegator: alice,
+        amount: Coin::new("uatom", 1_000_000),
+    });
+    assert_code(&r, "restaking", 19);
+    assert!(r.log.contains("uatom"), "{}", r.log);
+    let now = chain.time;
+    chain.ok(MsgPostPrice {
+        authority: authority(),
+        ticker: "ATOM".into(),
+        price: Dec::from_int(10),
+        time: now,
+    });
+    chain.ok(MsgDelegatePool {
+        delegator: alice,
+        amount: Coin::new("uatom", 1_000_000),
+    });
+    chain.check_invariants();
+}

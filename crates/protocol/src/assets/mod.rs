@@ -88,6 +88,15 @@ pub fn fresh_price(state: &dyn StateRead, denom: &str, now: Timestamp) -> Result
     Ok((p.price, asset.exponent))
 }
 
+/// Whether `denom` is a registered asset without a fresh price (none posted, or older than
+/// `max_price_age`): its USD value is unknown, not zero. Unregistered denoms have no price by design.
+pub fn price_is_stale(state: &dyn StateRead, denom: &str, now: Timestamp) -> Result<bool> {
+    if asset(state, denom)?.is_none() {
+        return Ok(false);
+    }
+    Ok(fresh_price(state, denom, now)?.0.is_zero())
+}
+
 /// USD value of a coin: `price × amount ÷ 10^exponent`, truncated at 18 decimals (never overstates).
 /// The power of ten is an exact integer (the exponent is at most 18), fixing Q17.
 pub fn usd_value(state: &dyn StateRead, coin: &Coin, now: Timestamp) -> Result<Dec> {

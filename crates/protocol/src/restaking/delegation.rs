@@ -315,6 +315,18 @@ fn check_restaking_cap(ctx: &Ctx<'_>, cap: Dec, amount: &Coins) -> Result<()> {
     let prefix = state_key::single(state_key::TOTAL_RESTAKED);
     let mut total = Dec::ZERO;
     let mut seen = Vec::new();
+    // A registered asset whose price went stale would count as worth nothing, and the cap would stop
+    // binding while a feed is down: the check fails closed instead.
+    let value = |denom: &str, amount: u128| -> Result<Dec> {
+        if amount > 0 && assets::price_is_stale(ctx.state(), denom, ctx.block.time)? {
+            return Err(RestakingError::CapUncheckable(denom.to_string()).into());
+        }
+        assets::usd_value(
+            ctx.state(),
+            &phalanx_types::Coin::new(denom, amount),
+            ctx.block.time,
+        )
+    };
     for (k, v) in ctx.prefix(&prefix)? {
         let denom = String::from_utf8(k.get(prefix.len()..).unwrap_or_default().to_vec())
             .map_err(|_| phalanx_types::Error::State("non-UTF-8 denom in key".into()))?;
@@ -322,15 +334,11 @@ fn check_restaking_cap(ctx: &Ctx<'_>, cap: Dec, amount: &Coins) -> Result<()> {
         let with_new = held
             .checked_add(amount.amount_of(&denom))
             .ok_or(MathError::Overflow)?;
-        total = total.checked_add(assets::usd_value(
-            ctx.state(),
-            &phalanx_types::Coin::new(denom.clone(), with_new),
-            ctx.block.time,
-        )?)?;
+        total = total.checked_add(value(&denom, with_new)?)?;
         seen.push(denom);
     }
     for c in amount.iter().filter(|c| !seen.contains(&c.denom)) {
-        total = total.checked_add(assets::usd_value(ctx.state(), c, ctx.block.time)?)?;
+        total = total.checked_add(value(&c.denom, c.amount)?)?;
     }
     if total > cap {
         return Err(RestakingError::CapExceeded(total.to_string(), cap.to_string()).into());
