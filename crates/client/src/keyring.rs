@@ -38,10 +38,24 @@ pub const MAX_NAME_LEN: usize = 64;
 const SCRYPT_LOG_N: u8 = 15;
 const SCRYPT_R: u32 = 8;
 const SCRYPT_P: u32 = 1;
-/// Highest costs accepted from a file, so a crafted file cannot make opening it take hours or GiBs.
-const SCRYPT_MAX_LOG_N: u8 = 20;
-const SCRYPT_MAX_R: u32 = 32;
-const SCRYPT_MAX_P: u32 = 16;
+/// Highest costs accepted from a file, so a crafted file cannot make opening it take minutes or
+/// GiBs: scrypt needs `128 · r · 2^log_n` bytes, and `p` times that much mixing. The limits are 8
+/// times the memory and 32 times the work of the costs this client writes (32 MiB, once).
+const SCRYPT_MAX_MEMORY: u64 = 256 * 1024 * 1024;
+const SCRYPT_MAX_WORK: u64 = 1024 * 1024 * 1024;
+
+/// Whether scrypt costs read from a file stay within [`SCRYPT_MAX_MEMORY`] and [`SCRYPT_MAX_WORK`].
+fn scrypt_cost_acceptable(log_n: u8, r: u32, p: u32) -> bool {
+    let memory = 1u64
+        .checked_shl(u32::from(log_n))
+        .and_then(|n| n.checked_mul(128))
+        .and_then(|m| m.checked_mul(u64::from(r)));
+    memory.is_some_and(|m| {
+        m <= SCRYPT_MAX_MEMORY
+            && m.checked_mul(u64::from(p))
+                .is_some_and(|w| w <= SCRYPT_MAX_WORK)
+    })
+}
 const KDF_SCRYPT: &str = "scrypt";
 const CIPHER: &str = "xchacha20-poly1305";
 /// Associated data of exported keys (they are opened before their address is known).
@@ -227,7 +241,7 @@ impl Sealed {
                 self.kdf, self.cipher
             )));
         }
-        if self.log_n > SCRYPT_MAX_LOG_N || self.r > SCRYPT_MAX_R || self.p > SCRYPT_MAX_P {
+        if !scrypt_cost_acceptable(self.log_n, self.r, self.p) {
             return Err(damaged("its scrypt cost is above what this client accepts"));
         }
         let salt = decode_hex(&self.salt).map_err(|e| damaged(&format!("salt: {e}")))?;
@@ -767,4 +781,21 @@ fn parse_armor(text: &str) -> Result<(Vec<(String, String)>, String)> {
 /// Whether `text` is an armored key rather than a hex secret.
 pub fn is_armored(text: &str) -> bool {
     text.contains(ARMOR_BEGIN)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The costs this client writes open; costs a crafted file could use to exhaust memory or time,
+    /// or to overflow the computation, are refused.
+    #[test]
+    fn scrypt_costs_from_files_are_bounded() {
+        assert!(scrypt_cost_acceptable(SCRYPT_LOG_N, SCRYPT_R, SCRYPT_P));
+        assert!(scrypt_cost_acceptable(18, 8, 4));
+        assert!(!scrypt_cost_acceptable(20, 32, 1), "4 GiB");
+        assert!(!scrypt_cost_acceptable(19, 8, 1), "512 MiB");
+        assert!(!scrypt_cost_acceptable(15, 8, 33), "33 passes over 32 MiB");
+        assert!(!scrypt_cost_acceptable(u8::MAX, u32::MAX, u32::MAX));
+    }
 }
