@@ -893,3 +893,42 @@ fn the_largest_weights_split_the_amount_instead_of_halting_the_chain() {
         2 * 18_000
     );
 }
+
+/// Begin-block finds plans through their start and end times: a plan whose end time is edited ends
+/// at the new time (not the old one), and one that has not started takes nothing meanwhile.
+#[test]
+fn plans_start_and_end_at_their_current_times() {
+    let mut ex = worked_example();
+    let chain = &mut ex.chain;
+    let admin = addr("svc-admin");
+    let now = chain.time;
+    let start = Timestamp(now.0 + 60 * 1_000_000_000);
+    let end = Timestamp(now.0 + 3_600 * 1_000_000_000);
+    let later = create_plan(
+        chain,
+        admin,
+        ex.svc,
+        terms(Coin::new("uphx", 86_400_000), start, end),
+    );
+    fund(chain, admin, later, Coin::new("uphx", 1_000_000));
+    chain.advance(Duration::from_secs(6));
+    assert_eq!(
+        chain.balance(&rewards::plan_address(later), "uphx"),
+        1_000_000,
+        "not started: nothing allocated"
+    );
+    let sooner = Timestamp(start.0 + 120 * 1_000_000_000);
+    chain.ok(MsgEditRewardsPlan {
+        sender: admin,
+        plan_id: later,
+        terms: terms(Coin::new("uphx", 86_400_000), start, sooner),
+    });
+    chain.advance(Duration::from_secs(100));
+    assert!(chain.balance(&rewards::plan_address(later), "uphx") < 1_000_000);
+    chain.advance(Duration::from_secs(200));
+    assert!(
+        rewards::plan(&chain.state, later).unwrap().is_none(),
+        "ended at the edited time"
+    );
+    chain.check_invariants();
+}

@@ -54,10 +54,8 @@ fn isolated(
 /// Ends every plan whose end time has come, then allocates the running ones.
 pub fn begin_block(ctx: &mut Ctx<'_>) -> Result<()> {
     let now = ctx.block.time;
-    for p in super::all_plans(ctx.state())? {
-        if now >= p.terms.end_time {
-            isolated(ctx, p.id, |c| terminate(c, &p))?;
-        }
+    for p in super::ending_plans(ctx.state(), now)? {
+        isolated(ctx, p.id, |c| terminate(c, &p))?;
     }
     let last_key = state_key::single(state_key::LAST_ALLOCATION);
     let last: Option<Timestamp> = ctx.get(&last_key)?;
@@ -70,8 +68,8 @@ pub fn begin_block(ctx: &mut Ctx<'_>) -> Result<()> {
         return Ok(());
     }
     let global = restaking::params(ctx.state())?.allowed_denoms;
-    for p in super::all_plans(ctx.state())? {
-        if p.terms.start_time <= now && now < p.terms.end_time {
+    for p in super::started_plans(ctx.state(), now)? {
+        if now < p.terms.end_time {
             isolated(ctx, p.id, |c| allocate_plan(c, p, elapsed_ms, &global))?;
         }
     }
@@ -96,7 +94,7 @@ pub(super) fn terminate(ctx: &mut Ctx<'_>, p: &RewardsPlan) -> Result<()> {
         bank::send(ctx, &rewards_pool(), &recipient, &whole)?;
     }
     add_unclaimed(ctx, &rest)?;
-    ctx.delete(&state_key::plan(p.id))?;
+    super::delete_plan(ctx, p)?;
     ctx.emit(
         Event::new("terminate_rewards_plan")
             .attr("rewards_plan_id", p.id)
@@ -373,5 +371,6 @@ fn allocate_plan(
         credited = credited.checked_add(credit_target(ctx, c, svc_id, &denom, share)?)?;
     }
     plan.undistributed = r.checked_sub(credited)?;
+    // The terms (and so the index entries) are unchanged: only the accounting fields moved.
     ctx.set(state_key::plan(plan.id), &plan)
 }

@@ -245,7 +245,7 @@ pub fn init_genesis(ctx: &mut Ctx<'_>, g: &RewardsGenesis) -> Result<()> {
             )));
         }
         p.terms.validate()?;
-        ctx.set(state_key::plan(p.id), p)?;
+        super::save_plan(ctx, p)?;
     }
     if let Some(t) = g.last_allocation_time {
         ctx.set(state_key::single(state_key::LAST_ALLOCATION), &t)?;

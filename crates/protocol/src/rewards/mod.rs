@@ -34,7 +34,7 @@ use phalanx_types::msgs::{
     MsgSetWithdrawAddress, MsgUpdateRewardsParams, MsgWithdrawDelegatorReward,
     MsgWithdrawOperatorCommission, PlanTerms, RewardsParams,
 };
-use phalanx_types::{Address, Coins, Dec, DecCoins, Error, Event, ServiceId};
+use phalanx_types::{Address, Coins, Dec, DecCoins, Error, Event, ServiceId, Timestamp};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -126,8 +126,67 @@ pub fn next_plan_id(state: &dyn StateRead) -> Result<u64> {
     Ok(store::get(state, &state_key::single(state_key::NEXT_PLAN_ID))?.unwrap_or(1))
 }
 
+/// Plans listed under an index of their start or end times whose time is at or before `now`, in
+/// (time, id) order: begin-block reads only these, not every plan ever created (plans far in the
+/// future cost a block nothing).
+fn plans_due(state: &dyn StateRead, sub: u8, now: Timestamp) -> Result<Vec<RewardsPlan>> {
+    let start = state_key::single(sub);
+    let mut out = Vec::new();
+    for (k, _) in state.range(&start, Some(&state_key::plan_by_time_end(sub, now)), None)? {
+        let id = k
+            .get(k.len().saturating_sub(8)..)
+            .and_then(|b| <[u8; 8]>::try_from(b).ok())
+            .map(u64::from_be_bytes)
+            .ok_or_else(|| Error::State("malformed rewards plan index key".into()))?;
+        out.extend(plan(state, id)?);
+    }
+    Ok(out)
+}
+
+/// Plans that have started (and not ended: an ended plan leaves every index).
+pub(crate) fn started_plans(state: &dyn StateRead, now: Timestamp) -> Result<Vec<RewardsPlan>> {
+    plans_due(state, state_key::PLAN_BY_START, now)
+}
+
+/// Plans whose end time has come.
+pub(crate) fn ending_plans(state: &dyn StateRead, now: Timestamp) -> Result<Vec<RewardsPlan>> {
+    plans_due(state, state_key::PLAN_BY_END, now)
+}
+
+/// Stores a plan and keeps its entries in the start- and end-time indexes in step with its terms.
 fn save_plan(ctx: &mut Ctx<'_>, p: &RewardsPlan) -> Result<()> {
+    if let Some(old) = plan(ctx.state(), p.id)? {
+        unindex_plan(ctx, &old)?;
+    }
+    ctx.set(
+        state_key::plan_by_time(state_key::PLAN_BY_START, p.terms.start_time, p.id),
+        &(),
+    )?;
+    ctx.set(
+        state_key::plan_by_time(state_key::PLAN_BY_END, p.terms.end_time, p.id),
+        &(),
+    )?;
     ctx.set(state_key::plan(p.id), p)
+}
+
+/// Removes a plan's index entries (it ends, or its times change).
+fn unindex_plan(ctx: &mut Ctx<'_>, p: &RewardsPlan) -> Result<()> {
+    ctx.delete(&state_key::plan_by_time(
+        state_key::PLAN_BY_START,
+        p.terms.start_time,
+        p.id,
+    ))?;
+    ctx.delete(&state_key::plan_by_time(
+        state_key::PLAN_BY_END,
+        p.terms.end_time,
+        p.id,
+    ))
+}
+
+/// Deletes a plan that ended, with its index entries.
+pub(crate) fn delete_plan(ctx: &mut Ctx<'_>, p: &RewardsPlan) -> Result<()> {
+    unindex_plan(ctx, p)?;
+    ctx.delete(&state_key::plan(p.id))
 }
 
 /// Where `addr`'s rewards are paid (itself unless it set another address).

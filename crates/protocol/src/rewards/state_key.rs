@@ -8,6 +8,8 @@
 //! | `0x03` | time of the last allocation |
 //! | `0x04 ‖ plan` | `RewardsPlan` |
 //! | `0x05 ‖ address` | withdraw address |
+//! | `0x06 ‖ start_time ‖ plan` | () plans by start time: begin-block allocates only started ones |
+//! | `0x07 ‖ end_time ‖ plan` | () plans by end time: begin-block ends only due ones |
 //!
 //! `0x10` held each delegation's `StartingInfo` until it moved into the delegation's own record (see
 //! `restaking::DelegationEntry`); the byte stays unused so old keys cannot be misread.
@@ -21,13 +23,15 @@
 
 use crate::restaking::TargetRef;
 use crate::store::{key, module_prefix::REWARDS};
-use phalanx_types::{Address, OperatorId};
+use phalanx_types::{Address, OperatorId, Timestamp};
 
 pub const PARAMS: u8 = 0x01;
 pub const NEXT_PLAN_ID: u8 = 0x02;
 pub const LAST_ALLOCATION: u8 = 0x03;
 pub const PLAN: u8 = 0x04;
 pub const WITHDRAW_ADDRESS: u8 = 0x05;
+pub const PLAN_BY_START: u8 = 0x06;
+pub const PLAN_BY_END: u8 = 0x07;
 pub const HISTORICAL: u8 = 0x11;
 pub const CURRENT: u8 = 0x12;
 pub const OUTSTANDING: u8 = 0x13;
@@ -47,6 +51,16 @@ fn target_bytes(t: TargetRef) -> [u8; 5] {
 
 pub fn plan(id: u64) -> Vec<u8> {
     key(&[&[REWARDS, PLAN], &id.to_be_bytes()])
+}
+
+/// A `0x06`/`0x07` index key: the plan under one of its times.
+pub fn plan_by_time(sub: u8, at: Timestamp, id: u64) -> Vec<u8> {
+    key(&[&[REWARDS, sub], &at.0.to_be_bytes(), &id.to_be_bytes()])
+}
+
+/// First key after every `0x06`/`0x07` index key whose time is at or before `now`.
+pub fn plan_by_time_end(sub: u8, now: Timestamp) -> Vec<u8> {
+    key(&[&[REWARDS, sub], &now.0.to_be_bytes(), &[0xff; 9]])
 }
 
 pub fn withdraw_address(addr: &Address) -> Vec<u8> {
