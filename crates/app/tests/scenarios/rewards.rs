@@ -932,3 +932,32 @@ fn plans_start_and_end_at_their_current_times() {
     );
     chain.check_invariants();
 }
+
+/// A store written before the plan indexes existed gets them at its next block, and its plans go on
+/// allocating.
+#[test]
+fn plans_of_a_store_without_indexes_are_indexed_at_the_next_block() {
+    use phalanx_state::{StateRead, StateWrite};
+    let mut ex = worked_example();
+    let chain = &mut ex.chain;
+    let rewards_prefix = phalanx_protocol::store::module_prefix::REWARDS;
+    let index_keys: Vec<Vec<u8>> = chain
+        .state
+        .prefix(&[rewards_prefix])
+        .unwrap()
+        .into_iter()
+        .map(|(k, _)| k)
+        .filter(|k| matches!(k.get(1), Some(0x06..=0x08)))
+        .collect();
+    assert_eq!(index_keys.len(), 3, "start, end and marker");
+    for k in &index_keys {
+        chain.state.delete(k).unwrap();
+    }
+    let before = chain.balance(&rewards::plan_address(ex.plan), "uphx");
+    chain.advance(Duration::from_secs(6));
+    assert_eq!(
+        before - chain.balance(&rewards::plan_address(ex.plan), "uphx"),
+        6_000
+    );
+    chain.check_invariants();
+}

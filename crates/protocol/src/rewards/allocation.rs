@@ -53,6 +53,7 @@ fn isolated(
 
 /// Ends every plan whose end time has come, then allocates the running ones.
 pub fn begin_block(ctx: &mut Ctx<'_>) -> Result<()> {
+    super::ensure_plans_indexed(ctx)?;
     let now = ctx.block.time;
     for p in super::ending_plans(ctx.state(), now)? {
         isolated(ctx, p.id, |c| terminate(c, &p))?;

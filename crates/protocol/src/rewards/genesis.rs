@@ -237,6 +237,8 @@ pub fn init_genesis(ctx: &mut Ctx<'_>, g: &RewardsGenesis) -> Result<()> {
     let next = g.next_plan_id.max(1);
     ctx.set(state_key::single(state_key::PARAMS), &g.params)?;
     ctx.set(state_key::single(state_key::NEXT_PLAN_ID), &next)?;
+    // Plans imported below are indexed as they are stored.
+    ctx.set(state_key::single(state_key::PLANS_INDEXED), &())?;
     for p in &g.plans {
         if p.id == 0 || p.id >= next {
             return Err(Error::InvalidGenesis(format!(

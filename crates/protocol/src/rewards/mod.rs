@@ -153,6 +153,19 @@ pub(crate) fn ending_plans(state: &dyn StateRead, now: Timestamp) -> Result<Vec<
     plans_due(state, state_key::PLAN_BY_END, now)
 }
 
+/// Builds the plan indexes once on a store written before they existed (every node does it in the
+/// same block, so the state stays deterministic); a no-op afterwards.
+pub(crate) fn ensure_plans_indexed(ctx: &mut Ctx<'_>) -> Result<()> {
+    let marker = state_key::single(state_key::PLANS_INDEXED);
+    if ctx.state().get(&marker)?.is_some() {
+        return Ok(());
+    }
+    for p in all_plans(ctx.state())? {
+        save_plan(ctx, &p)?;
+    }
+    ctx.set(marker, &())
+}
+
 /// Stores a plan and keeps its entries in the start- and end-time indexes in step with its terms.
 fn save_plan(ctx: &mut Ctx<'_>, p: &RewardsPlan) -> Result<()> {
     if let Some(old) = plan(ctx.state(), p.id)? {

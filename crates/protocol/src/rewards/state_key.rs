@@ -10,6 +10,7 @@
 //! | `0x05 ‖ address` | withdraw address |
 //! | `0x06 ‖ start_time ‖ plan` | () plans by start time: begin-block allocates only started ones |
 //! | `0x07 ‖ end_time ‖ plan` | () plans by end time: begin-block ends only due ones |
+//! | `0x08` | () the two plan indexes exist (a store written before them gets them once) |
 //!
 //! `0x10` held each delegation's `StartingInfo` until it moved into the delegation's own record (see
 //! `restaking::DelegationEntry`); the byte stays unused so old keys cannot be misread.
@@ -32,6 +33,7 @@ pub const PLAN: u8 = 0x04;
 pub const WITHDRAW_ADDRESS: u8 = 0x05;
 pub const PLAN_BY_START: u8 = 0x06;
 pub const PLAN_BY_END: u8 = 0x07;
+pub const PLANS_INDEXED: u8 = 0x08;
 pub const HISTORICAL: u8 = 0x11;
 pub const CURRENT: u8 = 0x12;
 pub const OUTSTANDING: u8 = 0x13;
