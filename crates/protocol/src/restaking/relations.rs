@@ -421,8 +421,18 @@ pub(super) fn apply_due_preferences(ctx: &mut Ctx<'_>) -> Result<()> {
             continue;
         };
         set_pending_preferences(ctx, &user, None)?;
-        change_preferences(ctx, &user, &pending.preferences)?;
-        ctx.emit(Event::new("apply_user_preferences").attr("user", user));
+        // All or nothing per user: one user's failure (a tranche slashed to nothing, say) must not
+        // halt the block. The request is then dropped and the wider preferences stay in force,
+        // the safe side for slashing; the event tells the user to ask again.
+        match ctx.atomically(|c| change_preferences(c, &user, &pending.preferences)) {
+            Ok(()) => ctx.emit(Event::new("apply_user_preferences").attr("user", user)),
+            Err(e @ Error::State(_)) => return Err(e),
+            Err(e) => ctx.emit(
+                Event::new("apply_user_preferences_failed")
+                    .attr("user", user)
+                    .attr("error", e.to_string()),
+            ),
+        }
     }
     Ok(())
 }
