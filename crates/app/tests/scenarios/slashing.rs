@@ -743,9 +743,13 @@ fn operators_that_joined_after_the_infraction_are_not_reached() {
     let now = chain.time;
     run_ok(&mut chain, submit(svc, Some(late), "0.1", now));
     assert_eq!(operator_tokens(&chain, late), coins("90000uatom"));
-    // Join times survive an export and import.
+    // Join times survive an export and import, and cannot be dated after the genesis.
     let g = phalanx_app::export_genesis(&chain.state).unwrap();
     assert_eq!(g.slashing.joins.len(), 2);
+    let mut future = g.clone();
+    future.slashing.joins[0].time = after(g.genesis_time, Duration::from_secs(1));
+    let e = phalanx_app::init_genesis(&mut phalanx_state::MemState::new(), &future).unwrap_err();
+    assert!(e.to_string().contains("after the genesis time"), "{e}");
     let json = g.to_json().unwrap();
     let copy = Chain::from_genesis(&phalanx_app::Genesis::from_json(&json).unwrap());
     assert_eq!(

@@ -220,6 +220,22 @@ pub fn init_genesis(ctx: &mut Ctx<'_>, g: &SlashingGenesis) -> Result<()> {
     for d in &g.departures {
         ctx.set(state_key::departure(d.service_id, d.operator_id), &d.time)?;
     }
+    // Recorded times lie in the past: a join or borrow dated after genesis would put every earlier
+    // infraction out of reach.
+    let now = ctx.block.time;
+    let future = g
+        .joins
+        .iter()
+        .map(|j| (j.time, "join"))
+        .chain(g.departures.iter().map(|d| (d.time, "departure")))
+        .chain(g.borrows.iter().map(|b| (b.time, "borrow")))
+        .chain(g.denoms_changes.iter().map(|d| (d.time, "denoms change")))
+        .find(|(t, _)| *t > now);
+    if let Some((t, what)) = future {
+        return Err(Error::InvalidGenesis(format!(
+            "a {what} recorded at {t}, after the genesis time {now}"
+        )));
+    }
     for j in &g.joins {
         if !crate::restaking::all_joined_services(ctx.state(), j.operator_id)?
             .contains(&j.service_id)
