@@ -284,21 +284,11 @@ fn locked_tokens_move_only_between_accounts_and_custody() {
     let r = chain.err(MsgCreateRewardsPlan {
         sender: addr("alice"),
         service_id: svc,
-        terms: PlanTerms {
-            description: String::new(),
-            amount_per_day: Coin::new("locked/uatom", 1_000),
-            start_time: now,
-            end_time: Timestamp(now.0 + 3_600_000_000_000),
-            pools_distribution: Distribution {
-                weight: 1,
-                kind: DistributionType::Basic,
-            },
-            operators_distribution: Distribution {
-                weight: 1,
-                kind: DistributionType::Basic,
-            },
-            users_distribution: UsersDistribution { weight: 0 },
-        },
+        terms: crate::rewards::terms(
+            Coin::new("locked/uatom", 1_000),
+            now,
+            Timestamp(now.0 + 3_600_000_000_000),
+        ),
         fee_amount: Coins::empty(),
     });
     assert!(r.log.contains("locked"), "{}", r.log);

@@ -22,7 +22,8 @@ fn basic(weight: u32) -> Distribution {
     }
 }
 
-fn terms(amount_per_day: Coin, start: Timestamp, end: Timestamp) -> PlanTerms {
+/// Plan terms paying `amount_per_day` from `start` to `end`, pools and operators weighted alike.
+pub(crate) fn terms(amount_per_day: Coin, start: Timestamp, end: Timestamp) -> PlanTerms {
     PlanTerms {
         description: "security budget".into(),
         amount_per_day,

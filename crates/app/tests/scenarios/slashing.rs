@@ -197,34 +197,33 @@ fn example_a_an_operator_slash_reaches_only_the_accepted_denoms() {
     chain.check_invariants();
 }
 
-/// What a service's slash reaches is fixed by what its stake accepted at the infraction: widening its
-/// denoms or borrowing a pool afterwards, even in the same transaction as the slash, reaches nothing
-/// more. Later infractions reach the new stake as usual.
-#[test]
-fn a_service_cannot_widen_what_a_slash_of_an_earlier_infraction_reaches() {
+/// Example B, with service 1 accepting only uatom, bob's 100,000uatom and 100,000utia behind an
+/// operator joined to it, and carol (who trusts service 1 with all pools) holding 50,000 in a utia
+/// pool that service 1 does not borrow. Returns the chain, service 1, the uatom pool, the operator
+/// and the utia pool.
+fn narrow_service_chain() -> (Chain, ServiceId, PoolId, OperatorId, PoolId) {
     let (mut chain, s1, _s2, pool) = example_b_chain();
-    let (admin, op_admin, bob) = (addr("svc-admin"), addr("op-admin"), addr("bob"));
-    let only_uatom = |svc| MsgSetServiceParams {
+    let (admin, op_admin) = (addr("svc-admin"), addr("op-admin"));
+    chain.ok(MsgSetServiceParams {
         sender: admin,
-        service_id: svc,
+        service_id: s1,
         service_params: ServiceParams {
             allowed_denoms: vec!["uatom".into()],
         },
-    };
-    chain.ok(only_uatom(s1));
+    });
     let op = register_operator(&mut chain, op_admin);
     join(&mut chain, op_admin, op, s1);
-    delegate_op(&mut chain, bob, op, "100000uatom,100000utia");
-    // A utia pool that service 1 does not borrow; carol (trusting service 1 with all pools) is in it.
+    delegate_op(&mut chain, addr("bob"), op, "100000uatom,100000utia");
     chain.ok(MsgDelegatePool {
         delegator: addr("carol"),
         amount: Coin::new("utia", 50_000),
     });
-    let utia_pool = PoolId(2);
-    chain.advance(Duration::from_secs(1));
-    let infraction = chain.time;
-    chain.advance(Duration::from_secs(60));
-    // In one transaction: accept every denom, borrow the utia pool, and slash the whole security.
+    (chain, s1, pool, op, PoolId(2))
+}
+
+/// One transaction of service 1's admin: accept every denom and borrow the utia pool.
+fn widen(chain: &mut Chain, s1: ServiceId, utia_pool: PoolId) {
+    let admin = addr("svc-admin");
     let r = chain.tx(
         admin,
         vec![
@@ -243,59 +242,40 @@ fn a_service_cannot_widen_what_a_slash_of_an_earlier_infraction_reaches() {
         ],
     );
     assert!(r.is_ok(), "{}", r.log);
+}
+
+/// What a service's slash reaches is fixed by what its stake accepted at the infraction: widening its
+/// denoms or borrowing a pool afterwards, even in the block of the slash, reaches nothing more.
+/// Later infractions reach the new stake as usual.
+#[test]
+fn a_service_cannot_widen_what_a_slash_of_an_earlier_infraction_reaches() {
+    let (mut chain, s1, pool, op, utia_pool) = narrow_service_chain();
+    let carol = addr("carol");
+    chain.advance(Duration::from_secs(1));
+    let infraction = chain.time;
+    chain.advance(Duration::from_secs(60));
+    widen(&mut chain, s1, utia_pool);
     run_ok(&mut chain, submit(s1, None, "0.1", infraction));
     assert_eq!(operator_tokens(&chain, op), coins("90000uatom,100000utia"));
-    let carol_utia = value(&chain, TargetRef::pool(utia_pool), &addr("carol"));
-    assert_eq!(carol_utia, coins("50000utia"));
+    assert_eq!(
+        value(&chain, TargetRef::pool(utia_pool), &carol),
+        coins("50000utia")
+    );
     // The uatom pool did secure service 1 at the infraction: carol's 300,000 there lost 10%.
     assert_eq!(
-        value(&chain, TargetRef::pool(pool), &addr("carol")),
+        value(&chain, TargetRef::pool(pool), &carol),
         coins("270000uatom")
     );
     // The records survive an export and import.
-    let g = phalanx_app::export_genesis(&chain.state).unwrap();
+    let g = chain.assert_genesis_round_trip();
     assert_eq!(g.slashing.denoms_changes.len(), 2);
     assert_eq!(g.slashing.borrows.len(), 3);
-    let json = g.to_json().unwrap();
-    let copy = Chain::from_genesis(&phalanx_app::Genesis::from_json(&json).unwrap());
-    assert_eq!(
-        phalanx_app::export_genesis(&copy.state)
-            .unwrap()
-            .to_json()
-            .unwrap(),
-        json
-    );
-    // Nor can it in the block of the infraction itself: a pool borrowed and denoms widened in the
-    // very transaction that submits the slash do not count for an infraction at that block's time.
-    let (mut same, s1, _s2, _pool) = example_b_chain();
-    same.ok(only_uatom(s1));
-    let op = register_operator(&mut same, op_admin);
-    join(&mut same, op_admin, op, s1);
-    delegate_op(&mut same, bob, op, "100000uatom,100000utia");
-    same.ok(MsgDelegatePool {
-        delegator: addr("carol"),
-        amount: Coin::new("utia", 50_000),
-    });
-    let at = after(same.time, Duration::from_secs(BLOCK_SECS));
-    let r = same.tx(
-        admin,
-        vec![
-            MsgSetServiceParams {
-                sender: admin,
-                service_id: s1,
-                service_params: ServiceParams::default(),
-            }
-            .into(),
-            MsgBorrowPoolSecurity {
-                sender: admin,
-                service_id: s1,
-                pool_id: utia_pool,
-            }
-            .into(),
-        ],
-    );
-    assert!(r.is_ok(), "{}", r.log);
-    assert_eq!(same.time, at);
+
+    // Nor in the block of the infraction itself: a pool borrowed and denoms widened in that block
+    // do not count for an infraction at its time.
+    let (mut same, s1, _pool, op, utia_pool) = narrow_service_chain();
+    widen(&mut same, s1, utia_pool);
+    let at = same.time;
     let r = same.block_after(
         Duration(0),
         vec![phalanx_app::Tx {
@@ -306,7 +286,7 @@ fn a_service_cannot_widen_what_a_slash_of_an_earlier_infraction_reaches() {
     assert!(r.tx_results[0].is_ok(), "{}", r.tx_results[0].log);
     assert_eq!(operator_tokens(&same, op), coins("90000uatom,100000utia"));
     assert_eq!(
-        value(&same, TargetRef::pool(utia_pool), &addr("carol")),
+        value(&same, TargetRef::pool(utia_pool), &carol),
         coins("50000utia")
     );
     same.check_invariants();
@@ -317,7 +297,7 @@ fn a_service_cannot_widen_what_a_slash_of_an_earlier_infraction_reaches() {
     run_ok(&mut chain, submit(s1, None, "0.1", now));
     assert_eq!(operator_tokens(&chain, op), coins("81000uatom,90000utia"));
     assert_eq!(
-        value(&chain, TargetRef::pool(utia_pool), &addr("carol")),
+        value(&chain, TargetRef::pool(utia_pool), &carol),
         coins("45000utia")
     );
     chain.check_invariants();
@@ -452,18 +432,7 @@ fn withdrawn_trust_stays_slashable_for_the_unbonding_time() {
         .unwrap();
     assert!(restarted.effective_time > release);
     // The state, pending preferences included, survives an export and import.
-    let json = phalanx_app::export_genesis(&chain.state)
-        .unwrap()
-        .to_json()
-        .unwrap();
-    let copy = Chain::from_genesis(&phalanx_app::Genesis::from_json(&json).unwrap());
-    assert_eq!(
-        phalanx_app::export_genesis(&copy.state)
-            .unwrap()
-            .to_json()
-            .unwrap(),
-        json
-    );
+    chain.assert_genesis_round_trip();
     // Once the wait is over only service 2 is trusted: a slash of service 1 no longer reaches her.
     let events = chain.advance(Duration::from_hours(73));
     assert_eq!(
@@ -744,21 +713,13 @@ fn operators_that_joined_after_the_infraction_are_not_reached() {
     run_ok(&mut chain, submit(svc, Some(late), "0.1", now));
     assert_eq!(operator_tokens(&chain, late), coins("90000uatom"));
     // Join times survive an export and import, and cannot be dated after the genesis.
-    let g = phalanx_app::export_genesis(&chain.state).unwrap();
+    let g = chain.assert_genesis_round_trip();
     assert_eq!(g.slashing.joins.len(), 2);
     let mut future = g.clone();
     future.slashing.joins[0].time = after(g.genesis_time, Duration::from_secs(1));
     let e = phalanx_app::init_genesis(&mut phalanx_state::MemState::new(), &future).unwrap_err();
     assert!(e.to_string().contains("after the genesis time"), "{e}");
-    let json = g.to_json().unwrap();
-    let copy = Chain::from_genesis(&phalanx_app::Genesis::from_json(&json).unwrap());
-    assert_eq!(
-        phalanx_app::export_genesis(&copy.state)
-            .unwrap()
-            .to_json()
-            .unwrap(),
-        json
-    );
+
     chain.check_invariants();
 }
 

@@ -246,6 +246,14 @@ pub(super) fn store_preferences(
     }
 }
 
+/// The user address a preferences, release-queue or trusters key ends with.
+fn trailing_user(key: &[u8], what: &str) -> Result<Address> {
+    key.get(key.len().saturating_sub(20)..)
+        .and_then(|b| <[u8; 20]>::try_from(b).ok())
+        .map(Address)
+        .ok_or_else(|| Error::State(format!("malformed {what} key")))
+}
+
 /// Replaces a user's preferences. Every pool delegation whose trust set changes is first paid its
 /// rewards under the old preferences (so rewards are always computed under the trust in force when they
 /// accrued), then moved to the tranche of its new trust set, and restarted once the new preferences
@@ -367,12 +375,7 @@ pub fn check_pending_preferences(state: &dyn StateRead) -> Result<Option<String>
     let prefix = state_key::single(state_key::PENDING_PREFERENCES);
     let mut due: Vec<(Timestamp, Address)> = Vec::new();
     for (k, v) in state.prefix(&prefix)? {
-        let user: [u8; 20] = k
-            .get(prefix.len()..)
-            .unwrap_or_default()
-            .try_into()
-            .map_err(|_| Error::State("malformed pending preferences key".into()))?;
-        let user = Address(user);
+        let user = trailing_user(&k, "pending preferences")?;
         let pending: PendingPreferences = store::decode(&v)?;
         let held = user_preferences(state, &user)?;
         if held.union(&pending.preferences) != held.union(&held) {
@@ -410,12 +413,7 @@ pub(super) fn apply_due_preferences(ctx: &mut Ctx<'_>) -> Result<()> {
     let start = state_key::single(state_key::PREFERENCES_QUEUE);
     let end = state_key::due_end(state_key::PREFERENCES_QUEUE, now);
     for (key, _) in ctx.state().range(&start, Some(&end), None)? {
-        let user: [u8; 20] = key
-            .get(key.len().saturating_sub(20)..)
-            .unwrap_or_default()
-            .try_into()
-            .map_err(|_| Error::State("malformed preferences queue key".into()))?;
-        let user = Address(user);
+        let user = trailing_user(&key, "preferences queue")?;
         let Some(pending) = pending_preferences(ctx.state(), &user)? else {
             ctx.delete(&key)?;
             continue;
@@ -459,12 +457,7 @@ pub fn before_operator_deleted(ctx: &mut Ctx<'_>, op: OperatorId) -> Result<()> 
 pub fn before_service_deleted(ctx: &mut Ctx<'_>, svc: ServiceId) -> Result<()> {
     let prefix = state_key::trusters_prefix(svc);
     for (key, _) in ctx.prefix(&prefix)? {
-        let user: [u8; 20] = key
-            .get(prefix.len()..)
-            .unwrap_or_default()
-            .try_into()
-            .map_err(|_| Error::State("malformed trusters key".into()))?;
-        let user = Address(user);
+        let user = trailing_user(&key, "trusters")?;
         let mut prefs = user_preferences(ctx.state(), &user)?;
         prefs.trusted_services.retain(|e| e.service_id != svc);
         change_preferences(ctx, &user, &prefs)?;
