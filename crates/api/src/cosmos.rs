@@ -78,7 +78,7 @@ pub(crate) fn bank_balances(s: &dyn StateRead, r: &Req) -> Result<Out, ApiError>
 
 /// `GET /cosmos/base/tendermint/v1beta1/node_info`.
 pub(crate) async fn node_info(State(st): State<AppState>) -> Result<Response, ApiError> {
-    let status = st.view().status()?;
+    let status = st.status().await?;
     let mut protocol = Map::new();
     for k in ["p2p", "block", "app"] {
         protocol.insert(k.into(), Value::String("0".into()));
@@ -273,7 +273,11 @@ pub(crate) async fn broadcast(
         return Err(ApiError::bad_request("tx_bytes is empty"));
     }
     let hash = TxHash(sha256(&tx_bytes));
-    let out = match st.view().submit_tx(tx_bytes) {
+    // Signature verification: on the blocking pool, never on an async worker.
+    let submitted = st
+        .blocking("submission", move |view| view.submit_tx(tx_bytes))
+        .await?;
+    let out = match submitted {
         Ok(hash) if mode == Mode::Block => {
             let record = wait_committed(&st, hash).await?;
             Out::one("tx_response", &committed(&record))?

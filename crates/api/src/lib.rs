@@ -109,6 +109,28 @@ impl AppState {
         Arc::clone(&self.0.view)
     }
 
+    /// Runs a synchronous [`NodeView`] call on tokio's blocking pool and waits for it.
+    ///
+    /// Node calls read storage and, for submissions, verify signatures; on an async worker they
+    /// would hold it for their whole duration, and the node's few workers also serve every other
+    /// request, p2p and consensus timers. A call that panics is a 500 naming `what`.
+    pub(crate) async fn blocking<T, F>(&self, what: &str, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&dyn NodeView) -> T + Send + 'static,
+    {
+        let view = self.view();
+        tokio::task::spawn_blocking(move || f(&*view))
+            .await
+            .map_err(|e| ApiError::internal(format!("{what} task failed: {e}")))
+    }
+
+    /// [`NodeView::status`] on the blocking pool (see [`AppState::blocking`]), for the routes that
+    /// report it.
+    pub(crate) async fn status(&self) -> Result<NodeStatus, ApiError> {
+        Ok(self.blocking("status", |view| view.status()).await??)
+    }
+
     /// The configuration.
     pub(crate) fn config(&self) -> &ApiConfig {
         &self.0.config

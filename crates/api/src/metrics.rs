@@ -164,7 +164,7 @@ pub(crate) async fn track(State(st): State<AppState>, req: Request, next: Next) 
 
 /// `GET /metrics`.
 pub(crate) async fn metrics(State(st): State<AppState>) -> Response {
-    let height = st.view().status().ok().map(|s| s.latest_height);
+    let height = st.status().await.ok().map(|s| s.latest_height);
     let mut response = st.metrics().render(height).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,

@@ -104,7 +104,10 @@ pub(crate) async fn submit(
     let commit = Params::flag(params.commit.as_deref(), "commit")?;
     let body = read_body(req.into_body(), st.config().max_body_bytes).await?;
     let tx_bytes = parse_tx_body(&body)?;
-    let hash = st.view().submit_tx(tx_bytes)?;
+    // Signature verification: on the blocking pool, never on an async worker.
+    let hash = st
+        .blocking("submission", move |view| view.submit_tx(tx_bytes))
+        .await??;
     let out = if commit {
         tx_out(&wait_committed(&st, hash).await?)?
     } else {
@@ -121,15 +124,15 @@ pub(crate) async fn get_tx(State(st): State<AppState>, args: Args) -> Result<Res
         .ok_or_else(|| ApiError::internal("route has no hash parameter"))?;
     let hash: TxHash = raw.parse().map_err(ApiError::bad_request)?;
     let record = st
-        .view()
-        .tx(&hash)?
+        .blocking("transaction lookup", move |view| view.tx(&hash))
+        .await??
         .ok_or_else(|| ApiError::not_found(format!("transaction {hash} not found")))?;
     Ok(json_response(tx_out(&record)?.to_vec()?))
 }
 
 /// `GET /status`.
 pub(crate) async fn status(State(st): State<AppState>) -> Result<Response, ApiError> {
-    let status = st.view().status()?;
+    let status = st.status().await?;
     let body = serde_json::to_vec(&status)
         .map_err(|e| ApiError::internal(format!("encoding status: {e}")))?;
     Ok(json_response(body))
@@ -142,7 +145,7 @@ pub(crate) async fn block(State(st): State<AppState>, args: Args) -> Result<Resp
         .get("height")
         .ok_or_else(|| ApiError::internal("route has no height parameter"))?;
     let height = if raw == "latest" {
-        st.view().status()?.latest_height
+        st.status().await?.latest_height
     } else {
         let h: u64 = raw.parse().map_err(|_| {
             ApiError::bad_request(format!(
@@ -157,8 +160,8 @@ pub(crate) async fn block(State(st): State<AppState>, args: Args) -> Result<Resp
         h
     };
     let block = st
-        .view()
-        .block(height)?
+        .blocking("block lookup", move |view| view.block(height))
+        .await??
         .ok_or_else(|| ApiError::not_found(format!("block {height} not found")))?;
     Ok(json_response(Out::one("block", &block)?.to_vec()?))
 }

@@ -310,43 +310,42 @@ pub(crate) fn json_response(body: Vec<u8>) -> Response {
 /// query read, taken from the same snapshot.
 pub(crate) async fn run(state: &AppState, req: Req, f: QueryFn) -> Result<Response, ApiError> {
     let prove = req.params.prove()?;
-    let view = state.view();
-    let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, ApiError> {
-        let snapshot = view.snapshot()?;
-        if !prove {
-            return f(&*snapshot, &req)?.to_vec();
-        }
-        let recorder = Recorder::new(&*snapshot);
-        let out = f(&recorder, &req)?;
-        let (keys, truncated) = recorder.into_keys();
-        let mut entries = Vec::with_capacity(keys.len());
-        for key in keys {
-            let p = snapshot.prove(&key)?;
-            let mut e = Map::new();
-            e.insert("key".into(), Value::String(hex_lower(&key)));
-            e.insert(
-                "value".into(),
-                p.value
-                    .as_deref()
-                    .map_or(Value::Null, |v| Value::String(base64(v))),
+    let body = state
+        .blocking("query", move |view| -> Result<Vec<u8>, ApiError> {
+            let snapshot = view.snapshot()?;
+            if !prove {
+                return f(&*snapshot, &req)?.to_vec();
+            }
+            let recorder = Recorder::new(&*snapshot);
+            let out = f(&recorder, &req)?;
+            let (keys, truncated) = recorder.into_keys();
+            let mut entries = Vec::with_capacity(keys.len());
+            for key in keys {
+                let p = snapshot.prove(&key)?;
+                let mut e = Map::new();
+                e.insert("key".into(), Value::String(hex_lower(&key)));
+                e.insert(
+                    "value".into(),
+                    p.value
+                        .as_deref()
+                        .map_or(Value::Null, |v| Value::String(base64(v))),
+                );
+                e.insert("proof".into(), Value::String(base64(&p.proof)));
+                entries.push(Value::Object(e));
+            }
+            let mut proof = Map::new();
+            proof.insert("height".into(), Value::from(snapshot.height()));
+            proof.insert(
+                "app_hash".into(),
+                Value::String(hex_lower(&snapshot.app_hash())),
             );
-            e.insert("proof".into(), Value::String(base64(&p.proof)));
-            entries.push(Value::Object(e));
-        }
-        let mut proof = Map::new();
-        proof.insert("height".into(), Value::from(snapshot.height()));
-        proof.insert(
-            "app_hash".into(),
-            Value::String(hex_lower(&snapshot.app_hash())),
-        );
-        proof.insert("truncated".into(), Value::Bool(truncated));
-        proof.insert("entries".into(), Value::Array(entries));
-        let mut out = out;
-        out.0.insert("proof".into(), Value::Object(proof));
-        out.to_vec()
-    })
-    .await
-    .map_err(|e| ApiError::internal(format!("query task failed: {e}")))??;
+            proof.insert("truncated".into(), Value::Bool(truncated));
+            proof.insert("entries".into(), Value::Array(entries));
+            let mut out = out;
+            out.0.insert("proof".into(), Value::Object(proof));
+            out.to_vec()
+        })
+        .await??;
     Ok(json_response(body))
 }
 

@@ -23,6 +23,12 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// The node as the API sees it. Every method must return quickly and must never wait for block
 /// execution: queries read a committed snapshot, submission only admits to the mempool.
+///
+/// The API makes the synchronous calls (snapshot reads, lookups, [`NodeView::submit_tx`] with its
+/// signature check) on tokio's blocking pool, so an implementation may do CPU or disk work in them
+/// without holding an async worker of the runtime it shares with the rest of the node. The one
+/// exception is the default [`NodeView::wait_for_tx`], which calls [`NodeView::tx`] (an index read)
+/// from the waiting task, once per committed block.
 pub trait NodeView: Send + Sync + 'static {
     /// A read-only view of the latest committed state. The API holds it only while it answers one
     /// request, then drops it; an implementation over an MVCC store (redb) keeps writers unblocked.

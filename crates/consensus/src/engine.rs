@@ -974,9 +974,10 @@ where
         .child("tx_gossip_out")
         .spawn(move |_| gossip::broadcast(txs_sender, gossip_rx, config.limits));
     // Asked for once, so gossiped transactions are admitted without the application's lock.
+    // Admission verifies every transaction's signature synchronously: on a thread of its own (see
+    // `dedicated_where_possible`).
     let tx_receiver = shared.app.lock().tx_receiver();
-    let gossip_in = context
-        .child("tx_gossip_in")
+    let gossip_in = dedicated_where_possible(context.child("tx_gossip_in"))
         .spawn(move |_| gossip::receive(tx_receiver, txs_receiver, config.limits));
 
     let archive = marshal_mailbox.clone();
@@ -988,8 +989,9 @@ where
         current: config.participants.clone(),
     };
     // Start order: the executor and marshal first so consensus output always has a consumer.
-    let executor = context
-        .child("executor")
+    // Execution runs a whole block synchronously: on a thread of its own (see
+    // `dedicated_where_possible`).
+    let executor = dedicated_where_possible(context.child("executor"))
         .spawn(move |_| executor::run(shared, deliveries_rx, executed_tx, archive, switch));
     let marshal_handle = marshal_actor.start(reporter, buffer.clone(), backfill);
     let buffer_handle = buffer_engine.start(channels.blocks);
@@ -1059,6 +1061,17 @@ async fn epoch_genesis(
                 "the last block of epoch {previous} (height {height}) is missing from the archive"
             ))
         })
+}
+
+/// `context` set to run its next task on a thread of its own, for the engine's long-lived tasks
+/// that call the application synchronously (block execution, gossip admission): those calls run
+/// for as long as a block's or a batch's signature checks and state writes take, and on one of the
+/// runtime's few shared async workers they would hold up the consensus timers, p2p and API tasks
+/// queued behind them. Commonware's tokio runtime gives the task a dedicated thread (and waits for
+/// it at shutdown, so an execution in progress still finishes); the deterministic runtime ignores
+/// the hint and keeps its single-threaded, reproducible schedule.
+fn dedicated_where_possible<E: Spawner>(context: E) -> E {
+    context.dedicated()
 }
 
 /// Wraps a multiplexer's handle so all tasks share one result type.

@@ -42,8 +42,9 @@ fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
-/// Starts `n` validators in one runtime, waits until all executed `height` (within `limit` of
-/// wall time) and checks they agree.
+/// Starts `n` validators in one runtime, waits until all executed `height` and every validator
+/// but the first received transaction gossip from it (within `limit` of wall time), and checks
+/// they agree and that neither execution nor gossip admission ran on the runtime's threads.
 fn run_network(name: &str, n: u64, height: u64, limit: Duration) {
     let dir = temp_dir(name);
     let signers: Vec<PrivateKey> = (0..n).map(|i| PrivateKey::from_seed(500 + i)).collect();
@@ -88,6 +89,13 @@ fn run_network(name: &str, n: u64, height: u64, limit: Duration) {
             handles.push(handle);
         }
         apps_in[0].submit(b"over the wire".to_vec());
+        // Gossip reaches only connected peers: sent again until every other validator has it.
+        let gossip = handles[0].tx_gossip();
+        let gossiped = || {
+            apps_in[1..]
+                .iter()
+                .all(|app| app.state.lock().unwrap().gossip_batches > 0)
+        };
         let started = Instant::now();
         // The transaction waits in validator 0's mempool until validator 0 leads a view, which under
         // load may come after `height`: wait for both.
@@ -99,18 +107,22 @@ fn run_network(name: &str, n: u64, height: u64, limit: Duration) {
                 .txs
                 .contains(&b"over the wire".to_vec())
         };
-        while !(handles.iter().all(|h| h.last_executed().0 >= height) && included()) {
+        while !(handles.iter().all(|h| h.last_executed().0 >= height) && included() && gossiped()) {
+            if !gossiped() {
+                gossip.broadcast(b"gossiped".to_vec());
+            }
             for h in &handles {
                 assert!(h.failure().is_none(), "engine failed: {:?}", h.failure());
             }
             assert!(
                 started.elapsed() < limit,
-                "not finalized in time: {:?}, submitted tx executed: {}",
+                "not finalized in time: {:?}, submitted tx executed: {}, gossip received: {}",
                 handles
                     .iter()
                     .map(|h| h.last_executed().0)
                     .collect::<Vec<_>>(),
-                included()
+                included(),
+                gossiped()
             );
             context.sleep(Duration::from_millis(20)).await;
         }
@@ -122,6 +134,15 @@ fn run_network(name: &str, n: u64, height: u64, limit: Duration) {
     let reference = apps[0].hashes();
     for app in &apps {
         assert_executed_exactly_once_in_order(app);
+        // Synchronous application work runs on threads of its own, never holding a thread of
+        // the runtime that serves consensus timers and p2p.
+        let state = app.state.lock().unwrap();
+        assert!(
+            state.calls_on_runtime_threads.is_empty(),
+            "called on the runtime's threads: {:?}",
+            state.calls_on_runtime_threads
+        );
+        drop(state);
         let hashes = app.hashes();
         let common = hashes.len().min(reference.len());
         assert!(common as u64 > height);

@@ -652,3 +652,123 @@ async fn prove_true_adds_proofs_from_the_same_snapshot() {
     get_ok(&server, "/phalanx/pools/v1/pools/1").await;
     server.shutdown().await.unwrap();
 }
+
+/// The test node, except that each submission waits at a gate the test opens, as a slow signature
+/// check would hold its thread. A submission waits 30 s at most, so a failing test ends.
+struct GatedSubmissions {
+    node: Arc<TestNode>,
+    /// Submissions that reached the gate, and whether it is open.
+    gate: std::sync::Mutex<(usize, bool)>,
+    opened: std::sync::Condvar,
+}
+
+impl GatedSubmissions {
+    fn entered(&self) -> usize {
+        self.gate.lock().unwrap().0
+    }
+
+    fn open(&self) {
+        self.gate.lock().unwrap().1 = true;
+        self.opened.notify_all();
+    }
+}
+
+impl phalanx_api::NodeView for GatedSubmissions {
+    fn snapshot(&self) -> Result<Box<dyn phalanx_api::StateSnapshot>, phalanx_api::NodeError> {
+        self.node.snapshot()
+    }
+    fn status(&self) -> Result<phalanx_api::NodeStatus, phalanx_api::NodeError> {
+        self.node.status()
+    }
+    fn block(&self, height: u64) -> Result<Option<phalanx_api::BlockView>, phalanx_api::NodeError> {
+        self.node.block(height)
+    }
+    fn tx(&self, hash: &TxHash) -> Result<Option<phalanx_api::TxRecord>, phalanx_api::NodeError> {
+        self.node.tx(hash)
+    }
+    fn submit_tx(&self, tx_bytes: Vec<u8>) -> Result<TxHash, phalanx_api::SubmitError> {
+        let mut gate = self.gate.lock().unwrap();
+        gate.0 += 1;
+        let (gate, _) = self
+            .opened
+            .wait_timeout_while(gate, Duration::from_secs(30), |g| !g.1)
+            .unwrap();
+        drop(gate);
+        self.node.submit_tx(tx_bytes)
+    }
+    fn subscribe(&self) -> tokio::sync::broadcast::Receiver<Arc<phalanx_api::BlockEvents>> {
+        self.node.subscribe()
+    }
+}
+
+/// Submissions (both routes) run on the blocking pool: with the server's only async worker free
+/// while every one of them is held inside the node, `/status` is still answered. Were a
+/// submission run on the worker, the others would never reach the node.
+#[test]
+fn submissions_in_the_node_hold_no_async_worker() {
+    let server_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let gated = Arc::new(GatedSubmissions {
+        node: TestNode::new(),
+        gate: std::sync::Mutex::new((0, false)),
+        opened: std::sync::Condvar::new(),
+    });
+    let view: Arc<dyn phalanx_api::NodeView> = gated.clone();
+    let server = server_rt
+        .block_on(phalanx_api::serve(
+            "127.0.0.1:0".parse().unwrap(),
+            view,
+            ApiConfig::default(),
+        ))
+        .unwrap();
+    let at = server.local_addr();
+    let client_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    client_rt.block_on(async {
+        let mut submissions = Vec::new();
+        for i in 1..=4u32 {
+            let tx = b64(&tx_bytes(send("alice", "bob", &format!("{i}uphx"))));
+            let (path, content_type, body) = if i % 2 == 0 {
+                ("/txs", "text/plain", tx)
+            } else {
+                (
+                    "/cosmos/tx/v1beta1/txs",
+                    "application/json",
+                    json!({"tx_bytes": tx, "mode": "BROADCAST_MODE_SYNC"}).to_string(),
+                )
+            };
+            submissions.push(tokio::spawn(async move {
+                request(at, "POST", path, Some((content_type, body.into_bytes()))).await
+            }));
+        }
+        let mut all_held = false;
+        for _ in 0..300 {
+            if gated.entered() == 4 {
+                all_held = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(
+            all_held,
+            "only {} of 4 submissions reached the node: one holds the async worker",
+            gated.entered()
+        );
+        let status = request(at, "GET", "/status", None).await;
+        assert_eq!(status.status, 200, "{}", status.text());
+        assert_eq!(status.json()["latest_height"], 0);
+        gated.open();
+        for submission in submissions {
+            let r = submission.await.unwrap();
+            assert_eq!(r.status, 200, "{}", r.text());
+        }
+        assert_eq!(gated.node.mempool_len(), 4);
+    });
+    server_rt.block_on(server.shutdown()).unwrap();
+}

@@ -29,6 +29,30 @@ pub struct ChainState {
     pub timestamps: Vec<u64>,
     /// Transactions executed, in order.
     pub txs: Vec<Vec<u8>>,
+    /// Batches of gossiped transactions received.
+    pub gossip_batches: usize,
+    /// Application calls made on one of the tokio runtime's own threads (see
+    /// [`on_tokio_runtime_thread`]), which the engine must not hold with synchronous work.
+    pub calls_on_runtime_threads: Vec<&'static str>,
+}
+
+/// Whether the calling thread is one of the tokio runtime's own: its async workers or its
+/// blocking pool, which tokio names `tokio-rt-worker` (`tokio-runtime-worker` in older releases)
+/// when, as in Commonware's tokio runtime, no name is configured. The unnamed thread Commonware
+/// starts for a dedicated task is not.
+pub fn on_tokio_runtime_thread() -> bool {
+    std::thread::current()
+        .name()
+        .is_some_and(|name| name.starts_with("tokio-"))
+}
+
+impl ChainState {
+    /// Records that `call` ran, on a runtime thread or not.
+    fn note_thread(&mut self, call: &'static str) {
+        if on_tokio_runtime_thread() {
+            self.calls_on_runtime_threads.push(call);
+        }
+    }
 }
 
 impl ChainState {
@@ -42,11 +66,19 @@ impl ChainState {
 }
 
 /// Admits gossiped transactions to a [`HashChainApp`]'s mempool, skipping those it holds.
-struct GossipedTxs(Arc<Mutex<VecDeque<Vec<u8>>>>);
+struct GossipedTxs {
+    mempool: Arc<Mutex<VecDeque<Vec<u8>>>>,
+    state: Arc<Mutex<ChainState>>,
+}
 
 impl TxReceiver for GossipedTxs {
     fn receive_txs(&self, txs: Vec<Vec<u8>>) {
-        let mut mempool = self.0.lock().unwrap();
+        {
+            let mut state = self.state.lock().unwrap();
+            state.gossip_batches += 1;
+            state.note_thread("receive_txs");
+        }
+        let mut mempool = self.mempool.lock().unwrap();
         for tx in txs {
             if !mempool.contains(&tx) {
                 mempool.push_back(tx);
@@ -139,7 +171,10 @@ impl ChainApp for HashChainApp {
     }
 
     fn tx_receiver(&self) -> Arc<dyn TxReceiver> {
-        Arc::new(GossipedTxs(self.mempool.clone()))
+        Arc::new(GossipedTxs {
+            mempool: self.mempool.clone(),
+            state: self.state.clone(),
+        })
     }
 
     fn check_block(&mut self, block: &Block) -> bool {
@@ -152,6 +187,7 @@ impl ChainApp for HashChainApp {
 
     fn execute_finalized(&mut self, block: &Block) -> Result<AppHash, String> {
         let mut state = self.state.lock().unwrap();
+        state.note_thread("execute_finalized");
         let height = block.height();
         if height != state.hashes.len() as u64 {
             return Err(format!(
