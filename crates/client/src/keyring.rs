@@ -39,22 +39,25 @@ const SCRYPT_LOG_N: u8 = 15;
 const SCRYPT_R: u32 = 8;
 const SCRYPT_P: u32 = 1;
 /// Highest costs accepted from a file, so a crafted file cannot make opening it take minutes or
-/// GiBs: scrypt needs `128 · r · 2^log_n` bytes, and `p` times that much mixing. The limits are 8
-/// times the memory and 32 times the work of the costs this client writes (32 MiB, once).
+/// GiBs: scrypt holds `128 · r · (2^log_n + p)` bytes (its table and its `p` blocks) and mixes the
+/// table `p` times. The limits are 8 times the memory and 32 times the work of the costs this
+/// client writes (32 MiB, mixed once).
 const SCRYPT_MAX_MEMORY: u64 = 256 * 1024 * 1024;
 const SCRYPT_MAX_WORK: u64 = 1024 * 1024 * 1024;
 
 /// Whether scrypt costs read from a file stay within [`SCRYPT_MAX_MEMORY`] and [`SCRYPT_MAX_WORK`].
 fn scrypt_cost_acceptable(log_n: u8, r: u32, p: u32) -> bool {
-    let memory = 1u64
+    let block = 128u64.checked_mul(u64::from(r));
+    let table = 1u64
         .checked_shl(u32::from(log_n))
-        .and_then(|n| n.checked_mul(128))
-        .and_then(|m| m.checked_mul(u64::from(r)));
-    memory.is_some_and(|m| {
-        m <= SCRYPT_MAX_MEMORY
-            && m.checked_mul(u64::from(p))
-                .is_some_and(|w| w <= SCRYPT_MAX_WORK)
-    })
+        .and_then(|n| block.and_then(|b| b.checked_mul(n)));
+    let memory = table.and_then(|t| {
+        block
+            .and_then(|b| b.checked_mul(u64::from(p)))
+            .and_then(|blocks| t.checked_add(blocks))
+    });
+    let work = table.and_then(|t| t.checked_mul(u64::from(p)));
+    memory.is_some_and(|m| m <= SCRYPT_MAX_MEMORY) && work.is_some_and(|w| w <= SCRYPT_MAX_WORK)
 }
 const KDF_SCRYPT: &str = "scrypt";
 const CIPHER: &str = "xchacha20-poly1305";
@@ -792,10 +795,12 @@ mod tests {
     #[test]
     fn scrypt_costs_from_files_are_bounded() {
         assert!(scrypt_cost_acceptable(SCRYPT_LOG_N, SCRYPT_R, SCRYPT_P));
-        assert!(scrypt_cost_acceptable(18, 8, 4));
+        assert!(scrypt_cost_acceptable(17, 8, 8));
         assert!(!scrypt_cost_acceptable(20, 32, 1), "4 GiB");
         assert!(!scrypt_cost_acceptable(19, 8, 1), "512 MiB");
         assert!(!scrypt_cost_acceptable(15, 8, 33), "33 passes over 32 MiB");
         assert!(!scrypt_cost_acceptable(u8::MAX, u32::MAX, u32::MAX));
+        assert!(!scrypt_cost_acceptable(0, 1, 1 << 23), "1 GiB of blocks");
+        assert!(!scrypt_cost_acceptable(0, 1 << 21, 4), "1 GiB of blocks");
     }
 }
