@@ -151,8 +151,6 @@ module_error!(
         17 => InvalidParams(String) = "invalid restaking params: {0}",
         /// User preferences are invalid.
         18 => InvalidPreferences(String) = "invalid preferences: {0}",
-        /// The restaking cap cannot be checked: a registered asset has no fresh price.
-        19 => CapUncheckable(String) = "the restaking cap cannot be checked: {0} has no price newer than max_price_age; delegate once a price is posted",
         /// The operator has not joined the service.
         9 => ServiceNotJoined(u32, u32) = "operator {0} has not joined service {1}",
     }

@@ -88,26 +88,33 @@ pub fn fresh_price(state: &dyn StateRead, denom: &str, now: Timestamp) -> Result
     Ok((p.price, asset.exponent))
 }
 
-/// Whether `denom` is a registered asset without a fresh price (none posted, or older than
-/// `max_price_age`): its USD value is unknown, not zero. Unregistered denoms have no price by design.
-pub fn price_is_stale(state: &dyn StateRead, denom: &str, now: Timestamp) -> Result<bool> {
-    if asset(state, denom)?.is_none() {
-        return Ok(false);
-    }
-    Ok(fresh_price(state, denom, now)?.0.is_zero())
-}
-
 /// USD value of a coin: `price × amount ÷ 10^exponent`, truncated at 18 decimals (never overstates).
 /// The power of ten is an exact integer (the exponent is at most 18), fixing Q17.
 pub fn usd_value(state: &dyn StateRead, coin: &Coin, now: Timestamp) -> Result<Dec> {
     let (price, exponent) = fresh_price(state, &coin.denom, now)?;
-    if price.is_zero() || coin.amount == 0 {
+    value_at(price, exponent, coin.amount)
+}
+
+/// USD value of a coin at the last price posted for it, however old (zero if none ever was). For
+/// limits such as the restaking cap: a price feed that stops must not make stake count as worth
+/// nothing, and an old price is a better estimate than none.
+pub fn usd_value_at_last_price(state: &dyn StateRead, coin: &Coin) -> Result<Dec> {
+    let Some(asset) = asset(state, &coin.denom)? else {
+        return Ok(Dec::ZERO);
+    };
+    let price = price(state, &asset.ticker)?.map_or(Dec::ZERO, |p| p.price);
+    value_at(price, asset.exponent, coin.amount)
+}
+
+/// `price × amount ÷ 10^exponent`, truncated.
+fn value_at(price: Dec, exponent: u32, amount: u128) -> Result<Dec> {
+    if price.is_zero() || amount == 0 {
         return Ok(Dec::ZERO);
     }
     let scale = 10u128
         .checked_pow(exponent)
         .ok_or(AssetsError::InvalidExponent(exponent))?;
-    Ok(price.mul_int(coin.amount)?.quo_int(scale)?)
+    Ok(price.mul_int(amount)?.quo_int(scale)?)
 }
 
 /// USD value of a set of coins.

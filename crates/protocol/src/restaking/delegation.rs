@@ -315,17 +315,10 @@ fn check_restaking_cap(ctx: &Ctx<'_>, cap: Dec, amount: &Coins) -> Result<()> {
     let prefix = state_key::single(state_key::TOTAL_RESTAKED);
     let mut total = Dec::ZERO;
     let mut seen = Vec::new();
-    // A registered asset whose price went stale would count as worth nothing, and the cap would stop
-    // binding while a feed is down: the check fails closed instead.
+    // Valued at the last posted price, however old: with fresh prices only, stake whose price feed
+    // stopped would count as worth nothing and the cap would stop binding.
     let value = |denom: &str, amount: u128| -> Result<Dec> {
-        if amount > 0 && assets::price_is_stale(ctx.state(), denom, ctx.block.time)? {
-            return Err(RestakingError::CapUncheckable(denom.to_string()).into());
-        }
-        assets::usd_value(
-            ctx.state(),
-            &phalanx_types::Coin::new(denom, amount),
-            ctx.block.time,
-        )
+        assets::usd_value_at_last_price(ctx.state(), &phalanx_types::Coin::new(denom, amount))
     };
     for (k, v) in ctx.prefix(&prefix)? {
         let denom = String::from_utf8(k.get(prefix.len()..).unwrap_or_default().to_vec())
