@@ -258,5 +258,8 @@ pub fn check_all(state: &dyn StateRead) -> Result<Option<String>> {
     if let Some(v) = crate::slashing::check_reach_records(state)? {
         return Ok(Some(v));
     }
+    if let Some(v) = rewards::check_plan_indexes(state)? {
+        return Ok(Some(v));
+    }
     targets_are_consistent(state)
 }

@@ -458,24 +458,34 @@ pub(crate) fn undelegate(
     let mut d = delegation(ctx.state(), r, delegator)?
         .ok_or_else(|| RestakingError::DelegationNotFound(delegator.to_string(), r.to_string()))?;
     let mut t = target::must_load_position(ctx.state(), r, delegator)?;
-    let wanted = t.shares_from_tokens(amount)?;
     let worth = t.tokens_from_shares(&d.shares)?.truncate_decimal()?.0;
-    let mut shares = Vec::with_capacity(wanted.len());
     for c in amount.iter() {
-        let held = d.shares.amount_of(&c.denom);
-        if held.is_zero() {
+        if d.shares.amount_of(&c.denom).is_zero() {
             return Err(RestakingError::NotEnoughShares(format!(
                 "the delegation to {r} holds no {}",
                 c.denom
             ))
             .into());
         }
-        let taken = if c.amount >= worth.amount_of(&c.denom) {
-            held
-        } else {
-            wanted.amount_of(&c.denom).min(held)
-        };
-        shares.push(DecCoin::new(c.denom.clone(), taken));
+    }
+    // Shares are computed only for the part asked below what the delegation is worth: the rest
+    // takes all its shares, also where the amount is too large to convert or the target was
+    // slashed to nothing.
+    let (all, part): (Vec<phalanx_types::Coin>, Vec<phalanx_types::Coin>) = amount
+        .iter()
+        .cloned()
+        .partition(|c| c.amount >= worth.amount_of(&c.denom));
+    let wanted = t.shares_from_tokens(&Coins::new(part.clone())?)?;
+    let mut shares = Vec::with_capacity(amount.len());
+    for c in &all {
+        shares.push(DecCoin::new(c.denom.clone(), d.shares.amount_of(&c.denom)));
+    }
+    for c in &part {
+        let held = d.shares.amount_of(&c.denom);
+        shares.push(DecCoin::new(
+            c.denom.clone(),
+            wanted.amount_of(&c.denom).min(held),
+        ));
     }
     let shares = DecCoins::new(shares)?;
     d.shares = d.shares.checked_sub(&shares)?;

@@ -85,14 +85,17 @@ pub(super) fn terminate(ctx: &mut Ctx<'_>, p: &RewardsPlan) -> Result<()> {
         Some(s) => s.admin,
         None => bank::community_pool(),
     };
+    // Module accounts that cannot pay what their ledgers say they hold are a corrupted state, not a
+    // plan to skip: the block stops (see `isolated`).
+    let short = |e: Error| Error::State(format!("rewards plan {} cannot be ended: {e}", p.id));
     let left = bank::balances(ctx.state(), &p.rewards_pool)?;
     if !left.is_empty() {
-        bank::send(ctx, &p.rewards_pool, &recipient, &left)?;
+        bank::send(ctx, &p.rewards_pool, &recipient, &left).map_err(short)?;
     }
     let denom = p.terms.amount_per_day.denom.clone();
     let (whole, rest) = DecCoins::single(denom, p.undistributed)?.truncate_decimal()?;
     if !whole.is_empty() {
-        bank::send(ctx, &rewards_pool(), &recipient, &whole)?;
+        bank::send(ctx, &rewards_pool(), &recipient, &whole).map_err(short)?;
     }
     add_unclaimed(ctx, &rest)?;
     super::delete_plan(ctx, p)?;

@@ -166,6 +166,41 @@ pub(crate) fn ensure_plans_indexed(ctx: &mut Ctx<'_>) -> Result<()> {
     ctx.set(marker, &())
 }
 
+/// Invariant: the start- and end-time indexes list every plan exactly once each, at its current
+/// times, and nothing else. The first violation, if any.
+pub fn check_plan_indexes(state: &dyn StateRead) -> Result<Option<String>> {
+    let plans = all_plans(state)?;
+    for (sub, what) in [
+        (state_key::PLAN_BY_START, "start"),
+        (state_key::PLAN_BY_END, "end"),
+    ] {
+        let listed = state.prefix(&state_key::single(sub))?.len();
+        if listed != plans.len() {
+            return Ok(Some(format!(
+                "{} plans but {listed} entries in the {what}-time index",
+                plans.len()
+            )));
+        }
+        for p in &plans {
+            let at = if sub == state_key::PLAN_BY_START {
+                p.terms.start_time
+            } else {
+                p.terms.end_time
+            };
+            if state
+                .get(&state_key::plan_by_time(sub, at, p.id))?
+                .is_none()
+            {
+                return Ok(Some(format!(
+                    "plan {} is missing from the {what}-time index",
+                    p.id
+                )));
+            }
+        }
+    }
+    Ok(None)
+}
+
 /// Stores a plan and keeps its entries in the start- and end-time indexes in step with its terms.
 fn save_plan(ctx: &mut Ctx<'_>, p: &RewardsPlan) -> Result<()> {
     if let Some(old) = plan(ctx.state(), p.id)? {
