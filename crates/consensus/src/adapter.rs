@@ -18,7 +18,7 @@ use commonware_consensus::{
     simplex::{scheme::ed25519::Scheme, types::Context},
 };
 use commonware_cryptography::{Digested, Digestible, ed25519::PublicKey};
-use commonware_runtime::Clock;
+use commonware_runtime::{Clock, Spawner};
 use commonware_utils::{channel::watch, sync::Mutex};
 use futures::StreamExt as _;
 use rand_core::CryptoRng;
@@ -195,9 +195,31 @@ fn evidence_error(
     None
 }
 
+/// Runs `f` with the application locked, as a task that may block: under tokio on the blocking pool,
+/// so a proposal or verification that waits for the lock while a block executes never parks an
+/// async worker (the deterministic runtime ignores the hint). `None` if the task could not finish.
+async fn with_app<E, A, T>(
+    runtime: &E,
+    shared: &Arc<Shared<A>>,
+    f: impl FnOnce(&mut A) -> T + Send + 'static,
+) -> Option<T>
+where
+    E: Spawner,
+    A: ChainApp,
+    T: Send + 'static,
+{
+    let shared = Arc::clone(shared);
+    runtime
+        .child("application")
+        .shared(true)
+        .spawn(move |_| async move { f(&mut shared.app.lock()) })
+        .await
+        .ok()
+}
+
 impl<E, A> Application<E> for Adapter<A>
 where
-    E: Clock + CryptoRng + Send + Sync + 'static,
+    E: Clock + CryptoRng + Spawner + Send + Sync + 'static,
     A: ChainApp,
 {
     type SigningScheme = Scheme;
@@ -261,11 +283,14 @@ where
                     let evidence = shared
                         .evidence
                         .take_for_proposal(&ordered, context.round.epoch().get());
-                    let mut app = shared.app.lock();
-                    (
-                        app.propose_txs(shared.limits.max_block_tx_bytes, &pending),
-                        evidence,
-                    )
+                    let pending: Vec<Block> = pending.into_iter().cloned().collect();
+                    let max_bytes = shared.limits.max_block_tx_bytes;
+                    let txs = with_app(&runtime, &shared, move |app| {
+                        let pending: Vec<&Block> = pending.iter().collect();
+                        app.propose_txs(max_bytes, &pending)
+                    })
+                    .await?;
+                    (txs, evidence)
                 }
                 None => {
                     warn!(round = %context.round, height, "too many unexecuted ancestors; proposing an empty block");
@@ -352,7 +377,11 @@ where
                 // The executor stopped, so the engine is shutting down: never conclude.
                 return std::future::pending::<bool>().await;
             }
-            let local = shared.app.lock().app_hash_at(claimed);
+            let Some(local) =
+                with_app(&runtime, &shared, move |app| app.app_hash_at(claimed)).await
+            else {
+                return false;
+            };
             match local {
                 Some(hash) if hash == block.app_hash() => {}
                 Some(_) => {
@@ -364,7 +393,10 @@ where
                     return false;
                 }
             }
-            shared.app.lock().check_block(block)
+            let block = block.clone();
+            with_app(&runtime, &shared, move |app| app.check_block(&block))
+                .await
+                .unwrap_or(false)
         }
     }
 }
