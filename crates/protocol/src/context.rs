@@ -88,6 +88,21 @@ impl<'s> Ctx<'s> {
         Ok(value)
     }
 
+    /// Runs one item of block-hook work (a slash, a plan, a user's due preferences) as
+    /// [`Ctx::atomically`], sorting its failures: a storage fault is the outer error and stops the
+    /// block; any other error comes back as the inner one, with nothing of `f` applied, for the caller
+    /// to record, so that one item can never halt the chain.
+    pub fn isolated<T>(
+        &mut self,
+        f: impl FnOnce(&mut Ctx<'_>) -> Result<T>,
+    ) -> Result<std::result::Result<T, phalanx_types::Error>> {
+        match self.atomically(f) {
+            Ok(value) => Ok(Ok(value)),
+            Err(e @ phalanx_types::Error::State(_)) => Err(e),
+            Err(e) => Ok(Err(e)),
+        }
+    }
+
     /// Requires `signer` to be the authority, for params and registry messages.
     pub fn require_authority(&self, signer: Address) -> Result<()> {
         if signer != self.authority {

@@ -422,9 +422,8 @@ pub(super) fn apply_due_preferences(ctx: &mut Ctx<'_>) -> Result<()> {
         // All or nothing per user: one user's failure (a tranche slashed to nothing, say) must not
         // halt the block. The request is then dropped and the wider preferences stay in force,
         // the safe side for slashing; the event tells the user to ask again.
-        match ctx.atomically(|c| change_preferences(c, &user, &pending.preferences)) {
+        match ctx.isolated(|c| change_preferences(c, &user, &pending.preferences))? {
             Ok(()) => ctx.emit(Event::new("apply_user_preferences").attr("user", user)),
-            Err(e @ Error::State(_)) => return Err(e),
             Err(e) => ctx.emit(
                 Event::new("apply_user_preferences_failed")
                     .attr("user", user)

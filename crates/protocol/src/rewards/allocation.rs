@@ -37,18 +37,14 @@ fn isolated(
     plan_id: u64,
     work: impl FnOnce(&mut Ctx<'_>) -> Result<()>,
 ) -> Result<()> {
-    match ctx.atomically(work) {
-        Ok(()) => Ok(()),
-        Err(e @ Error::State(_)) => Err(e),
-        Err(e) => {
-            ctx.emit(
-                Event::new("rewards_plan_failed")
-                    .attr("rewards_plan_id", plan_id)
-                    .attr("error", e.to_string()),
-            );
-            Ok(())
-        }
+    if let Err(e) = ctx.isolated(work)? {
+        ctx.emit(
+            Event::new("rewards_plan_failed")
+                .attr("rewards_plan_id", plan_id)
+                .attr("error", e.to_string()),
+        );
     }
+    Ok(())
 }
 
 /// Ends every plan whose end time has come, then allocates the running ones.

@@ -631,9 +631,8 @@ pub fn end_block(ctx: &mut Ctx<'_>) -> Result<()> {
             // One slash that cannot execute (an arithmetic overflow on extreme balances, say) must
             // neither halt the chain nor leave a half-applied slash: it is recorded as failed.
             let mut done = s.clone();
-            match ctx.atomically(|c| execute::execute(c, &mut done)) {
+            match ctx.isolated(|c| execute::execute(c, &mut done))? {
                 Ok(()) => s = done,
-                Err(e @ Error::State(_)) => return Err(e),
                 Err(e) => {
                     // It took nothing, so it no longer counts towards the window cap (as a veto).
                     ctx.delete(&state_key::window(s.service_id, s.submitted_at, s.id))?;
